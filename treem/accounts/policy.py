@@ -1,0 +1,91 @@
+"""The one place that decides what a role may do.
+
+Jurisdiction (where) is applied by selectors through `treem.accounts.jurisdiction.scope_queryset`;
+this module answers only "may this role do this kind of thing at all". Roles are granted actions
+here and nowhere else: views, API and services call `can` or `require`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from treem.accounts.models import Role
+
+
+class Action(StrEnum):
+    DASHBOARD_VIEW = "dashboard.view"
+    USER_MANAGE = "accounts.user.manage"
+    ORGANISATION_MANAGE = "accounts.organisation.manage"
+    AUDIT_VIEW = "audit.view"
+    VILLAGE_VIEW = "geo.village.view"
+    VILLAGE_CREATE = "geo.village.create"
+    # Child registry
+    CHILD_VIEW = "registry.child.view"
+    CHILD_CHANGE = "registry.child.change"
+    CHILD_IMPORT = "registry.child.import"
+    CHILD_EXPORT = "registry.child.export"
+    CHILD_MERGE = "registry.child.merge"
+    # Protection cases
+    CASE_VIEW = "protection.case.view"
+    CASE_RECEIVE = "protection.case.receive"
+    CASE_WORK = "protection.case.work"
+    CASE_APPROVE = "protection.case.approve"
+    CASE_SUPERVISE = "protection.case.supervise"
+    REFERRAL_RESPOND = "protection.referral.respond"
+    # Public portal
+    ARTICLE_EDIT = "portal.article.edit"
+    ARTICLE_APPROVE = "portal.article.approve"
+    COMMENT_MODERATE = "portal.comment.moderate"
+
+
+_READ_PERSONAL = {Action.DASHBOARD_VIEW, Action.VILLAGE_VIEW, Action.CHILD_VIEW}
+_COMMUNE_WORK = _READ_PERSONAL | {
+    Action.VILLAGE_CREATE,
+    Action.CHILD_CHANGE,
+    Action.CHILD_IMPORT,
+    Action.CHILD_EXPORT,
+    Action.CHILD_MERGE,
+    Action.CASE_VIEW,
+    Action.CASE_RECEIVE,
+    Action.CASE_WORK,
+}
+
+PERMISSIONS: dict[str, frozenset[Action]] = {
+    Role.SYSTEM_ADMIN: frozenset(
+        {
+            Action.DASHBOARD_VIEW,
+            Action.USER_MANAGE,
+            Action.ORGANISATION_MANAGE,
+            Action.AUDIT_VIEW,
+            Action.VILLAGE_VIEW,
+            Action.VILLAGE_CREATE,
+        }
+    ),
+    Role.PROVINCE_SPECIALIST: frozenset(
+        _COMMUNE_WORK | {Action.CASE_SUPERVISE, Action.ORGANISATION_MANAGE}
+    ),
+    # Provincial leadership reads dashboards and summary reports only: no personal data.
+    Role.PROVINCE_LEADER: frozenset({Action.DASHBOARD_VIEW}),
+    Role.COMMUNE_CHAIRMAN: frozenset(_COMMUNE_WORK | {Action.CASE_APPROVE}),
+    Role.COMMUNE_WORKER: frozenset(_COMMUNE_WORK),
+    Role.VILLAGE_COLLABORATOR: frozenset(
+        {Action.DASHBOARD_VIEW, Action.VILLAGE_VIEW, Action.CHILD_VIEW, Action.CASE_RECEIVE}
+    ),
+    Role.PARTNER_OFFICER: frozenset({Action.DASHBOARD_VIEW, Action.REFERRAL_RESPOND}),
+    Role.PORTAL_EDITOR: frozenset({Action.ARTICLE_EDIT, Action.ARTICLE_APPROVE}),
+    Role.PORTAL_MODERATOR: frozenset({Action.ARTICLE_APPROVE, Action.COMMENT_MODERATE}),
+}
+
+
+def can(user, action: Action) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return action in PERMISSIONS.get(user.role, frozenset())
+
+
+def require(user, action: Action) -> None:
+    if not can(user, action):
+        raise PermissionDenied(_("Vai trò của bạn không được phép thực hiện thao tác này."))

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import logging
+import time
+
+from treem.audit.context import current_ip
+from treem.core.net import client_ip
+
+log = logging.getLogger("treem.request")
+
+
+class RequestLogMiddleware:
+    """One structured log line per request, and the client address for audit entries.
+
+    The line has the path without its query string (a search can be a child's name) and the user's
+    numeric id, never a name or anything from the request body.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        token = current_ip.set(client_ip(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            current_ip.reset(token)
+        user = getattr(request, "user", None)
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        return response

@@ -1,0 +1,36 @@
+"""URL layout: the public portal owns the site root; staff pages live under /app/; the API under
+/api/."""
+
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from treem.core import views as core_views
+
+handler403 = "treem.core.views.permission_denied"
+handler404 = "treem.core.views.page_not_found"
+handler500 = "treem.core.views.server_error"
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("treem.accounts.api_urls")),
+    path("geo/", include("treem.geo.api_urls")),
+    path("registry/", include("treem.registry.api_urls")),
+    path("protection/", include("treem.protection.api_urls")),
+    path("portal/", include("treem.portal.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("treem.accounts.urls")),
+    path("app/", include("treem.core.urls")),
+    path("app/geo/", include("treem.geo.urls")),
+    path("app/audit/", include("treem.audit.urls")),
+    path("app/registry/", include("treem.registry.urls")),
+    path("app/cases/", include("treem.protection.urls")),
+    path("api/", include((api_patterns, "api"))),
+    path("", include("treem.portal.urls")),
+]
