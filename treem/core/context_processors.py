@@ -5,13 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 from treem.accounts.policy import Action, can
 
-# (label, url name, action required). Each app adds its entries here as it lands.
-NAVIGATION = [
-    (_("Tổng quan"), "core:dashboard", Action.DASHBOARD_VIEW),
-    (_("Thôn, ấp"), "geo:village_list", Action.VILLAGE_VIEW),
-    (_("Người dùng"), "accounts:user_list", Action.USER_MANAGE),
-    (_("Nhật ký truy cập"), "audit:event_list", Action.AUDIT_VIEW),
+# (order, label, url name, action required). Apps add their own entries with `nav_register` from
+# their AppConfig.ready(), so this module knows no app's URLs but its own.
+_NAVIGATION: list[tuple[int, object, str, Action]] = [
+    (10, _("Tổng quan"), "core:dashboard", Action.DASHBOARD_VIEW),
+    (80, _("Thôn, ấp"), "geo:village_list", Action.VILLAGE_VIEW),
+    (90, _("Người dùng"), "accounts:user_list", Action.USER_MANAGE),
+    (95, _("Nhật ký truy cập"), "audit:event_list", Action.AUDIT_VIEW),
 ]
+
+
+def nav_register(*, order: int, label, url_name: str, action: Action) -> None:
+    if all(existing[2] != url_name for existing in _NAVIGATION):
+        _NAVIGATION.append((order, label, url_name, action))
+        _NAVIGATION.sort(key=lambda item: item[0])
 
 
 def navigation(request):
@@ -19,10 +26,15 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
-    for label, url_name, action in NAVIGATION:
+    for _order, label, url_name, action in _NAVIGATION:
         if can(user, action):
             url = reverse(url_name)
             items.append(
-                {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
+                {
+                    "label": label,
+                    "url": url,
+                    "active": request.path == url
+                    or (url != reverse("core:dashboard") and request.path.startswith(url)),
+                }
             )
     return {"nav_items": items}
