@@ -1,0 +1,240 @@
+"""Turn records into columns of small integers.
+
+Every comparison the engine makes is "are these two ids equal" or a lookup in a per-id table,
+which numpy does for millions of pairs in milliseconds. Strings are folded and interned once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from treem.lib.dedup.dates import parse_date
+from treem.lib.dedup.names import split_name
+from treem.lib.text import fold_many, tone_keys_many
+
+COLUMNS: tuple[str, ...] = (
+    "record_id",
+    "full_name",
+    "birth_date",
+    "sex",
+    "commune_code",
+    "address",
+    "mother_name",
+    "father_name",
+    "id_number",
+)
+
+_MALE = frozenset({"m", "male", "nam", "1", "trai"})
+_FEMALE = frozenset({"f", "female", "nu", "2", "gai"})
+
+MISSING = -1
+
+
+@dataclass(slots=True)
+class Table:
+    """Encoded records, one numpy column per feature; ``MISSING`` (-1) or 0 marks no value."""
+
+    sur: np.ndarray  # int32 token id of the surname
+    mid: np.ndarray  # int32 id of the middle name(s) as one phrase
+    giv: np.ndarray  # int32 token id of the given name
+    giv_tone: np.ndarray  # int32 id of the given name with diacritics (MISSING if typed without)
+    bag: np.ndarray  # int64 hash of the name's sorted tokens (0 = no name)
+    y: np.ndarray  # int16 birth year (0 = unknown)
+    m: np.ndarray  # int8 birth month (0 = unknown)
+    d: np.ndarray  # int8 birth day (0 = unknown)
+    sex: np.ndarray  # int8: 0 unknown, 1 male, 2 female
+    commune: np.ndarray  # int32 id
+    addr: np.ndarray  # int32 id of the folded address
+    mo_full: np.ndarray  # int32 id of the mother's folded full name
+    mo_last: np.ndarray  # int32 token id of the mother's given name
+    fa_full: np.ndarray
+    fa_last: np.ndarray
+    idn: np.ndarray  # int32 id of the personal id number
+    # Strings of token ids that a frozen encoder handed out and did not keep (queries only).
+    extra: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return int(self.sur.shape[0])
+
+    @classmethod
+    def concat(cls, parts: Sequence[Table]) -> Table:
+        if len(parts) == 1:
+            return parts[0]
+        cols = {
+            f.name: np.concatenate([getattr(p, f.name) for p in parts])
+            for f in fields(cls)
+            if f.name != "extra"
+        }
+        return cls(**cols)
+
+
+def _intern(
+    index: dict[str, int], strings: list[str], values: Sequence[str], frozen: bool
+) -> tuple[list[int], dict[int, str]]:
+    """Map each value to a dense id, adding new ones unless *frozen* ("" is always MISSING).
+
+    A frozen encoder (used for queries against a built index) gives unseen values fresh ids past
+    the end of the vocabulary without keeping them, so an index does not grow with its queries;
+    the strings of those ids are returned on the side so their similarity can still be computed.
+    """
+    out: list[int] = []
+    append = out.append
+    get = index.get
+    extra: dict[str, int] = {}
+    for v in values:
+        i = get(v)
+        if i is None:
+            if frozen:
+                i = extra.get(v)
+                if i is None:
+                    i = len(strings) + len(extra)
+                    extra[v] = i
+            else:
+                i = len(strings)
+                index[v] = i
+                strings.append(v)
+        append(i)
+    return out, {i: v for v, i in extra.items()}
+
+
+class Encoder:
+    """Folds, splits and interns record fields; owns the vocabularies shared by a whole scan."""
+
+    def __init__(self) -> None:
+        # One vocabulary for name tokens, middle phrases and parents' full names: a mother's
+        # given name and a child's given name are the same kind of token.
+        self.tokens: dict[str, int] = {"": MISSING}
+        self.token_strings: list[str] = []
+        self.communes: dict[str, int] = {"": MISSING}
+        self.commune_strings: list[str] = []
+        self.addresses: dict[str, int] = {"": MISSING}
+        self.address_strings: list[str] = []
+        self.ids: dict[str, int] = {"": MISSING}
+        self.id_strings: list[str] = []
+        self.tones: dict[str, int] = {"": MISSING}
+        self.tone_strings: list[str] = []
+        self._names: dict[str, tuple[str, str, str, int, int]] = {}
+
+    def token(self, token_id: int, extra: Mapping[int, str] | None = None) -> str:
+        """The string of a token id (ids of a frozen query live in *extra*)."""
+        if 0 <= token_id < len(self.token_strings):
+            return self.token_strings[token_id]
+        if extra:
+            return extra.get(token_id, "")
+        return ""
+
+    def _split(
+        self, folded_names: list[str], tone_names: list[str]
+    ) -> tuple[list[str], list[str], list[str], list[int], list[str]]:
+        cache = self._names
+        surs: list[str] = []
+        mids: list[str] = []
+        givs: list[str] = []
+        bags: list[int] = []
+        tones: list[str] = []
+        for name, toned in zip(folded_names, tone_names):
+            hit = cache.get(name)
+            if hit is None:
+                toks = name.split()
+                s, mi, g = split_name(toks)
+                # Hash of the sorted tokens: equal when two names hold the same words in any
+                # order, the fallback when order detection guessed wrong.
+                bag = hash(tuple(sorted(toks))) & 0x7FFF_FFFF_FFFF_FFFF if toks else 0
+                if toks and not bag:
+                    bag = 1
+                # Position of the given name in the typed order (split_name may have moved
+                # the surname from the end to the front).
+                where = len(toks) - 2 if len(toks) > 1 and s != toks[0] else len(toks) - 1
+                hit = (s, mi, g, bag, where)
+                if len(cache) < 2_000_000:
+                    cache[name] = hit
+            surs.append(hit[0])
+            mids.append(hit[1])
+            givs.append(hit[2])
+            bags.append(hit[3])
+            # Typed without any diacritics: the tone form says nothing, leave it out.
+            if toned == name or hit[4] < 0:
+                tones.append("")
+            else:
+                words = toned.split()
+                tones.append(words[hit[4]] if len(words) > hit[4] else "")
+        return surs, mids, givs, bags, tones
+
+    def encode(self, cols: Mapping[str, Sequence[str]], *, frozen: bool = False) -> Table:
+        """Encode a batch given as columns (lists of strings, "" for empty)."""
+        n = len(cols["full_name"])
+        empty = [""] * n
+
+        def col(name: str) -> Sequence[str]:
+            return cols.get(name) or empty
+
+        tok, tstr = self.tokens, self.token_strings
+        # Strings of token ids handed out to a frozen batch (a query), by id.
+        extra: dict[int, str] = {}
+
+        def tokens(values: list[str]) -> list[int]:
+            # In a frozen batch, ids handed out by successive calls must not collide.
+            ids, more = _intern(tok, tstr, values, frozen)
+            if more:
+                shift = len(extra)
+                remap = {i: i + shift for i in more}
+                ids = [remap.get(i, i) for i in ids]
+                extra.update({i + shift: v for i, v in more.items()})
+            return ids
+
+        raw_names = col("full_name")
+        names = fold_many(raw_names)
+        surs, mids, givs, bags, tones = self._split(names, tone_keys_many(raw_names))
+        giv_tone, _ = _intern(self.tones, self.tone_strings, tones, frozen)
+        sur = tokens(surs)
+        mid = tokens(mids)
+        giv = tokens(givs)
+
+        dates = [parse_date(v) for v in col("birth_date")]
+        ymd = np.array(dates, dtype=np.int16).reshape(n, 3) if n else np.zeros((0, 3), np.int16)
+
+        sex_f = fold_many(col("sex"))
+        sex = np.fromiter(
+            (1 if v in _MALE else 2 if v in _FEMALE else 0 for v in sex_f), np.int8, count=n
+        )
+
+        def parent(values: Sequence[str]) -> tuple[list[int], list[int]]:
+            folded = fold_many(values)
+            return tokens(folded), tokens([v.rpartition(" ")[2] for v in folded])
+
+        mo_full, mo_last = parent(col("mother_name"))
+        fa_full, fa_last = parent(col("father_name"))
+        commune, _ = _intern(
+            self.communes, self.commune_strings, fold_many(col("commune_code")), frozen
+        )
+        addr, _ = _intern(self.addresses, self.address_strings, fold_many(col("address")), frozen)
+        # Id numbers: keep digits and letters only, so "0752 1500 1234" equals "075215001234".
+        idn_clean = ["".join(ch for ch in v if ch.isalnum()) if v else "" for v in col("id_number")]
+        idn, _ = _intern(self.ids, self.id_strings, idn_clean, frozen)
+
+        def i32(values: list[int]) -> np.ndarray:
+            return np.array(values, dtype=np.int32)
+
+        return Table(
+            extra=extra,
+            sur=i32(sur),
+            mid=i32(mid),
+            giv=i32(giv),
+            giv_tone=i32(giv_tone),
+            bag=np.array(bags, dtype=np.int64),
+            y=ymd[:, 0].copy(),
+            m=ymd[:, 1].astype(np.int8),
+            d=ymd[:, 2].astype(np.int8),
+            sex=sex,
+            commune=i32(commune),
+            addr=i32(addr),
+            mo_full=i32(mo_full),
+            mo_last=i32(mo_last),
+            fa_full=i32(fa_full),
+            fa_last=i32(fa_last),
+            idn=i32(idn),
+        )

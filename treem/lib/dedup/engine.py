@@ -1,0 +1,433 @@
+"""Public face of the duplicate finder: records in, likely duplicates (with reasons) out."""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from treem.lib.dedup.blocking import MAX_BLOCK, BlockKey, PairStats, block_keys, iter_pairs
+from treem.lib.dedup.dates import format_date
+from treem.lib.dedup.encode import COLUMNS, Encoder, Table
+from treem.lib.dedup.scoring import (
+    FAMILY_FIELDS,
+    FIELDS,
+    LEVEL_NAMES,
+    Stats,
+    score_pairs,
+    score_to_weight,
+    weight_to_score,
+)
+
+# Chosen on generated data (bench/datagen.py, seed 7, 100,000 records): the score with the best
+# F1 there, rounded; see docs/dedup.md for the sweep.
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(slots=True)
+class Record:
+    """One child as the registry knows it. Every field but record_id may be empty.
+
+    birth_date is ISO "YYYY-MM-DD", or partial "YYYY-MM" / "YYYY" when only that is known.
+    """
+
+    record_id: str
+    full_name: str = ""
+    birth_date: str = ""
+    sex: str = ""
+    commune_code: str = ""
+    address: str = ""
+    mother_name: str = ""
+    father_name: str = ""
+    id_number: str = ""
+
+
+@dataclass(slots=True, frozen=True)
+class FieldEvidence:
+    """Why a field pushed a pair towards or away from "same child".
+
+    ``level`` is a stable code ("exact", "similar", "day_month_swapped", ...), ``weight`` the
+    contribution in bits (positive: evidence for a duplicate), ``similarity`` 0..1 or None when a
+    side is empty. Values are the normalised (folded) forms that were compared.
+    """
+
+    field: str
+    level: str
+    similarity: float | None
+    weight: float
+    value: str
+    other_value: str
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A possible duplicate of the queried record."""
+
+    record_id: str
+    score: float  # probability-like, 0..1; compare with DEFAULT_THRESHOLD
+    weight: float  # total evidence in bits (the sum of the evidence weights)
+    evidence: list[FieldEvidence] = field(default_factory=list)
+
+
+def records_to_columns(records: Iterable[Record | Mapping[str, str]]) -> dict[str, list[str]]:
+    """Turn records (dataclasses or dicts) into the column lists the encoder reads."""
+    cols: dict[str, list[str]] = {c: [] for c in COLUMNS}
+    appenders = [(c, cols[c].append) for c in COLUMNS]
+    for r in records:
+        if isinstance(r, Mapping):
+            for c, add in appenders:
+                add(r.get(c) or "")
+        else:
+            for c, add in appenders:
+                add(getattr(r, c) or "")
+    return cols
+
+
+# --- the index: one record against many -------------------------------------------------
+
+
+@dataclass(slots=True)
+class _KeyIndex:
+    name: str
+    keys: np.ndarray  # sorted uint64
+    rec: np.ndarray  # record positions in key order
+    flagged_keys: np.ndarray | None  # for asymmetric keys: only flagged records
+    flagged_rec: np.ndarray | None
+
+
+def _sorted(keys: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rec = np.flatnonzero(mask & (keys != 0)).astype(np.int32)
+    k = keys[rec]
+    order = np.argsort(k, kind="stable")
+    return k[order], rec[order]
+
+
+class Index:
+    """Records ready to be searched for duplicates of a new one.
+
+    Build once (a million records take seconds and a few hundred MB), then call :meth:`query`
+    for each new or edited record: blocking narrows a million records to a few hundred
+    candidates, which are scored together.
+    """
+
+    def __init__(self, records: Iterable[Record | Mapping[str, str]] = ()) -> None:
+        self._build(records_to_columns(records))
+
+    @classmethod
+    def from_columns(cls, cols: Mapping[str, Sequence[str]]) -> Index:
+        self = cls.__new__(cls)
+        self._build(cols)
+        return self
+
+    def _build(self, cols: Mapping[str, Sequence[str]]) -> None:
+        self.encoder = Encoder()
+        self.table: Table = self.encoder.encode(cols)
+        self.record_ids: list[str] = list(cols["record_id"])
+        self.stats = Stats.learn(self.table, self.encoder)
+        self._keys: list[_KeyIndex] = []
+        for bk in block_keys(self.table, self.stats):
+            k, rec = _sorted(bk.keys, np.ones(bk.keys.shape, bool))
+            fk = frec = None
+            if bk.flag is not None:
+                fk, frec = _sorted(bk.keys, bk.flag)
+            self._keys.append(_KeyIndex(bk.name, k, rec, fk, frec))
+
+    def __len__(self) -> int:
+        return len(self.record_ids)
+
+    def _encode(self, record: Record | Mapping[str, str]) -> Table:
+        return self.encoder.encode(records_to_columns([record]), frozen=True)
+
+    def candidates(self, record: Record | Mapping[str, str]) -> np.ndarray:
+        """Positions of the indexed records that share a blocking key with *record*."""
+        return self._candidates(self._encode(record))
+
+    def _candidates(self, q: Table) -> np.ndarray:
+        parts: list[np.ndarray] = []
+        for bk, ki in zip(block_keys(q, self.stats), self._keys, strict=True):
+            key = bk.keys[0]
+            if key == 0:
+                continue
+            keys, rec = ki.keys, ki.rec
+            if bk.flag is not None and not bk.flag[0]:
+                # An unflagged query only pairs with flagged records (see BlockKey.flag).
+                keys, rec = ki.flagged_keys, ki.flagged_rec
+                # The block size that matters for the cap is the whole block's.
+                lo, hi = np.searchsorted(ki.keys, key), np.searchsorted(ki.keys, key, "right")
+                if hi - lo >= MAX_BLOCK:
+                    continue
+            lo, hi = np.searchsorted(keys, key), np.searchsorted(keys, key, "right")
+            if hi - lo >= MAX_BLOCK:
+                continue
+            if hi > lo:
+                parts.append(rec[lo:hi])
+        if not parts:
+            return np.zeros(0, np.int32)
+        return np.unique(np.concatenate(parts))
+
+    def query(
+        self,
+        record: Record | Mapping[str, str],
+        *,
+        threshold: float | None = DEFAULT_THRESHOLD,
+        limit: int = 20,
+        explain: bool = True,
+    ) -> list[Candidate]:
+        """Likely duplicates of *record*, best first, with per-field evidence.
+
+        ``threshold=None`` returns every candidate the blocking found, however low its score
+        (useful for a "possible duplicates" list). The record itself, when already indexed
+        under the same record_id, is left out.
+        """
+        q = self._encode(record)
+        cand = self._candidates(q)
+        if cand.shape[0] == 0:
+            return []
+        ia = np.zeros(cand.shape[0], np.int64)
+        res = score_pairs(q, ia, self.table, cand, self.stats, detail=explain)
+        w = res.weight
+        keep = np.ones(w.shape, bool)
+        if threshold is not None:
+            keep &= w >= score_to_weight(threshold)
+        own_id = record.get("record_id") if isinstance(record, Mapping) else record.record_id
+        order = np.flatnonzero(keep)
+        order = order[np.argsort(-w[order], kind="stable")]
+        out: list[Candidate] = []
+        for k in order.tolist():
+            rid = self.record_ids[int(cand[k])]
+            if own_id and rid == own_id:
+                continue
+            ev = self._evidence(q, int(cand[k]), res, k) if explain else []
+            out.append(Candidate(rid, float(weight_to_score(w[k])), float(w[k]), ev))
+            if len(out) >= limit:
+                break
+        return out
+
+    def _evidence(self, q: Table, pos: int, res, k: int) -> list[FieldEvidence]:
+        t, enc, extra = self.table, self.encoder, q.extra
+        assert res.levels is not None and res.weights is not None and res.similarity is not None
+
+        def tok(table: Table, col: str, i: int, ext: dict[int, str]) -> str:
+            return enc.token(int(getattr(table, col)[i]), ext)
+
+        def other(strings: list[str], v: int) -> str:
+            return strings[v] if 0 <= v < len(strings) else ""
+
+        values: dict[str, tuple[str, str]] = {
+            "surname": (tok(q, "sur", 0, extra), tok(t, "sur", pos, {})),
+            "middle_name": (tok(q, "mid", 0, extra), tok(t, "mid", pos, {})),
+            "given_name": (tok(q, "giv", 0, extra), tok(t, "giv", pos, {})),
+            "birth_date": (
+                format_date(int(q.y[0]), int(q.m[0]), int(q.d[0])),
+                format_date(int(t.y[pos]), int(t.m[pos]), int(t.d[pos])),
+            ),
+            "sex": (
+                {1: "M", 2: "F"}.get(int(q.sex[0]), ""),
+                {1: "M", 2: "F"}.get(int(t.sex[pos]), ""),
+            ),
+            "commune_code": (
+                other(enc.commune_strings, int(q.commune[0])),
+                other(enc.commune_strings, int(t.commune[pos])),
+            ),
+            "address": (
+                other(enc.address_strings, int(q.addr[0])),
+                other(enc.address_strings, int(t.addr[pos])),
+            ),
+            "mother_name": (tok(q, "mo_full", 0, extra), tok(t, "mo_full", pos, {})),
+            "father_name": (tok(q, "fa_full", 0, extra), tok(t, "fa_full", pos, {})),
+            "id_number": (
+                other(enc.id_strings, int(q.idn[0])),
+                other(enc.id_strings, int(t.idn[pos])),
+            ),
+        }
+        out: list[FieldEvidence] = []
+        for name in FIELDS:
+            level = int(res.levels[name][k])
+            out.append(
+                FieldEvidence(
+                    field=name,
+                    level=LEVEL_NAMES[level],
+                    similarity=None if level == 0 else round(float(res.similarity[name][k]), 3),
+                    weight=round(float(res.weights[name][k]), 2),
+                    value=values[name][0],
+                    other_value=values[name][1],
+                )
+            )
+        cut = float(res.family_cut[k])
+        if cut < 0:
+            # Shown so that the weights add up: family fields agreeing beyond FAMILY_CAP only
+            # prove "same family", which siblings share.
+            out.append(
+                FieldEvidence(
+                    "family_cap",
+                    "capped",
+                    None,
+                    round(cut, 2),
+                    ", ".join(sorted(FAMILY_FIELDS)),
+                    "",
+                )
+            )
+        return out
+
+
+# --- bulk scan ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """Pairs at or above the threshold, as record positions, plus what the scan did."""
+
+    a: np.ndarray
+    b: np.ndarray
+    score: np.ndarray
+    pair_stats: PairStats
+    seconds: dict[str, float]
+    candidates: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def scan_table(
+    table: Table,
+    encoder: Encoder,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    keep_candidates: bool = False,
+) -> ScanResult:
+    """Find every pair of records in *table* scoring at least *threshold*."""
+    t0 = time.perf_counter()
+    stats = Stats.learn(table, encoder)
+    keys: list[BlockKey] = block_keys(table, stats)
+    t1 = time.perf_counter()
+    w_min = score_to_weight(threshold)
+    ps = PairStats({}, {})
+    out_a: list[np.ndarray] = []
+    out_b: list[np.ndarray] = []
+    out_w: list[np.ndarray] = []
+    cand_a: list[np.ndarray] = []
+    cand_b: list[np.ndarray] = []
+    for a, b in iter_pairs(keys, stats_out=ps):
+        if keep_candidates:
+            cand_a.append(a)
+            cand_b.append(b)
+        w = score_pairs(table, a, table, b, stats).weight
+        hit = w >= w_min
+        out_a.append(a[hit])
+        out_b.append(b[hit])
+        out_w.append(w[hit])
+    t2 = time.perf_counter()
+
+    def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype)
+
+    w = cat(out_w, np.float64)
+    return ScanResult(
+        a=cat(out_a, np.int64),
+        b=cat(out_b, np.int64),
+        score=np.asarray(weight_to_score(w)),
+        pair_stats=ps,
+        seconds={"stats_and_keys": t1 - t0, "pairs_and_scoring": t2 - t1},
+        candidates=(cat(cand_a, np.int64), cat(cand_b, np.int64)) if keep_candidates else None,
+    )
+
+
+def find_pairs(
+    records: Iterable[Record | Mapping[str, str]], threshold: float = DEFAULT_THRESHOLD
+) -> list[tuple[str, str, float]]:
+    """Every likely duplicate pair among *records*: (record_id_a, record_id_b, score)."""
+    cols = records_to_columns(records)
+    enc = Encoder()
+    table = enc.encode(cols)
+    res = scan_table(table, enc, threshold=threshold)
+    ids = cols["record_id"]
+    return list(_id_pairs(ids, res))
+
+
+def _id_pairs(ids: Sequence[str], res: ScanResult) -> Iterator[tuple[str, str, float]]:
+    order = np.argsort(-res.score, kind="stable")
+    for a, b, s in zip(res.a[order].tolist(), res.b[order].tolist(), res.score[order].tolist()):
+        x, y = ids[a], ids[b]
+        if y < x:
+            x, y = y, x
+        yield x, y, s
+
+
+def read_csv_columns(path: str | Path, chunk_rows: int = 250_000) -> Iterator[dict[str, list[str]]]:
+    """Read a registry CSV in chunks of columns; missing columns read as empty."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            return
+        pos = {name.strip(): i for i, name in enumerate(header)}
+        if "record_id" not in pos:
+            raise ValueError("The CSV file has no record_id column; add one and scan again.")
+        wanted = [(c, pos.get(c)) for c in COLUMNS]
+        rows: list[list[str]] = []
+        for row in reader:
+            rows.append(row)
+            if len(rows) >= chunk_rows:
+                yield _columns_of(rows, wanted)
+                rows = []
+        if rows:
+            yield _columns_of(rows, wanted)
+
+
+def _columns_of(
+    rows: list[list[str]], wanted: list[tuple[str, int | None]]
+) -> dict[str, list[str]]:
+    width = max(i for _, i in wanted if i is not None) + 1
+    # Short rows (trailing empty cells dropped by some exporters) are padded.
+    rows = [r if len(r) >= width else r + [""] * (width - len(r)) for r in rows]
+    cols: dict[str, list[str]] = {}
+    n = len(rows)
+    for name, i in wanted:
+        cols[name] = [r[i] for r in rows] if i is not None else [""] * n
+    return cols
+
+
+def scan_csv(
+    input_path: str | Path, output_path: str | Path, threshold: float | None = None
+) -> int:
+    """Scan a registry CSV for duplicates; write ``record_id_a,record_id_b,score`` rows.
+
+    Returns the number of pairs written. Input columns: record_id, full_name, birth_date, sex,
+    commune_code, address, mother_name, father_name, id_number (any but record_id may be empty
+    or absent).
+    """
+    enc = Encoder()
+    parts: list[Table] = []
+    ids: list[str] = []
+    for cols in read_csv_columns(input_path):
+        parts.append(enc.encode(cols))
+        ids.extend(cols["record_id"])
+    if not parts:
+        table = enc.encode({c: [] for c in COLUMNS})
+    else:
+        table = Table.concat(parts)
+    del parts
+    res = scan_table(table, enc, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    n = 0
+    with open(output_path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["record_id_a", "record_id_b", "score"])
+        for x, y, s in _id_pairs(ids, res):
+            w.writerow([x, y, "%.4f" % s])
+            n += 1
+    return n
+
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Candidate",
+    "FieldEvidence",
+    "Index",
+    "Record",
+    "ScanResult",
+    "find_pairs",
+    "records_to_columns",
+    "scan_csv",
+    "scan_table",
+]
