@@ -447,14 +447,15 @@ class CircumstanceGroup(models.TextChoices):
     N = (
         "n",
         _(
-            "n) Trẻ em mắc bệnh hiểm nghèo hoặc bệnh phải điều trị dài ngày thuộc hộ nghèo, cận nghèo"
+            "n) Trẻ em mắc bệnh hiểm nghèo hoặc bệnh phải điều trị dài ngày thuộc hộ nghèo, "
+            "cận nghèo"
         ),
     )
-    O = (
+    O = (  # noqa: E741
         "o",
-        _(  # noqa: E741
-            "o) Trẻ em di cư, trẻ em lánh nạn, tị nạn chưa xác định được cha mẹ hoặc không có người "
-            "chăm sóc"
+        _(
+            "o) Trẻ em di cư, trẻ em lánh nạn, tị nạn chưa xác định được cha mẹ hoặc không có "
+            "người chăm sóc"
         ),
     )
 
@@ -586,6 +587,9 @@ class DuplicateDecision(models.Model):
         verbose_name = _("quyết định về bản ghi trùng")
         verbose_name_plural = _("quyết định về bản ghi trùng")
 
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} #{self.pk}"
+
 
 class DuplicatePair(models.Model):
     """A likely duplicate pair found by the background scan, waiting for review."""
@@ -617,6 +621,9 @@ class DuplicatePair(models.Model):
         verbose_name = _("cặp nghi trùng")
         verbose_name_plural = _("cặp nghi trùng")
 
+    def __str__(self) -> str:
+        return f"{self.child_a_id} ~ {self.child_b_id} ({self.score:.2f})"
+
 
 class ChildMerge(models.Model):
     """One merge of `merged` into `survivor`, with everything needed to undo it exactly.
@@ -645,6 +652,9 @@ class ChildMerge(models.Model):
         verbose_name = _("lần gộp hồ sơ")
         verbose_name_plural = _("lần gộp hồ sơ")
 
+    def __str__(self) -> str:
+        return f"{self.merged_id} -> {self.survivor_id}"
+
 
 class ImportTemplate(models.Model):
     """A remembered mapping from a spreadsheet's column headers to registry fields, found again by
@@ -661,6 +671,9 @@ class ImportTemplate(models.Model):
     class Meta:
         verbose_name = _("mẫu nhập tệp")
         verbose_name_plural = _("mẫu nhập tệp")
+
+    def __str__(self) -> str:
+        return self.header_key
 
 
 class ImportBatch(models.Model):
@@ -688,3 +701,6 @@ class ImportBatch(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("lần nhập tệp")
         verbose_name_plural = _("lần nhập tệp")
+
+    def __str__(self) -> str:
+        return self.file_name
