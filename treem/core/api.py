@@ -74,3 +74,48 @@ def api_server_error(request):
     return JsonResponse(
         error_body("server_error", _("Máy chủ gặp lỗi. Hãy thử lại sau ít phút.")), status=500
     )
+
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "required": ["code", "message"],
+        }
+    },
+    "required": ["error"],
+}
+_ERROR_STATUSES = {
+    "400": "Invalid input",
+    "401": "Not authenticated",
+    "403": "Not allowed",
+    "404": "Not found (or outside your jurisdiction)",
+    "429": "Too many requests",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation documents the one error shape for the
+    error statuses any endpoint can answer with."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["ApiError"] = _ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/ApiError"}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status, description in _ERROR_STATUSES.items():
+                operation["responses"].setdefault(
+                    status,
+                    {"description": description, "content": {"application/json": {"schema": ref}}},
+                )
+    return result
