@@ -60,13 +60,23 @@ def block_keys(t: Table, stats: Stats) -> list[BlockKey]:
     name = (t.sur >= 0) & (t.giv >= 0)
     partial = (y > 0) & ~full
     no_date = y == 0
+    initial = stats.initial_of(t.giv, extra)
     with np.errstate(over="ignore"):
         return [
             BlockKey("id_number", _valid(_mix(t.idn, np.full_like(t.idn, 7)), t.idn >= 0)),
             # Exact or day/month-swapped date; name in any word order.
             BlockKey("name_words+date", _valid(_mix(t.bag, y, lo, hi), full & (t.bag != 0))),
-            # Any year (a year typed off by one), names by sound (tr/ch, d/gi/r, ...).
-            BlockKey("name_sound+day_month", _valid(_mix(ps, pg, lo, hi), full & name)),
+            # Year typed off by one, names by sound (tr/ch, d/gi/r, ...). Years are bucketed
+            # in twos, twice with an offset, so any two years at most one apart share a
+            # bucket in one of the keys while blocks stay an eighth of "any year".
+            BlockKey(
+                "name_sound+day_month+even_years",
+                _valid(_mix(ps, pg, lo, hi, y // 2), full & name),
+            ),
+            BlockKey(
+                "name_sound+day_month+odd_years",
+                _valid(_mix(ps, pg, lo, hi, (y + 1) // 2), full & name),
+            ),
             # Given name mistyped beyond the phonetic key.
             BlockKey(
                 "surname+middle+date",
@@ -77,14 +87,26 @@ def block_keys(t: Table, stats: Stats) -> list[BlockKey]:
                 "given+middle+date",
                 _valid(_mix(t.giv, t.mid, y, lo, hi), full & (t.mid >= 0) & (t.giv >= 0)),
             ),
-            # Name and date both off, but the family is recognisable.
+            # Name and date both off, but the family is recognisable. The child's given-name
+            # initial keeps namesake mothers (fathers) of one commune apart.
             BlockKey(
-                "mother+commune",
-                _valid(_mix(t.mo_full, t.commune), (t.mo_full >= 0) & (t.commune >= 0)),
+                "mother+commune+initial",
+                _valid(
+                    _mix(t.mo_full, t.commune, initial),
+                    (t.mo_full >= 0) & (t.commune >= 0) & (t.giv >= 0),
+                ),
             ),
             BlockKey(
-                "father+commune",
-                _valid(_mix(t.fa_full, t.commune), (t.fa_full >= 0) & (t.commune >= 0)),
+                "father+commune+initial",
+                _valid(
+                    _mix(t.fa_full, t.commune, initial),
+                    (t.fa_full >= 0) & (t.commune >= 0) & (t.giv >= 0),
+                ),
+            ),
+            # The household: same address in the same commune.
+            BlockKey(
+                "commune+address",
+                _valid(_mix(t.addr, t.commune), (t.addr >= 0) & (t.commune >= 0)),
             ),
             # Both parents named: the family, wherever it lives now.
             BlockKey(
@@ -115,11 +137,16 @@ class PairStats:
 
 
 def _groups(
-    keys: np.ndarray, flag: np.ndarray | None
+    keys: np.ndarray, flag: np.ndarray | None, part: tuple[int, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Sort records by key; return (records in order, remaining-in-group per position,
     mask of positions that start pairs, number of oversized blocks)."""
-    rec = np.flatnonzero(keys)
+    which, parts = part
+    if parts > 1:
+        # Blocks are dealt to workers by key hash, so each builds and scores its own share.
+        rec = np.flatnonzero((keys != 0) & (keys % np.uint64(parts) == np.uint64(which)))
+    else:
+        rec = np.flatnonzero(keys)
     k = keys[rec]
     if flag is None:
         order = np.argsort(k, kind="stable")
@@ -171,16 +198,19 @@ def _already(
 
 
 def iter_pairs(
-    keys: list[BlockKey], chunk: int = 2_000_000, stats_out: PairStats | None = None
+    keys: list[BlockKey],
+    chunk: int = 1_000_000,
+    stats_out: PairStats | None = None,
+    part: tuple[int, int] = (0, 1),
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield candidate pairs (arrays of record positions, a < b in no particular sense) in
-    chunks of about *chunk*, each pair once across all keys."""
+    """Yield candidate pairs (arrays of record positions) in chunks of about *chunk*, each
+    pair once across all keys. With ``part=(i, n)`` only the i-th of n shares of the blocks."""
     earlier: list[tuple[np.ndarray, np.ndarray | None]] = []
     buf_a: list[np.ndarray] = []
     buf_b: list[np.ndarray] = []
     buffered = 0
     for bk in keys:
-        rec, rem, ok, n_big = _groups(bk.keys, bk.flag)
+        rec, rem, ok, n_big = _groups(bk.keys, bk.flag, part)
         produced = 0
         active = np.flatnonzero(ok & (rem > 1))
         step = 1
@@ -202,6 +232,7 @@ def iter_pairs(
         if stats_out is not None:
             stats_out.per_key[bk.name] = produced
             stats_out.skipped_blocks[bk.name] = n_big
-        earlier.append((effective_keys(bk) if n_big else bk.keys, bk.flag))
+        # Oversized blocks may sit in another worker's share: always zero them.
+        earlier.append((effective_keys(bk) if n_big or part[1] > 1 else bk.keys, bk.flag))
     if buffered:
         yield np.concatenate(buf_a), np.concatenate(buf_b)

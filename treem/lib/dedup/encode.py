@@ -6,6 +6,7 @@ which numpy does for millions of pairs in milliseconds. Strings are folded and i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 
@@ -31,6 +32,7 @@ _MALE = frozenset({"m", "male", "nam", "1", "trai"})
 _FEMALE = frozenset({"f", "female", "nu", "2", "gai"})
 
 MISSING = -1
+_NOT_ALNUM = re.compile(r"\W+|_")
 
 
 @dataclass(slots=True)
@@ -167,16 +169,25 @@ class Encoder:
     def encode(self, cols: Mapping[str, Sequence[str]], *, frozen: bool = False) -> Table:
         """Encode a batch given as columns (lists of strings, "" for empty)."""
         n = len(cols["full_name"])
-        empty = [""] * n
 
-        def col(name: str) -> Sequence[str]:
-            return cols.get(name) or empty
+        def factorize(name: str) -> tuple[np.ndarray, list[str]]:
+            # Registries repeat themselves (communes, dates, common names): work on the
+            # distinct values and gather back, so the per-row cost is one dict lookup.
+            values = cols.get(name)
+            if not values:
+                return np.zeros(n, np.int32), [""]
+            # dict.fromkeys and map run in C: ~70 ns a row against ~500 for a Python loop.
+            seen: dict[str, int] = dict.fromkeys(values, 0)
+            uniques = list(seen)
+            seen.update(zip(uniques, range(len(uniques)), strict=True))
+            codes = np.fromiter(map(seen.__getitem__, values), dtype=np.int32, count=n)
+            return codes, uniques
 
         tok, tstr = self.tokens, self.token_strings
         # Strings of token ids handed out to a frozen batch (a query), by id.
         extra: dict[int, str] = {}
 
-        def tokens(values: list[str]) -> list[int]:
+        def tokens(values: list[str]) -> np.ndarray:
             # In a frozen batch, ids handed out by successive calls must not collide.
             ids, more = _intern(tok, tstr, values, frozen)
             if more:
@@ -184,57 +195,58 @@ class Encoder:
                 remap = {i: i + shift for i in more}
                 ids = [remap.get(i, i) for i in ids]
                 extra.update({i + shift: v for i, v in more.items()})
-            return ids
+            return np.array(ids, dtype=np.int32)
 
-        raw_names = col("full_name")
+        def interned(index: dict[str, int], strings: list[str], values: list[str]) -> np.ndarray:
+            return np.array(_intern(index, strings, values, frozen)[0], dtype=np.int32)
+
+        code, raw_names = factorize("full_name")
         names = fold_many(raw_names)
         surs, mids, givs, bags, tones = self._split(names, tone_keys_many(raw_names))
-        giv_tone, _ = _intern(self.tones, self.tone_strings, tones, frozen)
-        sur = tokens(surs)
-        mid = tokens(mids)
-        giv = tokens(givs)
+        giv_tone = interned(self.tones, self.tone_strings, tones)[code]
+        sur, mid, giv = tokens(surs)[code], tokens(mids)[code], tokens(givs)[code]
+        bag = np.array(bags, dtype=np.int64)[code]
 
-        dates = [parse_date(v) for v in col("birth_date")]
-        ymd = np.array(dates, dtype=np.int16).reshape(n, 3) if n else np.zeros((0, 3), np.int16)
+        code, raw = factorize("birth_date")
+        ymd = np.array([parse_date(v) for v in raw], dtype=np.int16).reshape(len(raw), 3)[code]
 
-        sex_f = fold_many(col("sex"))
-        sex = np.fromiter(
-            (1 if v in _MALE else 2 if v in _FEMALE else 0 for v in sex_f), np.int8, count=n
-        )
+        code, raw = factorize("sex")
+        sex = np.array(
+            [1 if v in _MALE else 2 if v in _FEMALE else 0 for v in fold_many(raw)], np.int8
+        )[code]
 
-        def parent(values: Sequence[str]) -> tuple[list[int], list[int]]:
-            folded = fold_many(values)
-            return tokens(folded), tokens([v.rpartition(" ")[2] for v in folded])
+        def parent(name: str) -> tuple[np.ndarray, np.ndarray]:
+            code, raw = factorize(name)
+            folded = fold_many(raw)
+            return tokens(folded)[code], tokens([v.rpartition(" ")[2] for v in folded])[code]
 
-        mo_full, mo_last = parent(col("mother_name"))
-        fa_full, fa_last = parent(col("father_name"))
-        commune, _ = _intern(
-            self.communes, self.commune_strings, fold_many(col("commune_code")), frozen
-        )
-        addr, _ = _intern(self.addresses, self.address_strings, fold_many(col("address")), frozen)
+        mo_full, mo_last = parent("mother_name")
+        fa_full, fa_last = parent("father_name")
+        code, raw = factorize("commune_code")
+        commune = interned(self.communes, self.commune_strings, fold_many(raw))[code]
+        code, raw = factorize("address")
+        addr = interned(self.addresses, self.address_strings, fold_many(raw))[code]
+        code, raw = factorize("id_number")
         # Id numbers: keep digits and letters only, so "0752 1500 1234" equals "075215001234".
-        idn_clean = ["".join(ch for ch in v if ch.isalnum()) if v else "" for v in col("id_number")]
-        idn, _ = _intern(self.ids, self.id_strings, idn_clean, frozen)
-
-        def i32(values: list[int]) -> np.ndarray:
-            return np.array(values, dtype=np.int32)
+        clean = [v if v.isalnum() or not v else _NOT_ALNUM.sub("", v) for v in raw]
+        idn = interned(self.ids, self.id_strings, clean)[code]
 
         return Table(
             extra=extra,
-            sur=i32(sur),
-            mid=i32(mid),
-            giv=i32(giv),
-            giv_tone=i32(giv_tone),
-            bag=np.array(bags, dtype=np.int64),
+            sur=sur,
+            mid=mid,
+            giv=giv,
+            giv_tone=giv_tone,
+            bag=bag,
             y=ymd[:, 0].copy(),
             m=ymd[:, 1].astype(np.int8),
             d=ymd[:, 2].astype(np.int8),
             sex=sex,
-            commune=i32(commune),
-            addr=i32(addr),
-            mo_full=i32(mo_full),
-            mo_last=i32(mo_last),
-            fa_full=i32(fa_full),
-            fa_last=i32(fa_last),
-            idn=i32(idn),
+            commune=commune,
+            addr=addr,
+            mo_full=mo_full,
+            mo_last=mo_last,
+            fa_full=fa_full,
+            fa_last=fa_last,
+            idn=idn,
         )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import multiprocessing as mp
+import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -289,47 +291,97 @@ class ScanResult:
     candidates: tuple[np.ndarray, np.ndarray] | None = None
 
 
+# Set by scan_table just before it forks its workers, which inherit it (copy-on-write).
+_SHARED: dict[str, object] = {}
+# Below this many records one process is faster than starting two.
+PARALLEL_MIN_RECORDS = 200_000
+
+
+def _scan_part(part: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, PairStats]:
+    table = _SHARED["table"]
+    stats = _SHARED["stats"]
+    keys = _SHARED["keys"]
+    w_min = _SHARED["w_min"]
+    assert isinstance(table, Table) and isinstance(stats, Stats) and isinstance(keys, list)
+    ps = PairStats({}, {})
+    out_a: list[np.ndarray] = []
+    out_b: list[np.ndarray] = []
+    out_w: list[np.ndarray] = []
+    for a, b in iter_pairs(keys, stats_out=ps, part=part):
+        w = score_pairs(table, a, table, b, stats).weight
+        hit = w >= w_min
+        out_a.append(a[hit])
+        out_b.append(b[hit])
+        out_w.append(w[hit])
+    return _cat(out_a, np.int64), _cat(out_b, np.int64), _cat(out_w, np.float64), ps
+
+
+def _cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype)
+
+
 def scan_table(
     table: Table,
     encoder: Encoder,
     *,
     threshold: float = DEFAULT_THRESHOLD,
     keep_candidates: bool = False,
+    workers: int | None = None,
 ) -> ScanResult:
-    """Find every pair of records in *table* scoring at least *threshold*."""
+    """Find every pair of records in *table* scoring at least *threshold*.
+
+    Large tables are scanned by *workers* forked processes (default: up to two, one per
+    core), each taking the blocks whose key hash falls in its share.
+    """
     t0 = time.perf_counter()
     stats = Stats.learn(table, encoder)
     keys: list[BlockKey] = block_keys(table, stats)
     t1 = time.perf_counter()
     w_min = score_to_weight(threshold)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if table.n >= PARALLEL_MIN_RECORDS else 1
+    if keep_candidates or "fork" not in mp.get_all_start_methods():
+        workers = 1
     ps = PairStats({}, {})
-    out_a: list[np.ndarray] = []
-    out_b: list[np.ndarray] = []
-    out_w: list[np.ndarray] = []
     cand_a: list[np.ndarray] = []
     cand_b: list[np.ndarray] = []
-    for a, b in iter_pairs(keys, stats_out=ps):
-        if keep_candidates:
-            cand_a.append(a)
-            cand_b.append(b)
-        w = score_pairs(table, a, table, b, stats).weight
-        hit = w >= w_min
-        out_a.append(a[hit])
-        out_b.append(b[hit])
-        out_w.append(w[hit])
+    if workers > 1:
+        _SHARED.update(table=table, stats=stats, keys=keys, w_min=w_min)
+        try:
+            with mp.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_scan_part, [(i, workers) for i in range(workers)])
+        finally:
+            _SHARED.clear()
+        for *_, part_stats in parts:
+            for k, v in part_stats.per_key.items():
+                ps.per_key[k] = ps.per_key.get(k, 0) + v
+            for k, v in part_stats.skipped_blocks.items():
+                ps.skipped_blocks[k] = ps.skipped_blocks.get(k, 0) + v
+        a = _cat([p[0] for p in parts], np.int64)
+        b = _cat([p[1] for p in parts], np.int64)
+        w = _cat([p[2] for p in parts], np.float64)
+    else:
+        out_a: list[np.ndarray] = []
+        out_b: list[np.ndarray] = []
+        out_w: list[np.ndarray] = []
+        for pa, pb in iter_pairs(keys, stats_out=ps):
+            if keep_candidates:
+                cand_a.append(pa)
+                cand_b.append(pb)
+            pw = score_pairs(table, pa, table, pb, stats).weight
+            hit = pw >= w_min
+            out_a.append(pa[hit])
+            out_b.append(pb[hit])
+            out_w.append(pw[hit])
+        a, b, w = _cat(out_a, np.int64), _cat(out_b, np.int64), _cat(out_w, np.float64)
     t2 = time.perf_counter()
-
-    def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-        return np.concatenate(parts) if parts else np.zeros(0, dtype)
-
-    w = cat(out_w, np.float64)
     return ScanResult(
-        a=cat(out_a, np.int64),
-        b=cat(out_b, np.int64),
+        a=a,
+        b=b,
         score=np.asarray(weight_to_score(w)),
         pair_stats=ps,
         seconds={"stats_and_keys": t1 - t0, "pairs_and_scoring": t2 - t1},
-        candidates=(cat(cand_a, np.int64), cat(cand_b, np.int64)) if keep_candidates else None,
+        candidates=(_cat(cand_a, np.int64), _cat(cand_b, np.int64)) if keep_candidates else None,
     )
 
 
@@ -354,7 +406,9 @@ def _id_pairs(ids: Sequence[str], res: ScanResult) -> Iterator[tuple[str, str, f
         yield x, y, s
 
 
-def read_csv_columns(path: str | Path, chunk_rows: int = 250_000) -> Iterator[dict[str, list[str]]]:
+def read_csv_columns(
+    path: str | Path, chunk_rows: int = 250_000
+) -> Iterator[dict[str, Sequence[str]]]:
     """Read a registry CSV in chunks of columns; missing columns read as empty."""
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
@@ -379,13 +433,13 @@ def _columns_of(
     rows: list[list[str]], wanted: list[tuple[str, int | None]]
 ) -> dict[str, list[str]]:
     width = max(i for _, i in wanted if i is not None) + 1
-    # Short rows (trailing empty cells dropped by some exporters) are padded.
-    rows = [r if len(r) >= width else r + [""] * (width - len(r)) for r in rows]
-    cols: dict[str, list[str]] = {}
+    if min(map(len, rows)) < width:
+        # Short rows (trailing empty cells dropped by some exporters) are padded.
+        rows = [r if len(r) >= width else r + [""] * (width - len(r)) for r in rows]
     n = len(rows)
-    for name, i in wanted:
-        cols[name] = [r[i] for r in rows] if i is not None else [""] * n
-    return cols
+    # zip(*rows) transposes in C; columns come out as tuples, which the encoder accepts.
+    transposed = list(zip(*rows, strict=False))
+    return {name: transposed[i] if i is not None else [""] * n for name, i in wanted}
 
 
 def scan_csv(

@@ -18,7 +18,7 @@ parents, commune, address and (twins) birth date:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import process
@@ -166,6 +166,7 @@ class Stats:
     u_dob: float
     u_commune: float
     encoder: Encoder
+    initials: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
     @classmethod
     def learn(cls, t: Table, enc: Encoder) -> Stats:
@@ -260,6 +261,18 @@ class Stats:
         for k in unseen.tolist():
             key = phonetic(extra.get(int(ids[k]), ""))
             out[k] = self.phon_keys.get(key, -2 - k)
+        return out
+
+    def initial_of(self, ids: np.ndarray, extra: dict[int, str]) -> np.ndarray:
+        """First letter of each token (as a code point; 0 when empty)."""
+        if self.initials.shape[0] != len(self.encoder.token_strings):
+            self.initials = np.array(
+                [ord(s[0]) if s else 0 for s in self.encoder.token_strings], np.int32
+            )
+        out = _take(self.initials, ids, 0)
+        for k in np.flatnonzero(ids >= self.initials.shape[0]).tolist():
+            s = extra.get(int(ids[k]), "")
+            out[k] = ord(s[0]) if s else 0
         return out
 
     def known_of(self, ids: np.ndarray, extra: dict[int, str]) -> np.ndarray:
