@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test setup venv lint format check bench translations vendor clean
+.PHONY: run test setup venv dev system-deps lint format check translations vendor clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Treem needs Python 3.12 or newer (pyenv reads .python-version); found " + sys.version.split()[0])'
@@ -27,6 +27,11 @@ $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 
 venv: $(RUNTIME_STAMP)
 
+dev: $(DEV_STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
 setup: $(RUNTIME_STAMP)
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
@@ -37,7 +42,7 @@ run: setup
 	@echo "Treem is at http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/accounts/login/)"
 	TASKS_BACKEND=immediate $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) system-deps
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)

@@ -274,6 +274,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading commits the whole domain (often a shared .gov.vn one) to HTTPS for years; it is
+        # the operator's decision, taken with SECURE_HSTS_PRELOAD=true, not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Logging --------------------------------------------------------------------------------------
 # One JSON object per line. Request logs carry the path without its query string (a search query

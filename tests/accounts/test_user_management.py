@@ -136,3 +136,20 @@ def test_unknown_user_is_404(admin_client):
 def test_user_list_query_count_is_bounded(admin_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         admin_client.get("/accounts/users/")
+
+
+def test_create_admin_command_makes_a_system_administrator(monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("FIRST_ADMIN_PASSWORD", "A-first-admin-passphrase")
+    call_command(
+        "create_admin",
+        "qtv",
+        "--full-name",
+        "Quản Trị Viên",
+        "--password-env",
+        "FIRST_ADMIN_PASSWORD",
+    )
+    user = User.objects.get(username="qtv")
+    assert user.role == "system_admin" and user.province_id == "75"
+    assert user.check_password("A-first-admin-passphrase")

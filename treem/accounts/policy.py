@@ -28,6 +28,13 @@ class Action(StrEnum):
     CHILD_IMPORT = "registry.child.import"
     CHILD_EXPORT = "registry.child.export"
     CHILD_MERGE = "registry.child.merge"
+    # Identifiers and sensitive data (ID and insurance numbers, ethnicity, health, disability):
+    # need-to-know, so not every role that sees a child's name sees these.
+    CHILD_VIEW_SENSITIVE = "registry.child.view_sensitive"
+    # Exports carrying identification numbers leave the system: commune staff only.
+    CHILD_EXPORT_IDENTIFIERS = "registry.child.export_identifiers"
+    # "Who viewed this record": supervisors and administrators.
+    CHILD_ACCESS_LOG_VIEW = "registry.child.access_log"
     # Protection cases
     CASE_VIEW = "protection.case.view"
     CASE_RECEIVE = "protection.case.receive"
@@ -48,6 +55,7 @@ _COMMUNE_WORK = _READ_PERSONAL | {
     Action.CHILD_IMPORT,
     Action.CHILD_EXPORT,
     Action.CHILD_MERGE,
+    Action.CHILD_VIEW_SENSITIVE,
     Action.CASE_VIEW,
     Action.CASE_RECEIVE,
     Action.CASE_WORK,
@@ -62,19 +70,28 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.AUDIT_VIEW,
             Action.VILLAGE_VIEW,
             Action.VILLAGE_CREATE,
+            Action.CHILD_ACCESS_LOG_VIEW,
         }
     ),
     Role.PROVINCE_SPECIALIST: frozenset(
-        _COMMUNE_WORK | {Action.CASE_SUPERVISE, Action.ORGANISATION_MANAGE}
+        _COMMUNE_WORK
+        | {Action.CASE_SUPERVISE, Action.ORGANISATION_MANAGE, Action.CHILD_ACCESS_LOG_VIEW}
     ),
     # Provincial leadership reads dashboards and summary reports only: no personal data.
     Role.PROVINCE_LEADER: frozenset({Action.DASHBOARD_VIEW}),
-    Role.COMMUNE_CHAIRMAN: frozenset(_COMMUNE_WORK | {Action.CASE_APPROVE}),
-    Role.COMMUNE_WORKER: frozenset(_COMMUNE_WORK),
+    Role.COMMUNE_CHAIRMAN: frozenset(
+        _COMMUNE_WORK
+        | {Action.CASE_APPROVE, Action.CHILD_EXPORT_IDENTIFIERS, Action.CHILD_ACCESS_LOG_VIEW}
+    ),
+    Role.COMMUNE_WORKER: frozenset(_COMMUNE_WORK | {Action.CHILD_EXPORT_IDENTIFIERS}),
     Role.VILLAGE_COLLABORATOR: frozenset(
         {Action.DASHBOARD_VIEW, Action.VILLAGE_VIEW, Action.CHILD_VIEW, Action.CASE_RECEIVE}
     ),
-    Role.PARTNER_OFFICER: frozenset({Action.DASHBOARD_VIEW, Action.REFERRAL_RESPOND}),
+    # Partner agencies (police, schools, health facilities, hotline 111 through its service
+    # account) report cases too; they see only the referrals sent to them.
+    Role.PARTNER_OFFICER: frozenset(
+        {Action.DASHBOARD_VIEW, Action.REFERRAL_RESPOND, Action.CASE_RECEIVE}
+    ),
     Role.PORTAL_EDITOR: frozenset({Action.ARTICLE_EDIT, Action.ARTICLE_APPROVE}),
     Role.PORTAL_MODERATOR: frozenset({Action.ARTICLE_APPROVE, Action.COMMENT_MODERATE}),
 }
