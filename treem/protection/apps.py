@@ -6,3 +6,30 @@ class ProtectionConfig(AppConfig):
     name = "treem.protection"
     label = "protection"
     verbose_name = _("Quản lý ca bảo vệ trẻ em")
+
+    def ready(self) -> None:
+        from treem.accounts.policy import Action
+        from treem.core.context_processors import nav_register
+        from treem.protection import dashboard  # noqa: F401 - registers the dashboard cards
+
+        nav_register(
+            order=30, label=_("Ca bảo vệ"), url_name="protection:board", action=Action.CASE_VIEW
+        )
+        nav_register(
+            order=31,
+            label=_("Báo tin"),
+            url_name="protection:report_new",
+            action=Action.CASE_RECEIVE,
+        )
+        nav_register(
+            order=32,
+            label=_("Chuyển gửi"),
+            url_name="protection:referral_list",
+            action=Action.REFERRAL_RESPOND,
+        )
+        nav_register(
+            order=33,
+            label=_("Thời hạn, ngày lễ"),
+            url_name="protection:settings",
+            action=Action.CASE_SUPERVISE,
+        )

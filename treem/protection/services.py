@@ -1027,3 +1027,48 @@ def case_escalate(*, case: Case, at: datetime) -> bool:
     _event(case, actor=None, kind=E.ESCALATED, at=at, details={"due_at": case.due_at.isoformat()})
     audit_record(actor=None, action="update", obj=case, changes={"escalated_at": [None, at]})
     return True
+
+
+# --- calendar and time limits (data, not code) ----------------------------------------------------
+
+
+@transaction.atomic
+def holiday_add(*, actor: User, date_: date, name: str):
+    from treem.protection.models import PublicHoliday
+
+    require(actor, Action.CASE_SUPERVISE)
+    holiday = PublicHoliday(date=date_, name=nfc(name))
+    holiday.full_clean()
+    holiday.save()
+    audit_record(actor=actor, action="create", obj=holiday, details={"date": date_})
+    return holiday
+
+
+@transaction.atomic
+def deadline_setting_add(
+    *,
+    actor: User,
+    key: str,
+    value: int,
+    effective_from: date,
+    commune: Commune | None = None,
+    note: str = "",
+):
+    """A new value from a date on; earlier values stay, so past cases keep the limits they had."""
+    from treem.protection.models import DeadlineSetting
+
+    require(actor, Action.CASE_SUPERVISE)
+    if commune is not None and not access.covers(actor, commune.code):
+        raise PermissionDenied
+    setting = DeadlineSetting(
+        key=key, value=value, effective_from=effective_from, commune=commune, note=nfc(note)
+    )
+    setting.full_clean()
+    setting.save()
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=setting,
+        details={"key": key, "value": value, "from": effective_from},
+    )
+    return setting
