@@ -13,6 +13,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         "SECRET_KEY": "x" * 30 + "-a-long-random-production-secret-key-0123456789",
         "ALLOWED_HOSTS": "treem.example.gov.vn",
         "STATIC_ROOT": str(tmp_path / "static"),
+        "SQLITE_PATH": str(tmp_path / "deploy.sqlite3"),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
