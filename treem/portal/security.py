@@ -1,0 +1,84 @@
+"""Keyed hashes, signed tokens and tracking codes used by the public forms."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+
+from django.conf import settings
+from django.core import signing
+
+from treem.lib.text import nfc
+
+VOTER_COOKIE = "treem_voter"
+VOTER_SALT = "treem.portal.voter"
+FORM_TS_SALT = "treem.portal.form-ts"
+UNSUBSCRIBE_SALT = "treem.portal.unsubscribe"
+RECEIPT_SALT = "treem.portal.concern-receipt"
+# No 0/O, 1/I/L: a code read out over the phone or copied from paper is typed right.
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+TRACKING_GROUPS = 3
+TRACKING_GROUP_LEN = 4
+
+
+def _key(purpose: str) -> bytes:
+    salt = getattr(settings, "PORTAL_HASH_SALT", "") or settings.SECRET_KEY
+    return hashlib.sha256(f"{purpose}:{salt}".encode()).digest()
+
+
+def ip_hash(address: str | None) -> str:
+    """Salted (keyed) hash of a connection address: equal for equal addresses, not reversible
+    without the server's salt (a plain hash of an IPv4 address is brute-forced in minutes)."""
+    return hmac.new(_key("ip"), (address or "unknown").encode(), hashlib.sha256).hexdigest()
+
+
+def email_hash(email: str) -> str:
+    return hmac.new(_key("email"), nfc(email).lower().encode(), hashlib.sha256).hexdigest()
+
+
+def new_voter_token() -> str:
+    return secrets.token_hex(16)
+
+
+def form_timestamp() -> str:
+    """A signed "form rendered at" value for the minimum-fill-time check."""
+    return signing.dumps(int(time.time()), salt=FORM_TS_SALT)
+
+
+def form_age_seconds(value: str | None, *, max_age: int = 86400) -> float | None:
+    """Seconds since the form was rendered, or None when the value is missing, forged or old."""
+    if not value:
+        return None
+    try:
+        rendered = signing.loads(value, salt=FORM_TS_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    return time.time() - int(rendered)
+
+
+def new_tracking_code() -> str:
+    groups = [
+        "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_GROUP_LEN))
+        for _ in range(TRACKING_GROUPS)
+    ]
+    return "-".join(groups)
+
+
+def normalise_tracking_code(value: str) -> str:
+    """Accept the code as people type it: any case, spaces or dashes anywhere."""
+    raw = "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    n = TRACKING_GROUP_LEN
+    return "-".join(raw[i : i + n] for i in range(0, len(raw), n))
+
+
+def unsubscribe_token(email_hash_value: str) -> str:
+    return signing.dumps(email_hash_value, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_email_hash(token: str) -> str | None:
+    try:
+        return signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None

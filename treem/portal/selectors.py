@@ -1,0 +1,242 @@
+"""Reads of the portal. Public selectors return only what may be shown to anyone (live articles,
+approved comments, figures); staff selectors check the role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from treem.accounts.jurisdiction import scope_queryset
+from treem.accounts.policy import Action, require
+from treem.lib.text import fold
+from treem.portal.intake_bridge import PUBLIC_STATUSES, intake_module
+from treem.portal.models import Article, Category, Comment, Concern, Tag, Vote
+from treem.portal.security import normalise_tracking_code
+
+
+def live_articles(now=None) -> QuerySet[Article]:
+    """Articles a reader may see now: approved, publication time reached, not yet taken down."""
+    now = now or timezone.now()
+    return (
+        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__lte=now)
+        .filter(Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
+        .select_related("category", "author")
+        .order_by("-publish_at", "-id")
+    )
+
+
+def article_list_public(
+    *, category: Category | None = None, tag: Tag | None = None
+) -> QuerySet[Article]:
+    qs = live_articles().prefetch_related("tags")
+    if category is not None:
+        qs = qs.filter(category=category)
+    if tag is not None:
+        qs = qs.filter(tags=tag)
+    return qs
+
+
+def article_search(*, query: str) -> QuerySet[Article]:
+    """Accent- and case-insensitive search: every word of the query must appear (*cham soc tre*
+    finds *chăm sóc trẻ*)."""
+    words = fold(query).split()
+    qs = live_articles().prefetch_related("tags")
+    if not words:
+        return qs.none()
+    for word in words[:10]:
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def article_get_public(*, slug: str) -> Article:
+    article = live_articles().filter(slug=slug).first()
+    if article is None:
+        raise Http404
+    return article
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def category_get(*, slug: str) -> Category:
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        raise Http404
+    return category
+
+
+def tag_get(*, slug: str) -> Tag:
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        raise Http404
+    return tag
+
+
+@dataclass(frozen=True)
+class Figures:
+    average: float | None
+    votes: int
+    comments: int
+
+    @property
+    def average_display(self) -> str:
+        return "%.1f" % self.average if self.average is not None else "–"
+
+    @property
+    def stars_percent(self) -> int:
+        return round((self.average or 0) * 20)
+
+
+def article_figures(*, article: Article) -> Figures:
+    """Rating average and count of the live (not voided) votes, and approved comments: computed
+    on every request, never cached, so they are right whatever was cached around them."""
+    votes = Vote.objects.filter(article=article, voided_at__isnull=True).aggregate(
+        avg=Avg("stars"), n=Count("id")
+    )
+    comments = Comment.objects.filter(article=article, status=Comment.Status.APPROVED).count()
+    return Figures(average=votes["avg"], votes=votes["n"], comments=comments)
+
+
+def vote_of_reader(*, article: Article, voter_token: str | None) -> int | None:
+    if not voter_token:
+        return None
+    return (
+        Vote.objects.filter(article=article, voter_token=voter_token, voided_at__isnull=True)
+        .values_list("stars", flat=True)
+        .first()
+    )
+
+
+def comment_tree(*, article: Article) -> list[Comment]:
+    """Approved comments in reading order, each with `.children`, roots returned. A reply whose
+    parent is not approved is not shown (its thread is incomplete)."""
+    comments = list(
+        Comment.objects.filter(article=article, status=Comment.Status.APPROVED)
+        .only("id", "parent_id", "depth", "author_name", "author_website", "body", "created_at")
+        .order_by("created_at", "id")
+    )
+    by_id = {c.pk: c for c in comments}
+    roots = []
+    for c in comments:
+        c.children = []
+    for c in comments:
+        if c.parent_id is None:
+            roots.append(c)
+        elif c.parent_id in by_id:
+            by_id[c.parent_id].children.append(c)
+    return roots
+
+
+def related_articles(*, article: Article, limit: int = 3) -> list[Article]:
+    return list(
+        live_articles().filter(category_id=article.category_id).exclude(pk=article.pk)[:limit]
+    )
+
+
+# --- Staff --------------------------------------------------------------------------------------
+
+
+def articles_for_staff(*, user, status: str = "", query: str = "") -> QuerySet[Article]:
+    require(user, Action.ARTICLE_APPROVE)
+    qs = Article.objects.select_related("category", "author").order_by("-updated_at", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    if query:
+        for word in fold(query).split()[:10]:
+            qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def article_get_for_staff(*, user, pk: int) -> Article:
+    require(user, Action.ARTICLE_APPROVE)
+    article = (
+        Article.objects.select_related("category", "author")
+        .prefetch_related("tags")
+        .filter(pk=pk)
+        .first()
+    )
+    if article is None:
+        raise Http404
+    return article
+
+
+def moderation_queue(*, user, status: str = Comment.Status.PENDING) -> QuerySet[Comment]:
+    require(user, Action.COMMENT_MODERATE)
+    return (
+        Comment.objects.filter(status=status)
+        .select_related("article")
+        .prefetch_related(Prefetch("parent", queryset=Comment.objects.only("id", "author_name")))
+        .order_by("-created_at", "-id")
+    )
+
+
+def votes_for_moderation(*, user, article: Article | None = None) -> QuerySet[Vote]:
+    require(user, Action.COMMENT_MODERATE)
+    qs = Vote.objects.select_related("article").order_by("-created_at", "-id")
+    if article is not None:
+        qs = qs.filter(article=article)
+    return qs
+
+
+def vote_bursts(*, user, hours: int = 48, threshold: int = 10) -> list[dict]:
+    """Articles that received at least `threshold` live votes in one hour (by the creation hour),
+    over the last `hours` hours: the usual sign of a vote-stuffing attempt."""
+    require(user, Action.COMMENT_MODERATE)
+    since = timezone.now() - timezone.timedelta(hours=hours)
+    buckets: dict[tuple[int, str], int] = {}
+    titles: dict[int, str] = {}
+    rows = Vote.objects.filter(created_at__gte=since, voided_at__isnull=True).values_list(
+        "article_id", "article__title", "created_at"
+    )
+    for article_id, title, created in rows:
+        key = (article_id, timezone.localtime(created).strftime("%Y-%m-%d %H:00"))
+        buckets[key] = buckets.get(key, 0) + 1
+        titles[article_id] = title
+    return sorted(
+        (
+            {"article_id": a, "title": titles[a], "hour": h, "votes": n}
+            for (a, h), n in buckets.items()
+            if n >= threshold
+        ),
+        key=lambda b: (-b["votes"], b["hour"]),
+    )
+
+
+# --- Concerns -----------------------------------------------------------------------------------
+
+
+def concern_public_status(*, tracking_code: str) -> str | None:
+    """Only the status of a concern ("received", "in_progress", "closed"), never any detail."""
+    code = normalise_tracking_code(tracking_code)
+    concern_id = Concern.objects.filter(tracking_code=code).values_list("pk", flat=True).first()
+    if concern_id is None:
+        return None
+    intake = intake_module()
+    if intake is None or not hasattr(intake, "public_status"):
+        return "received"
+    try:
+        status = intake.public_status(concern_id=concern_id)
+    except Exception:  # noqa: BLE001 - the reader still learns that it was received
+        return "received"
+    return status if status in PUBLIC_STATUSES else "received"
+
+
+def concerns_unforwarded_for_user(*, user) -> QuerySet[Concern]:
+    """Concerns not yet in case management, in the user's jurisdiction: how a concern reaches a
+    person while intake is missing or failing."""
+    require(user, Action.CASE_RECEIVE)
+    qs = Concern.objects.filter(forwarded_at__isnull=True).select_related(
+        "province", "commune", "village"
+    )
+    return scope_queryset(qs, user.jurisdiction, commune_field="commune", village_field="village")
+
+
+def concern_get_for_user(*, user, pk: int) -> Concern:
+    concern = concerns_unforwarded_for_user(user=user).filter(pk=pk).first()
+    if concern is None:
+        raise Http404
+    return concern

@@ -1,0 +1,819 @@
+"""Writes of the public portal: articles and their workflow, votes, comments and their moderation,
+concerns and their hand-over to case management, settings, and the personal-data purge."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from treem.accounts.policy import Action, require
+from treem.audit.services import audit_record, diff_fields
+from treem.core.concurrency import save_versioned
+from treem.lib.text import fold, nfc, slugify_vi
+from treem.portal import security
+from treem.portal.intake_bridge import intake_module
+from treem.portal.models import (
+    Article,
+    ArticleEvent,
+    ArticleRevision,
+    Category,
+    Comment,
+    CommenterStatus,
+    Concern,
+    PortalSettings,
+    Tag,
+    Vote,
+)
+from treem.portal.sanitize import clean_html, html_to_text
+
+log = logging.getLogger(__name__)
+
+# ------------------------------------------------------------------------------------------------
+# Articles
+# ------------------------------------------------------------------------------------------------
+
+ARTICLE_FIELDS = [
+    "title",
+    "category",
+    "excerpt",
+    "body",
+    "cover_image",
+    "cover_alt",
+    "publish_at",
+    "unpublish_at",
+    "comments_enabled",
+    "search_text",
+]
+
+
+def _unique_slug(model, base: str, *, exclude_pk: int | None = None, max_length: int = 200) -> str:
+    base = (base or "bai-viet")[:max_length].strip("-") or "bai-viet"
+    slug, n = base, 2
+    qs = model.objects.all()
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def category_ensure(*, name: str, description: str = "", position: int = 0) -> Category:
+    name = nfc(name)
+    category = Category.objects.filter(name=name).first()
+    if category is None:
+        category = Category(
+            name=name,
+            slug=_unique_slug(Category, slugify_vi(name)),
+            description=description,
+            position=position,
+        )
+        category.full_clean()
+        category.save()
+    return category
+
+
+def tags_ensure(names: list[str]) -> list[Tag]:
+    tags = []
+    seen = set()
+    for raw in names:
+        name = nfc(raw)
+        if not name or fold(name) in seen:
+            continue
+        seen.add(fold(name))
+        slug = slugify_vi(name)[:100] or "the"
+        tag = Tag.objects.filter(slug=slug).first()
+        if tag is None:
+            tag = Tag.objects.create(name=name, slug=slug)
+        tags.append(tag)
+    return tags
+
+
+def _search_text(article: Article, tag_names: list[str]) -> str:
+    return fold(
+        " ".join([article.title, article.excerpt, " ".join(tag_names), html_to_text(article.body)])
+    )
+
+
+def _revision(article: Article, *, actor, tag_names: list[str]) -> ArticleRevision:
+    last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    return ArticleRevision.objects.create(
+        article=article,
+        number=last + 1,
+        title=article.title,
+        excerpt=article.excerpt,
+        body=article.body,
+        category_name=article.category.name,
+        tag_names=tag_names,
+        cover_alt=article.cover_alt,
+        status=article.status,
+        created_by=actor,
+    )
+
+
+def _event(article: Article, *, actor, kind: str, from_status: str, details=None) -> None:
+    ArticleEvent.objects.create(
+        article=article,
+        kind=kind,
+        from_status=from_status,
+        to_status=article.status,
+        actor=actor,
+        details=details or {},
+    )
+
+
+def _clean_article(article: Article) -> None:
+    article.title = nfc(article.title)
+    article.excerpt = nfc(article.excerpt)
+    article.cover_alt = nfc(article.cover_alt)
+    article.body = clean_html(article.body)
+    if article.cover_image and not article.cover_alt:
+        raise ValidationError(
+            {"cover_alt": _("Hãy mô tả ngắn ảnh bìa cho người khiếm thị rồi lưu lại.")}
+        )
+    if article.publish_at and article.unpublish_at and article.unpublish_at <= article.publish_at:
+        raise ValidationError(
+            {"unpublish_at": _("Thời điểm gỡ bài phải sau thời điểm xuất bản; hãy chọn lại.")}
+        )
+
+
+@transaction.atomic
+def article_create(
+    *,
+    actor,
+    title: str,
+    category: Category,
+    excerpt: str,
+    body: str,
+    tag_names: list[str] | None = None,
+    cover_image=None,
+    cover_alt: str = "",
+    publish_at: datetime | None = None,
+    unpublish_at: datetime | None = None,
+    comments_enabled: bool = True,
+    slug: str = "",
+) -> Article:
+    require(actor, Action.ARTICLE_EDIT)
+    article = Article(
+        title=title,
+        category=category,
+        excerpt=excerpt,
+        body=body,
+        author=actor,
+        cover_alt=cover_alt,
+        publish_at=publish_at,
+        unpublish_at=unpublish_at,
+        comments_enabled=comments_enabled,
+    )
+    if cover_image:
+        article.cover_image = cover_image
+    _clean_article(article)
+    article.slug = _unique_slug(Article, slug or slugify_vi(article.title))
+    tags = tags_ensure(tag_names or [])
+    names = [t.name for t in tags]
+    article.search_text = _search_text(article, names)
+    article.full_clean()
+    article.save()
+    article.tags.set(tags)
+    _revision(article, actor=actor, tag_names=names)
+    _event(article, actor=actor, kind=ArticleEvent.Kind.CREATE, from_status="")
+    audit_record(actor=actor, action="create", obj=article, details={"status": article.status})
+    return article
+
+
+@transaction.atomic
+def article_update(
+    *,
+    actor,
+    article: Article,
+    expected_version: int,
+    title: str,
+    category: Category,
+    excerpt: str,
+    body: str,
+    tag_names: list[str] | None = None,
+    cover_image=None,
+    cover_alt: str = "",
+    publish_at: datetime | None = None,
+    unpublish_at: datetime | None = None,
+    comments_enabled: bool = True,
+) -> Article:
+    """Edit an article in any state. A published article stays published (a correction); the
+    change is kept as a revision like every other."""
+    require(actor, Action.ARTICLE_EDIT)
+    before = Article.objects.get(pk=article.pk)
+    article.title, article.category, article.excerpt, article.body = title, category, excerpt, body
+    article.cover_alt = cover_alt
+    article.publish_at, article.unpublish_at = publish_at, unpublish_at
+    article.comments_enabled = comments_enabled
+    if cover_image is not None:
+        article.cover_image = cover_image or ""
+    _clean_article(article)
+    tags = tags_ensure(tag_names or [])
+    names = [t.name for t in tags]
+    article.search_text = _search_text(article, names)
+    article.full_clean(exclude=["slug"])
+    save_versioned(article, expected_version=expected_version, fields=ARTICLE_FIELDS)
+    article.tags.set(tags)
+    _revision(article, actor=actor, tag_names=names)
+    _event(article, actor=actor, kind=ArticleEvent.Kind.EDIT, from_status=article.status)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=article,
+        changes=diff_fields(before, article, ["title", "category_id", "excerpt", "publish_at"]),
+    )
+    return article
+
+
+_TRANSITIONS = {
+    # kind: (allowed from, to, action required)
+    ArticleEvent.Kind.SUBMIT: (
+        {Article.Status.DRAFT, Article.Status.UNPUBLISHED},
+        Article.Status.IN_REVIEW,
+        Action.ARTICLE_EDIT,
+    ),
+    ArticleEvent.Kind.APPROVE: (
+        {Article.Status.IN_REVIEW},
+        Article.Status.PUBLISHED,
+        Action.ARTICLE_APPROVE,
+    ),
+    ArticleEvent.Kind.RETURN: (
+        {Article.Status.IN_REVIEW},
+        Article.Status.DRAFT,
+        Action.ARTICLE_APPROVE,
+    ),
+    ArticleEvent.Kind.UNPUBLISH: (
+        {Article.Status.PUBLISHED},
+        Article.Status.UNPUBLISHED,
+        Action.ARTICLE_APPROVE,
+    ),
+}
+
+
+@transaction.atomic
+def article_transition(
+    *,
+    actor,
+    article: Article,
+    kind: str,
+    expected_version: int,
+    note: str = "",
+    publish_at: datetime | None = None,
+) -> Article:
+    """Move an article through the workflow: submit, approve (publish now or at `publish_at`),
+    return for changes, unpublish. Refuses a move that does not start from the current state."""
+    if kind not in _TRANSITIONS:
+        raise ValidationError(_("Thao tác này không có trong quy trình biên tập."))
+    allowed_from, to_status, action = _TRANSITIONS[kind]
+    require(actor, action)
+    if article.status not in allowed_from:
+        raise ValidationError(
+            _(
+                "Bài đang ở trạng thái “%(status)s” nên không thể thực hiện thao tác này; "
+                "hãy tải lại trang để xem trạng thái mới."
+            )
+            % {"status": article.get_status_display()}
+        )
+    from_status = article.status
+    article.status = to_status
+    fields = ["status"]
+    now = timezone.now()
+    if kind == ArticleEvent.Kind.APPROVE:
+        article.publish_at = publish_at or article.publish_at or now
+        if article.unpublish_at and article.unpublish_at <= article.publish_at:
+            raise ValidationError(
+                _("Thời điểm gỡ bài đã qua hoặc trước thời điểm xuất bản; hãy sửa bài trước.")
+            )
+        fields.append("publish_at")
+    if kind == ArticleEvent.Kind.UNPUBLISH:
+        article.unpublish_at = None
+        fields.append("unpublish_at")
+    save_versioned(article, expected_version=expected_version, fields=fields)
+    names = list(article.tags.values_list("name", flat=True))
+    _revision(article, actor=actor, tag_names=names)
+    _event(
+        article,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        details={"note": nfc(note)} if note else {},
+    )
+    audit_record(
+        actor=actor,
+        action="other",
+        obj=article,
+        changes={"status": [from_status, to_status]},
+        details={"transition": kind},
+    )
+    return article
+
+
+# ------------------------------------------------------------------------------------------------
+# Votes
+# ------------------------------------------------------------------------------------------------
+
+
+class VoteRateLimited(ValidationError):
+    pass
+
+
+@dataclass
+class VoteResult:
+    vote: Vote
+    created: bool
+
+
+def vote_cast(
+    *, article: Article, stars: int, voter_token: str, ip_address: str | None
+) -> VoteResult:
+    """Record a reader's rating; a reader who already voted on this article (same cookie, or same
+    address) changes that vote instead of adding one."""
+    if not article.is_live():
+        raise ValidationError(_("Bài viết này không còn nhận đánh giá."))
+    if not isinstance(stars, int) or not 1 <= stars <= 5:
+        raise ValidationError({"stars": _("Hãy chọn từ 1 đến 5 sao rồi gửi lại.")})
+    ip_key = security.ip_hash(ip_address)
+    now = timezone.now()
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                live = Vote.objects.filter(article=article, voided_at__isnull=True)
+                vote = (
+                    live.filter(voter_token=voter_token).first()
+                    or live.filter(ip_hash=ip_key).first()
+                )
+                if vote is not None:
+                    vote.stars = stars
+                    vote.updated_at = now
+                    vote.save(update_fields=["stars", "updated_at"])
+                    return VoteResult(vote=vote, created=False)
+                limit = PortalSettings.effective().votes_per_hour
+                recent = Vote.objects.filter(
+                    ip_hash=ip_key, updated_at__gte=now - timedelta(hours=1)
+                ).count()
+                if recent >= limit:
+                    raise VoteRateLimited(
+                        _(
+                            "Bạn đã đánh giá nhiều bài trong một giờ qua. Hãy đợi một lúc rồi "
+                            "đánh giá tiếp."
+                        ),
+                        code="rate_limited",
+                    )
+                vote = Vote(
+                    article=article,
+                    stars=stars,
+                    voter_token=voter_token,
+                    ip_hash=ip_key,
+                    created_at=now,
+                    updated_at=now,
+                )
+                vote.full_clean()
+                vote.save()
+                return VoteResult(vote=vote, created=True)
+        except IntegrityError:
+            # A concurrent first vote of the same reader won the unique constraint: loop and
+            # update it instead.
+            continue
+    raise ValidationError(_("Không lưu được đánh giá lúc này; hãy thử lại."))
+
+
+@transaction.atomic
+def votes_void(*, actor, votes: QuerySet[Vote], reason: str = "") -> int:
+    """Void suspicious votes; figures are aggregates of the live votes, so they follow at once."""
+    require(actor, Action.COMMENT_MODERATE)
+    ids = list(votes.filter(voided_at__isnull=True).values_list("id", flat=True))
+    if not ids:
+        return 0
+    Vote.objects.filter(id__in=ids).update(voided_at=timezone.now(), voided_by=actor)
+    article_ids = sorted(set(Vote.objects.filter(id__in=ids).values_list("article_id", flat=True)))
+    audit_record(
+        actor=actor,
+        action="other",
+        object_type="portal.vote",
+        details={"voided": len(ids), "articles": article_ids, "reason_length": len(reason)},
+    )
+    return len(ids)
+
+
+# ------------------------------------------------------------------------------------------------
+# Comments
+# ------------------------------------------------------------------------------------------------
+
+_LINK = re.compile(r"(https?://|www\.)", re.IGNORECASE)
+
+
+@dataclass
+class Outcome:
+    """What became of a public submission: "approved", "held" or "discarded" (bots only)."""
+
+    status: str
+    obj: object | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def comments_open(article: Article, settings_row: PortalSettings, now=None) -> bool:
+    if not article.comments_enabled or not article.is_live(now):
+        return False
+    days = settings_row.comments_close_days
+    if days == 0:
+        return True
+    return (now or timezone.now()) < article.publish_at + timedelta(days=days)
+
+
+def _contains_word(folded_text: str, words: list[str]) -> bool:
+    padded = f" {re.sub(r'[^0-9a-z]+', ' ', folded_text)} "
+    return any(f" {re.sub(r'[^0-9a-z]+', ' ', w).strip()} " in padded for w in words)
+
+
+def _flood_wait(
+    qs: QuerySet, *, ip_address: str | None, ip_field: str, extra: Q | None, interval: int
+) -> int:
+    """Seconds left before this address (or contact) may submit again; 0 if it may now."""
+    if interval <= 0:
+        return 0
+    since = timezone.now() - timedelta(seconds=interval)
+    cond = Q()
+    if ip_address:
+        cond |= Q(**{ip_field: ip_address})
+    if extra is not None:
+        cond |= extra
+    if not cond:
+        return 0
+    last = qs.filter(cond, created_at__gte=since).order_by("-created_at").first()
+    if last is None:
+        return 0
+    return max(1, int((last.created_at - since).total_seconds()))
+
+
+def comment_submit(
+    *,
+    article: Article,
+    name: str,
+    email: str,
+    body: str,
+    website: str = "",
+    parent_id: int | None = None,
+    notify_replies: bool = False,
+    ip_address: str | None,
+    form_age: float | None,
+    honeypot: str = "",
+    base_url: str = "",
+) -> Outcome:
+    """Apply the moderation rules to a new comment, in this order: closed, bot traps, flood,
+    block list (rejected), then hold rules (link limit, watch list, first comment)."""
+    cfg = PortalSettings.effective()
+    now = timezone.now()
+    if not comments_open(article, cfg, now):
+        raise ValidationError(_("Bài viết này đã đóng bình luận."), code="closed")
+    if honeypot:
+        # Only a program fills a field people cannot see: answer as if held, store nothing.
+        return Outcome(status="discarded", reasons=["honeypot"])
+    if form_age is None or form_age < cfg.min_fill_seconds:
+        raise ValidationError(
+            _(
+                "Bình luận được gửi quá nhanh hoặc biểu mẫu đã hết hạn. Hãy đọc lại bình luận, "
+                "đợi vài giây rồi gửi lại."
+            ),
+            code="too_fast",
+        )
+    email = nfc(email).lower()
+    e_hash = security.email_hash(email)
+    wait = _flood_wait(
+        Comment.objects.all(),
+        ip_address=ip_address,
+        ip_field="ip_address",
+        extra=Q(email_hash=e_hash),
+        interval=cfg.flood_interval_seconds,
+    )
+    if wait:
+        raise ValidationError(
+            _("Bạn vừa gửi một bình luận. Hãy đợi %(seconds)s giây rồi gửi tiếp.")
+            % {"seconds": wait},
+            code="flood",
+        )
+    body = (body or "").replace("\r\n", "\n").strip()
+    folded = fold(f"{name} {body} {website}")
+    if _contains_word(folded, cfg.block_list):
+        raise ValidationError(
+            _(
+                "Bình luận có từ ngữ không được phép trên cổng thông tin. Hãy sửa lại nội dung "
+                "rồi gửi."
+            ),
+            code="blocked",
+        )
+    parent = None
+    depth = 1
+    if parent_id:
+        parent = Comment.objects.filter(
+            pk=parent_id, article=article, status=Comment.Status.APPROVED
+        ).first()
+        if parent is None:
+            raise ValidationError(_("Bình luận bạn muốn trả lời không còn; hãy tải lại trang."))
+        # Replies deeper than the set depth attach to the deepest allowed ancestor.
+        while parent is not None and parent.depth >= cfg.reply_depth:
+            parent = parent.parent
+        depth = parent.depth + 1 if parent else 1
+    reasons = []
+    if len(_LINK.findall(body)) + (1 if website else 0) > cfg.link_limit:
+        reasons.append("links")
+    if _contains_word(folded, cfg.watch_list):
+        reasons.append("watch_word")
+    if not CommenterStatus.objects.filter(email_hash=e_hash).exists():
+        reasons.append("first_comment")
+    comment = Comment(
+        article=article,
+        parent=parent,
+        depth=depth,
+        author_name=nfc(name),
+        author_email=email,
+        email_hash=e_hash,
+        author_website=website,
+        body=body,
+        notify_replies=notify_replies,
+        ip_address=ip_address,
+        status=Comment.Status.PENDING if reasons else Comment.Status.APPROVED,
+        hold_reasons=reasons,
+        created_at=now,
+    )
+    comment.full_clean()
+    with transaction.atomic():
+        comment.save()
+        if comment.status == Comment.Status.APPROVED:
+            _queue_reply_notification(comment, base_url=base_url)
+    return Outcome(
+        status="approved" if comment.status == Comment.Status.APPROVED else "held",
+        obj=comment,
+        reasons=reasons,
+    )
+
+
+def _queue_reply_notification(comment: Comment, *, base_url: str) -> None:
+    parent = comment.parent
+    if (
+        parent is None
+        or not parent.notify_replies
+        or not parent.author_email
+        or parent.email_hash == comment.email_hash
+    ):
+        return
+
+    def send():
+        from treem.portal.tasks import send_reply_notification
+
+        try:
+            send_reply_notification.enqueue(comment.pk, base_url)
+        except Exception:
+            log.exception("portal.reply_notification_enqueue_failed")
+
+    transaction.on_commit(send)
+
+
+class ModerationAction:
+    APPROVE = "approve"
+    SPAM = "spam"
+    DELETE = "delete"
+    ALL = (APPROVE, SPAM, DELETE)
+
+
+@transaction.atomic
+def comments_moderate(
+    *, actor, comments: QuerySet[Comment], action: str, base_url: str = ""
+) -> int:
+    """Approve, mark as spam or delete comments (one or many). Approving a comment approves its
+    author, whose next comments are published at once."""
+    require(actor, Action.COMMENT_MODERATE)
+    if action not in ModerationAction.ALL:
+        raise ValidationError(_("Hãy chọn một thao tác kiểm duyệt: duyệt, thư rác hoặc xoá."))
+    items = list(comments.select_related("parent"))
+    now = timezone.now()
+    for comment in items:
+        if action == ModerationAction.DELETE:
+            comment.delete()
+            continue
+        was_approved = comment.status == Comment.Status.APPROVED
+        comment.status = (
+            Comment.Status.APPROVED if action == ModerationAction.APPROVE else Comment.Status.SPAM
+        )
+        comment.moderated_at, comment.moderated_by = now, actor
+        comment.save(update_fields=["status", "moderated_at", "moderated_by"])
+        if action == ModerationAction.APPROVE:
+            CommenterStatus.objects.get_or_create(email_hash=comment.email_hash)
+            if not was_approved:
+                _queue_reply_notification(comment, base_url=base_url)
+        else:
+            CommenterStatus.objects.filter(email_hash=comment.email_hash).delete()
+    if items:
+        audit_record(
+            actor=actor,
+            action="delete" if action == ModerationAction.DELETE else "update",
+            object_type="portal.comment",
+            details={"moderation": action, "count": len(items)},
+        )
+    return len(items)
+
+
+def comment_unsubscribe(*, token: str) -> int:
+    """One-click unsubscription from reply notifications (every comment of that email)."""
+    e_hash = security.unsubscribe_email_hash(token)
+    if not e_hash:
+        raise ValidationError(
+            _("Liên kết huỷ nhận thư không hợp lệ. Hãy dùng đúng liên kết trong email.")
+        )
+    return Comment.objects.filter(email_hash=e_hash, notify_replies=True).update(
+        notify_replies=False
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Concerns
+# ------------------------------------------------------------------------------------------------
+
+
+def concern_submit(
+    *,
+    what_happened: str,
+    commune,
+    province=None,
+    village=None,
+    happened_on: date | None = None,
+    child_description: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_email: str = "",
+    is_anonymous: bool = False,
+    ip_address: str | None,
+    form_age: float | None,
+    honeypot: str = "",
+) -> Concern:
+    """Store a concern and hand it to case management. The comment protections apply, but a
+    concern that trips them is held (flagged for a person to look at), never discarded: a child
+    may be in danger whoever filled the form."""
+    cfg = PortalSettings.effective()
+    reasons = []
+    if honeypot:
+        reasons.append("honeypot")
+    if form_age is None or form_age < cfg.min_fill_seconds:
+        reasons.append("too_fast")
+    if is_anonymous:
+        reporter_name = reporter_phone = reporter_email = ""
+    contact = Q()
+    if reporter_phone:
+        contact |= Q(reporter_phone=nfc(reporter_phone))
+    if reporter_email:
+        contact |= Q(reporter_email=nfc(reporter_email).lower())
+    if _flood_wait(
+        Concern.objects.all(),
+        ip_address=ip_address,
+        ip_field="ip_address",
+        extra=contact or None,
+        interval=cfg.flood_interval_seconds,
+    ):
+        reasons.append("flood")
+    if village is not None and village.commune_id != commune.code:
+        raise ValidationError({"village": _("Thôn, ấp này không thuộc xã đã chọn; hãy chọn lại.")})
+    concern = Concern(
+        what_happened=(what_happened or "").strip(),
+        province=province or commune.province,
+        commune=commune,
+        village=village,
+        happened_on=happened_on,
+        child_description=(child_description or "").strip(),
+        reporter_name=nfc(reporter_name),
+        reporter_phone=nfc(reporter_phone),
+        reporter_email=nfc(reporter_email).lower(),
+        is_anonymous=is_anonymous,
+        is_held=bool(reasons),
+        hold_reasons=reasons,
+        ip_address=ip_address,
+    )
+    with transaction.atomic():
+        for _attempt in range(5):
+            concern.tracking_code = security.new_tracking_code()
+            if not Concern.objects.filter(tracking_code=concern.tracking_code).exists():
+                break
+        concern.full_clean()
+        concern.save()
+        audit_record(
+            actor=None,
+            action="create",
+            obj=concern,
+            details={"held": concern.is_held, "commune": commune.code},
+        )
+        transaction.on_commit(lambda: _forward_soon(concern.pk))
+    return concern
+
+
+def _forward_soon(concern_id: int) -> None:
+    from treem.portal.tasks import forward_concern
+
+    try:
+        forward_concern.enqueue(concern_id)
+    except Exception:
+        log.exception("portal.concern_forward_enqueue_failed")
+
+
+def concern_forward(*, concern_id: int) -> bool:
+    """Hand one concern to case management. A failure is recorded on the concern (never raised):
+    the concern stays in the portal's list for commune workers and is retried."""
+    intake = intake_module()
+    if intake is None:
+        return False
+    concern = Concern.objects.filter(pk=concern_id).first()
+    if concern is None or concern.forwarded_at is not None:
+        return concern is not None
+    try:
+        with transaction.atomic():
+            intake.report_from_concern(concern=concern)
+            Concern.objects.filter(pk=concern.pk).update(
+                intake_status=Concern.IntakeStatus.FORWARDED,
+                forwarded_at=timezone.now(),
+                intake_attempts=concern.intake_attempts + 1,
+                intake_error="",
+            )
+    except Exception as exc:
+        log.exception("portal.concern_forward_failed", extra={"concern": concern.pk})
+        Concern.objects.filter(pk=concern.pk).update(
+            intake_status=Concern.IntakeStatus.FAILED,
+            intake_attempts=concern.intake_attempts + 1,
+            intake_error=f"{type(exc).__name__}: {exc}"[:300],
+        )
+        return False
+    return True
+
+
+def concerns_forward_pending(*, limit: int = 500) -> dict[str, int]:
+    ids = list(
+        Concern.objects.filter(forwarded_at__isnull=True)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    ok = sum(1 for pk in ids if concern_forward(concern_id=pk))
+    return {"pending": len(ids), "forwarded": ok, "failed": len(ids) - ok}
+
+
+# ------------------------------------------------------------------------------------------------
+# Settings and retention
+# ------------------------------------------------------------------------------------------------
+
+SETTINGS_FIELDS = [
+    "reply_depth",
+    "link_limit",
+    "watch_words",
+    "block_words",
+    "comments_close_days",
+    "retention_days",
+    "flood_interval_seconds",
+    "min_fill_seconds",
+    "votes_per_hour",
+]
+
+
+@transaction.atomic
+def portal_settings_update(*, actor, **values) -> PortalSettings:
+    require(actor, Action.COMMENT_MODERATE)
+    row = PortalSettings.effective()
+    before = {name: getattr(row, name) for name in SETTINGS_FIELDS}
+    for name, value in values.items():
+        if name not in SETTINGS_FIELDS:
+            raise ValidationError(_("Cài đặt “%(name)s” không tồn tại.") % {"name": name})
+        setattr(row, name, value)
+    if row.reply_depth < 1:
+        raise ValidationError({"reply_depth": _("Số tầng trả lời phải từ 1 trở lên.")})
+    row.updated_by = actor
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor, action="update", obj=row, changes=diff_fields(before, row, SETTINGS_FIELDS)
+    )
+    return row
+
+
+@transaction.atomic
+def personal_data_purge(*, now: datetime | None = None) -> dict[str, int]:
+    """Clear commenters' emails and addresses, and concern senders' addresses, older than the
+    retention period. The keyed email hash stays (approval, unsubscription); the comment text
+    and name, which were published, stay."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=PortalSettings.effective().retention_days)
+    comments = Comment.objects.filter(created_at__lt=cutoff, personal_data_purged_at__isnull=True)
+    n_comments = comments.update(author_email="", ip_address=None, personal_data_purged_at=now)
+    n_concerns = Concern.objects.filter(created_at__lt=cutoff, ip_address__isnull=False).update(
+        ip_address=None
+    )
+    if n_comments or n_concerns:
+        audit_record(
+            actor=None,
+            action="delete",
+            object_type="portal.personal_data",
+            details={"comments": n_comments, "concerns": n_concerns},
+        )
+    return {"comments": n_comments, "concerns": n_concerns}
