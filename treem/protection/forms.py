@@ -249,3 +249,31 @@ class DeadlineSettingForm(forms.ModelForm):
     def __init__(self, *args, province_code: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = Commune.objects.filter(province_id=province_code)
+
+
+class ChildLinkForm(forms.Form):
+    """Link the case to a registered child (by registry number) or register the reported child."""
+
+    child_id = forms.IntegerField(label=_("Số hồ sơ trẻ em trong sổ (nếu đã có)"), required=False)
+    full_name = forms.CharField(label=_("Họ và tên trẻ"), max_length=150, required=False)
+    birth_date = forms.CharField(
+        label=_("Ngày sinh"),
+        required=False,
+        help_text=_("Ngày đầy đủ (25/03/2017), tháng/năm hoặc chỉ năm nếu không rõ."),
+    )
+    sex = forms.ChoiceField(
+        label=_("Giới tính"), choices=[("", "—"), ("M", _("Nam")), ("F", _("Nữ"))], required=False
+    )
+    decision = forms.CharField(widget=forms.HiddenInput, required=False)
+    link_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("child_id") and not data.get("full_name"):
+            raise forms.ValidationError(
+                _(
+                    "Hãy nhập số hồ sơ của trẻ đã có trong sổ, hoặc họ tên, ngày sinh, giới tính "
+                    "để đăng ký trẻ mới."
+                )
+            )
+        return data

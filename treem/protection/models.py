@@ -174,6 +174,16 @@ class Case(models.Model):
     report = models.OneToOneField(
         Report, on_delete=models.PROTECT, related_name="case", verbose_name=_("tin báo")
     )
+    # The registered child; empty until the commune links the report to the registry (a report is
+    # never refused because the child is unknown).
+    child = models.ForeignKey(
+        "registry.Child",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="protection_cases",
+        verbose_name=_("trẻ em"),
+    )
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã, phường")
     )

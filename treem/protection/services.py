@@ -248,7 +248,6 @@ def report_receive(
     )
     if child is not None:
         case.child = child
-    case.report = report
     _refresh_due(case, since=received_at)
     case.save()
     _event(
@@ -272,16 +271,52 @@ def report_receive(
 
 @transaction.atomic
 def case_link_child(*, actor: User, case: Case, child: Any) -> Case:
+    """Link the case to a registered child the actor may see."""
+    from treem.registry.selectors import child_get_for_user
+
     access.require_work(actor, case)
+    child = child_get_for_user(user=actor, pk=child.pk)
     case = _lock(case)
-    before = case.child_id if hasattr(case, "child_id") else None
+    before = case.child_id
     case.child = child
     case.version += 1
     case.save(update_fields=["child", "version"])
-    now = timezone.now()
-    _event(case, actor=actor, kind=E.CHILD_LINKED, at=now, details={"child": child.pk})
+    _event(case, actor=actor, kind=E.CHILD_LINKED, at=timezone.now(), details={"child": child.pk})
     audit_record(actor=actor, action="update", obj=case, changes={"child": [before, child.pk]})
     return case
+
+
+def case_register_child(
+    *,
+    actor: User,
+    case: Case,
+    full_name: str,
+    birth_date: Any,
+    sex: str,
+    decision: str | None = None,
+    link_to: int | None = None,
+) -> Case:
+    """Register the reported child through the registry (with its duplicate check) and link it.
+
+    Raises the registry's `DuplicatesFound` when likely duplicates exist and no decision was
+    made: the caller shows them and asks "this one" (`decision="linked"`, `link_to`) or "a new
+    child" (`decision="new"`).
+    """
+    from treem.registry.services import child_register
+
+    access.require_work(actor, case)
+    raw = {
+        "full_name": full_name,
+        "birth_date": birth_date,
+        "sex": sex,
+        "commune": case.commune_id,
+        "village": case.village_id or "",
+    }
+    with transaction.atomic():
+        result = child_register(
+            actor=actor, raw=raw, decision=decision, link_to=link_to, source="register"
+        )
+        return case_link_child(actor=actor, case=case, child=result.child)
 
 
 # --- assignment, transfer -------------------------------------------------------------------------

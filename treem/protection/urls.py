@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.report_new_view, name="report_new"),
     path("<int:pk>/", views.case_detail_view, name="case_detail"),
     path("<int:pk>/timeline/", views.case_timeline_view, name="case_timeline"),
+    path("<int:pk>/child/", views.case_child_view, name="case_child"),
     path("<int:pk>/assign/", views.case_assign_view, name="case_assign"),
     path("<int:pk>/initial/", views.initial_assess_view, name="initial_assess"),
     path("<int:pk>/initial/edit/", views.initial_edit_view, name="initial_edit"),

@@ -265,6 +265,56 @@ def _act(
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def case_child_view(request, pk: int):
+    """Link the case to the registry: an existing child, or a new one registered through the
+    registry's duplicate check (likely duplicates are shown and the worker decides)."""
+    from treem.registry.services import DuplicatesFound
+
+    case = selectors.case_get_for_user(user=request.user, pk=pk, audit=False)
+    access.require_work(request.user, case)
+    form = forms.ChildLinkForm(request.POST or None)
+    matches = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["child_id"]:
+                from treem.registry.models import Child
+
+                child = Child.objects.filter(pk=d["child_id"]).first()
+                if child is None:
+                    raise Http404
+                services.case_link_child(actor=request.user, case=case, child=child)
+            else:
+                services.case_register_child(
+                    actor=request.user,
+                    case=case,
+                    full_name=d["full_name"],
+                    birth_date=d["birth_date"],
+                    sex=d["sex"],
+                    decision=d["decision"] or None,
+                    link_to=d["link_to"],
+                )
+        except DuplicatesFound as exc:
+            matches = exc.matches
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except Http404:
+            form.add_error(
+                "child_id",
+                _("Không tìm thấy trẻ này trong phạm vi bạn phụ trách. Hãy kiểm tra số hồ sơ."),
+            )
+        else:
+            messages.success(request, _("Đã gắn ca với hồ sơ trẻ em."))
+            return redirect("protection:case_detail", case.pk)
+    return render(
+        request,
+        "protection/child_link.html",
+        {"case": case, "form": form, "matches": matches, "data": request.POST},
+    )
+
+
+@login_required
 @require_POST
 def case_assign_view(request, pk):
     return _act(
