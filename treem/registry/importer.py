@@ -1,0 +1,546 @@
+"""Importing children from the spreadsheets communes keep today (Excel or CSV).
+
+Steps: read the file; map its columns to registry fields (guessed from the headers, remembered per
+header row in `ImportTemplate`); validate every row with the same rules as the registration form,
+one message per cell naming row and column; match valid rows to children already registered (by
+personal ID number, then by the duplicate engine) so that importing the same file twice creates
+nothing new; then write.
+
+Atomicity: the whole set of valid rows is written in ONE transaction, after every row has been
+validated and matched. Either all valid rows are in the registry or none is; a row is never half
+written (a child without its carers). Invalid rows are never written and come back as a file with
+the reason in an added column. One transaction rather than one per row is also what makes 100,000
+rows take seconds: rows are inserted in bulk.
+
+Matched rows fill the existing child's empty fields and never overwrite a value already there: a
+match found by name and date is very likely the same child but not certain, and the registry's
+value was entered by someone who saw the child.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from treem.audit.services import audit_record
+from treem.lib.dedup import DEFAULT_THRESHOLD, find_pairs
+from treem.lib.text import fold, nfc
+from treem.registry import dedup
+from treem.registry.cleaning import (
+    CHILD_FIELDS,
+    GeoLookup,
+    child_clean,
+    child_values_to_model,
+    poverty_clean,
+)
+from treem.registry.keys import name_keys
+from treem.registry.models import (
+    Child,
+    ChildCarer,
+    DuplicateDecision,
+    Household,
+    ImportBatch,
+    ImportTemplate,
+    Person,
+)
+
+# Fields a column can be mapped to, with the labels shown on the mapping page.
+IMPORT_FIELDS: dict[str, str] = {
+    "source_ref": "Mã hồ sơ trong tệp",
+    "full_name": "Họ và tên",
+    "other_names": "Tên gọi khác",
+    "birth_date": "Ngày sinh",
+    "sex": "Giới tính",
+    "ethnicity": "Dân tộc",
+    "nationality": "Quốc tịch",
+    "id_number": "Số định danh cá nhân",
+    "birth_registration": "Đăng ký khai sinh",
+    "commune": "Mã xã, phường",
+    "village": "Thôn, ấp",
+    "address": "Địa chỉ",
+    "current_address": "Nơi đang sinh sống",
+    "school_status": "Tình trạng đi học",
+    "school_name": "Trường",
+    "grade": "Lớp",
+    "health_insurance_number": "Số thẻ BHYT",
+    "disability_type": "Dạng khuyết tật",
+    "disability_severity": "Mức độ khuyết tật",
+    "nutrition_status": "Dinh dưỡng",
+    "poverty_status": "Hộ nghèo, cận nghèo",
+    "mother_name": "Họ tên mẹ",
+    "father_name": "Họ tên cha",
+    "carer_name": "Người chăm sóc",
+}
+
+# Folded header words that name each field in the lists communes keep.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "source_ref": ("record_id", "ma ho so", "ma tre", "stt ho so"),
+    "full_name": ("full_name", "ho va ten", "ho ten", "ho ten tre", "ten tre", "ho va ten tre"),
+    "other_names": ("ten goi khac", "ten khac", "other_names"),
+    "birth_date": ("birth_date", "ngay sinh", "ngay thang nam sinh", "ngay, thang, nam sinh"),
+    "sex": ("sex", "gioi tinh", "gioi"),
+    "ethnicity": ("ethnicity", "dan toc"),
+    "nationality": ("quoc tich", "nationality"),
+    "id_number": ("id_number", "so dinh danh", "so dinh danh ca nhan", "ma dinh danh", "cccd"),
+    "birth_registration": ("dang ky khai sinh", "khai sinh"),
+    "commune": ("commune_code", "ma xa", "ma xa, phuong", "ma xa phuong"),
+    "village": ("village", "thon", "ap", "thon, ap", "khu pho", "thon, ap, khu pho", "to dan pho"),
+    "address": ("address", "dia chi", "dia chi thuong tru", "noi thuong tru"),
+    "current_address": ("noi o hien tai", "noi dang sinh song", "cho o hien nay"),
+    "school_status": ("tinh trang di hoc", "di hoc"),
+    "school_name": ("truong", "ten truong", "truong hoc"),
+    "grade": ("lop", "lop hoc"),
+    "health_insurance_number": ("the bhyt", "so the bhyt", "bhyt", "bao hiem y te"),
+    "disability_type": ("dang khuyet tat", "khuyet tat"),
+    "disability_severity": ("muc do khuyet tat",),
+    "nutrition_status": ("dinh duong", "tinh trang dinh duong"),
+    "poverty_status": ("ho ngheo", "ho ngheo, can ngheo", "hoan canh ho", "poverty_status"),
+    "mother_name": ("mother_name", "ho ten me", "me", "ten me"),
+    "father_name": ("father_name", "ho ten cha", "cha", "ten cha", "bo"),
+    "carer_name": ("nguoi cham soc", "nguoi giam ho", "ho ten nguoi cham soc"),
+}
+_BY_HEADER = {syn: name for name, syns in _SYNONYMS.items() for syn in syns}
+
+
+# --- reading files --------------------------------------------------------------------------
+
+
+def read_table(path: str | Path, *, file_name: str | None = None) -> tuple[list[str], list[list]]:
+    """(headers, rows) of the first sheet of an .xlsx file, or of a CSV (comma, semicolon or tab
+    separated, UTF-8 with or without BOM). Cells keep their types (dates stay dates)."""
+    name = (file_name or str(path)).lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = wb.worksheets[0]
+            it = ws.iter_rows(values_only=True)
+            headers = [nfc(str(h)) if h is not None else "" for h in next(it, ())]
+            rows = [list(r) for r in it if any(c not in (None, "") for c in r)]
+        finally:
+            wb.close()
+        return headers, rows
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        sample = fh.read(4096)
+        fh.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(fh, dialect)
+        headers = [nfc(h) for h in next(reader, [])]
+        rows = [r for r in reader if any(c.strip() for c in r)]
+    return headers, rows
+
+
+def header_key(headers: Sequence[str]) -> str:
+    return hashlib.sha256("|".join(fold(h) for h in headers).encode()).hexdigest()[:32]
+
+
+def guess_mapping(headers: Sequence[str]) -> dict[str, str]:
+    """{header: field} for headers whose words name a field; a remembered template wins."""
+    template = ImportTemplate.objects.filter(header_key=header_key(headers)).first()
+    if template is not None:
+        return {h: f for h, f in template.mapping.items() if h in headers}
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for h in headers:
+        name = _BY_HEADER.get(fold(h).strip(" :*"))
+        if name and name not in used:
+            out[h] = name
+            used.add(name)
+    return out
+
+
+def template_remember(*, actor, headers: Sequence[str], mapping: dict[str, str]) -> None:
+    ImportTemplate.objects.update_or_create(
+        header_key=header_key(headers),
+        defaults={"headers": list(headers), "mapping": mapping, "created_by": actor},
+    )
+
+
+# --- validating and matching ----------------------------------------------------------------
+
+
+@dataclass
+class RowResult:
+    number: int  # 1-based data row number as the user sees it (header is row 1)
+    raw: list
+    values: dict[str, Any] = field(default_factory=dict)
+    carers: list[dict] = field(default_factory=list)
+    poverty: str = "unknown"
+    source_ref: str = ""
+    errors: list[str] = field(default_factory=list)  # "Dòng 5, cột “Ngày sinh”: …"
+    match_id: int | None = None
+    match_score: float | None = None
+    match_by: str = ""  # "id_number" or "engine"
+    fills: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rows: list[RowResult] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rejects(self) -> list[RowResult]:
+        return [r for r in self.rows if r.errors]
+
+    def summary(self) -> str:
+        return f"imported {self.imported}, updated {self.updated}, rejected {self.rejected}"
+
+
+def _cell_error(row: int, column: str, message: str) -> str:
+    return _("Dòng %(row)s, cột “%(column)s”: %(message)s") % {
+        "row": row,
+        "column": column,
+        "message": message,
+    }
+
+
+def validate_rows(
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    mapping: dict[str, str],
+    commune_code: str,
+    geo: GeoLookup,
+    today: dt.date,
+) -> list[RowResult]:
+    column_of = {f: h for h, f in mapping.items()}
+    pos = {h: i for i, h in enumerate(headers)}
+    wanted = [(f, pos[h]) for h, f in mapping.items() if h in pos]
+    results: list[RowResult] = []
+    for n, row in enumerate(rows, start=2):
+        raw: dict[str, Any] = {f: (row[i] if i < len(row) else None) for f, i in wanted}
+        if raw.get("commune") in (None, ""):
+            raw["commune"] = commune_code
+        r = RowResult(number=n, raw=list(row))
+        values, errors = child_clean(raw, geo=geo, today=today)
+        if not errors and values["commune"].code != commune_code:
+            errors["commune"] = [
+                _("Dòng này thuộc xã, phường khác với xã đang nhập. Hãy nhập ở xã của trẻ.")
+            ]
+        pov_errors: dict = {}
+        r.poverty = poverty_clean(raw.get("poverty_status"), pov_errors)
+        errors.update(pov_errors)
+        for fname, messages in errors.items():
+            column = column_of.get(fname) or IMPORT_FIELDS.get(fname, fname)
+            r.errors.extend(_cell_error(n, column, m) for m in messages)
+        r.values = values
+        for key, rel in (("mother_name", "mother"), ("father_name", "father")):
+            name = nfc(str(raw.get(key) or ""))
+            if name:
+                r.carers.append({"full_name": name, "relationship": rel})
+        carer = nfc(str(raw.get("carer_name") or ""))
+        if carer:
+            r.carers.append({"full_name": carer, "relationship": "guardian"})
+        r.source_ref = nfc(str(raw.get("source_ref") or ""))[:40]
+        results.append(r)
+    return results
+
+
+def match_rows(results: list[RowResult], *, commune_code: str, province_code: str) -> None:
+    """Link valid rows to children already in the registry; reject repeats within the file.
+
+    First by personal ID number (anywhere in the province), then by the duplicate engine against
+    the commune's children, at the engine's default threshold.
+    """
+    valid = [r for r in results if not r.errors]
+    ids = [r.values["id_number"] for r in valid if r.values["id_number"]]
+    by_id: dict[str, int] = {}
+    live = dedup.live_children()
+    for i in range(0, len(ids), 5000):
+        by_id.update(
+            Child.objects.filter(live, id_number__in=ids[i : i + 5000]).values_list(
+                "id_number", "pk"
+            )
+        )
+    for r in valid:
+        hit = by_id.get(r.values["id_number"]) if r.values["id_number"] else None
+        if hit:
+            r.match_id, r.match_score, r.match_by = hit, 1.0, "id_number"
+
+    existing = list(dedup.child_records(Child.objects.filter(live, commune_id=commune_code)))
+    new_records = []
+    from treem.registry.services import record_for
+
+    for k, r in enumerate(valid):
+        rec = record_for(r.values, r.carers)
+        rec["record_id"] = f"r{k}"
+        new_records.append(rec)
+    pairs = find_pairs([*existing, *new_records], threshold=DEFAULT_THRESHOLD)
+    best: dict[int, tuple[float, int]] = {}
+    same_file: dict[int, int] = {}
+    for a, b, score in pairs:
+        ra, rb = a.startswith("r"), b.startswith("r")
+        if ra and rb:
+            x, y = sorted((int(a[1:]), int(b[1:])))
+            same_file.setdefault(y, x)
+        elif ra or rb:
+            k, cid = (int(a[1:]), int(b)) if ra else (int(b[1:]), int(a))
+            if k not in best or score > best[k][0]:
+                best[k] = (score, cid)
+    claimed: dict[int, int] = {}
+    for k, r in enumerate(valid):
+        if r.match_id is None and k in best:
+            r.match_score, r.match_id = best[k]
+            r.match_by = "engine"
+        if r.match_id is not None:
+            if r.match_id in claimed:
+                r.errors.append(
+                    _(
+                        "Dòng %(row)s: cùng một trẻ với dòng %(other)s của tệp. Hãy gộp hai dòng "
+                        "thành một rồi nhập lại dòng này."
+                    )
+                    % {"row": r.number, "other": claimed[r.match_id]}
+                )
+                continue
+            claimed[r.match_id] = r.number
+        elif k in same_file:
+            r.errors.append(
+                _(
+                    "Dòng %(row)s: nhiều khả năng là cùng một trẻ với dòng %(other)s của tệp. Hãy "
+                    "gộp hai dòng thành một rồi nhập lại dòng này."
+                )
+                % {"row": r.number, "other": valid[same_file[k]].number}
+            )
+
+
+_FILLABLE = [f for f in CHILD_FIELDS if f not in ("commune", "legal_basis")]
+_DEFAULTS = {
+    "birth_registration": "unknown",
+    "school_status": "unknown",
+    "nutrition_status": "unknown",
+}
+
+
+def _fills(child: Child, values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for f in _FILLABLE:
+        if f in ("full_name", "birth_date", "birth_date_precision", "sex"):
+            continue
+        new = values.get(f)
+        if new in (None, "") or new == _DEFAULTS.get(f):
+            continue
+        old = getattr(child, f)
+        if old in (None, "") or old == _DEFAULTS.get(f):
+            out[f] = new
+    return out
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def run_import(
+    *,
+    actor,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    mapping: dict[str, str],
+    commune_code: str,
+    dry_run: bool = False,
+    batch: ImportBatch | None = None,
+    today: dt.date | None = None,
+    file_name: str = "",
+) -> ImportReport:
+    import time
+
+    t0 = time.perf_counter()
+    today = today or timezone.localdate()
+    geo = GeoLookup.load(None)
+    commune = geo.commune(commune_code)
+    if commune is None:
+        raise ValueError(_("Không có xã, phường mã %(code)s.") % {"code": commune_code})
+    report = ImportReport()
+    report.rows = validate_rows(
+        headers, rows, mapping=mapping, commune_code=commune.code, geo=geo, today=today
+    )
+    t1 = time.perf_counter()
+    match_rows(report.rows, commune_code=commune.code, province_code=commune.province_id)
+    t2 = time.perf_counter()
+    matched = {r.match_id for r in report.rows if not r.errors and r.match_id}
+    children = Child.objects.in_bulk(list(matched)) if matched else {}
+    for r in report.rows:
+        if r.errors:
+            report.rejected += 1
+        elif r.match_id:
+            r.fills = _fills(children[r.match_id], r.values)
+            if r.fills:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        else:
+            report.imported += 1
+    if dry_run:
+        report.seconds = {"validate": t1 - t0, "match": t2 - t1}
+        return report
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            file_name=file_name[:255], commune=commune, mapping=mapping, created_by=actor
+        )
+    with transaction.atomic():
+        report.created_ids = _write_new(actor, batch, [r for r in report.rows if _is_new(r)])
+        _write_updates(actor, batch, report.rows, children)
+        batch.imported, batch.updated = report.imported, report.updated
+        batch.unchanged, batch.rejected = report.unchanged, report.rejected
+        batch.status = ImportBatch.Status.DONE
+        batch.finished_at = timezone.now()
+        batch.save()
+        audit_record(
+            actor=actor,
+            action="create",
+            obj=batch,
+            details={
+                "commune": commune.code,
+                "imported": report.imported,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "rejected": report.rejected,
+                "created_ids": _ranges(report.created_ids),
+                "updated_ids": sorted(r.match_id for r in report.rows if r.fills),
+            },
+        )
+    report.seconds = {"validate": t1 - t0, "match": t2 - t1, "write": time.perf_counter() - t2}
+    return report
+
+
+def _is_new(r: RowResult) -> bool:
+    return not r.errors and r.match_id is None
+
+
+def _ranges(ids: list[int]) -> list[list[int]]:
+    """[[first, last], ...] runs of consecutive ids: a bulk insert is one or two runs."""
+    out: list[list[int]] = []
+    for i in sorted(ids):
+        if out and i == out[-1][1] + 1:
+            out[-1][1] = i
+        else:
+            out.append([i, i])
+    return out
+
+
+def _write_new(actor, batch: ImportBatch, rows: list[RowResult]) -> list[int]:
+    if not rows:
+        return []
+    # Brothers and sisters on separate lines share one household and one set of parents.
+    households: dict[tuple, Household] = {}
+    row_household: list[Household] = []
+    for r in rows:
+        v = r.values
+        key = (
+            v["commune"].code,
+            v["village"].pk if v["village"] else None,
+            fold(v["address"]),
+            tuple(sorted(fold(c["full_name"]) + c["relationship"] for c in r.carers)),
+        )
+        if not key[2] and not key[3]:
+            key = ("row", r.number)
+        h = households.get(key)
+        if h is None:
+            h = Household(
+                commune=v["commune"],
+                village=v["village"],
+                address=v["address"],
+                poverty_status=r.poverty or "unknown",
+            )
+            households[key] = h
+        row_household.append(h)
+    Household.objects.bulk_create(list(households.values()), batch_size=5000)
+    now = timezone.now()
+    children = []
+    for r, h in zip(rows, row_household, strict=True):
+        c = Child(household=h, created_by=actor, created_at=now, updated_at=now)
+        child_values_to_model(r.values, c)
+        ref = r.source_ref or f"row{r.number}"
+        c.source_ref = f"import:{batch.pk}:{ref}"[:80]
+        children.append(c)
+    Child.objects.bulk_create(children, batch_size=5000)
+    persons: dict[tuple, Person] = {}
+    links: list[tuple[Child, tuple, dict]] = []
+    for r, h, c in zip(rows, row_household, children, strict=True):
+        for carer in r.carers:
+            key = (id(h), fold(carer["full_name"]), carer["relationship"])
+            if key not in persons:
+                persons[key] = Person(
+                    full_name=carer["full_name"],
+                    name_key=name_keys(carer["full_name"])[0],
+                    sex={"mother": "F", "father": "M"}.get(carer["relationship"], ""),
+                    household=h,
+                )
+            links.append((c, key, carer))
+    Person.objects.bulk_create(list(persons.values()), batch_size=5000)
+    ChildCarer.objects.bulk_create(
+        [
+            ChildCarer(child=c, person=persons[key], relationship=carer["relationship"])
+            for c, key, carer in links
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    return [c.pk for c in children]
+
+
+def _write_updates(actor, batch, rows: list[RowResult], children: dict[int, Child]) -> None:
+    decisions = []
+    to_update: dict[tuple, list[Child]] = {}
+    now = timezone.now()
+    for r in rows:
+        if r.errors or not r.match_id:
+            continue
+        child = children[r.match_id]
+        if r.match_by == "engine":
+            decisions.append(
+                DuplicateDecision(
+                    decision=DuplicateDecision.Decision.LINKED,
+                    source=DuplicateDecision.Source.IMPORT,
+                    child=child,
+                    candidates=[{"child_id": child.pk, "score": round(r.match_score or 0, 4)}],
+                    decided_by=actor,
+                )
+            )
+        if r.fills:
+            for f, value in r.fills.items():
+                setattr(child, f, value)
+            child.updated_at = now
+            to_update.setdefault(tuple(sorted(r.fills)), []).append(child)
+    for fields, objs in to_update.items():
+        Child.objects.bulk_update(objs, [*fields, "updated_at"], batch_size=2000)
+    DuplicateDecision.objects.bulk_create(decisions, batch_size=5000)
+
+
+def rejects_csv(headers: Sequence[str], rejects: Iterable[RowResult]) -> bytes:
+    """The rejected rows as they were, plus a column with the reasons (UTF-8 with BOM, so that
+    Excel opens Vietnamese text correctly)."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([_("Dòng"), *headers, _("Lý do")])
+    for r in rejects:
+        w.writerow([r.number, *[_cell_text(c) for c in r.raw], " | ".join(r.errors)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)

@@ -1,0 +1,47 @@
+"""Search keys of names, and the prefix lookup that searches them through an index.
+
+`name_key` is `fold(full_name)`: "Nguyễn Văn An" -> "nguyen van an". `name_key_given_first` moves
+the given name (the last word) to the front -> "an nguyen van", so that a name typed in Western
+order ("An Nguyen Van", "an nguyen") is found by the same prefix search.
+
+Django's `startswith` compiles to `LIKE 'x%' ESCAPE '\\'`, which SQLite only serves from an index
+when the column is declared NOCASE and PostgreSQL only with a pattern-ops index. The keys are
+folded already, so the `prefix` lookup below asks for a plain range instead
+(`key >= 'x' AND key < 'x' || U+10FFFF`), which every B-tree index answers on SQLite; on PostgreSQL
+it uses `LIKE` against the `varchar_pattern_ops` index created by migration 0003.
+"""
+
+from __future__ import annotations
+
+from django.db.models import CharField, Lookup
+
+from treem.lib.text import fold
+
+_TOP = "\U0010ffff"
+
+
+def name_keys(full_name: str) -> tuple[str, str]:
+    key = fold(full_name)
+    words = key.split(" ")
+    given_first = " ".join([words[-1], *words[:-1]]) if len(words) > 1 else key
+    return key, given_first
+
+
+def escape_like(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@CharField.register_lookup
+class Prefix(Lookup):
+    """`field__prefix="nguyen van"`: rows whose (already folded) value starts with the text."""
+
+    lookup_name = "prefix"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        value = self.rhs
+        return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, value, value + _TOP]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} LIKE %s", [*lhs_params, escape_like(self.rhs) + "%"]

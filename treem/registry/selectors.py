@@ -1,0 +1,227 @@
+"""Reads of the registry. Every query of children goes through `children_for_user`, the one place
+that applies the user's jurisdiction (and hides merged and restricted records)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from treem.accounts.jurisdiction import scope_queryset
+from treem.accounts.policy import Action, require
+from treem.lib.text import fold
+from treem.registry.models import (
+    Child,
+    ChildCarer,
+    ChildMerge,
+    DuplicatePair,
+    Person,
+    SpecialCircumstance,
+)
+from treem.registry.validation import born_after_for_age
+
+# A child is a person under 16 (Law on Children 102/2016/QH13, Art. 1).
+CHILD_AGE_LIMIT = 16
+
+# Age groups of the list filter, as [from, to) in whole years; the statistics indicator set
+# (Circular 13/2021/TT-BLĐTBXH) disaggregates by these bands.
+AGE_GROUPS: dict[str, tuple[int, int]] = {
+    "0-2": (0, 3),
+    "3-5": (3, 6),
+    "6-10": (6, 11),
+    "11-15": (11, 16),
+}
+
+
+def active_q(today: dt.date) -> Q:
+    """Children under 16 on `today`, computed from the birth date in the query itself.
+
+    `birth_date_latest` is the last day the child may have been born on (the end of the month or
+    year when only that is known), so a child whose birth date is partial stays on the list until
+    the latest date they could turn 16: the registry never drops a child early.
+    """
+    return Q(birth_date_latest__gt=born_after_for_age(today, CHILD_AGE_LIMIT))
+
+
+def age_group_q(group: str, today: dt.date) -> Q:
+    lo, hi = AGE_GROUPS[group]
+    # Age >= lo: born on or before today - lo years (earliest possible birth date counts).
+    # Age < hi: born after today - hi years.
+    return Q(birth_date__lte=born_after_for_age(today, lo)) & Q(
+        birth_date_latest__gt=born_after_for_age(today, hi)
+    )
+
+
+def children_scope(*, user) -> QuerySet[Child]:
+    """Every child record inside the user's jurisdiction, merged and restricted ones included
+    (for pages that must still open them); lists use `children_for_user`."""
+    require(user, Action.CHILD_VIEW)
+    return scope_queryset(
+        Child.objects.all(),
+        user.jurisdiction,
+        commune_field="commune",
+        village_field="village",
+        province_field="province",
+    )
+
+
+@dataclass(frozen=True)
+class ChildFilters:
+    query: str = ""
+    guardian: str = ""
+    commune: str = ""
+    village: int | None = None
+    age_group: str = ""
+    sex: str = ""
+    circumstance: str = ""
+    school_status: str = ""
+    include_over_16: bool = False
+
+    def as_audit(self) -> dict:
+        """The filters without personal data: search text is reduced to its length."""
+        return {
+            "query_length": len(self.query),
+            "guardian_length": len(self.guardian),
+            "commune": self.commune,
+            "village": self.village,
+            "age_group": self.age_group,
+            "sex": self.sex,
+            "circumstance": self.circumstance,
+            "school_status": self.school_status,
+        }
+
+
+_ID_LIKE = re.compile(r"^[\d\s.\-]{9,}$")
+
+
+def children_for_user(
+    *, user, filters: ChildFilters | None = None, today: dt.date
+) -> QuerySet[Child]:
+    """The active children (under 16, not merged, not restricted) the user may see, filtered and
+    ordered by name. Name searches use the folded keys' indexes (prefix), never a scan."""
+    f = filters or ChildFilters()
+    qs = children_scope(user=user).filter(
+        is_active=True, merged_into__isnull=True, processing_restricted=False
+    )
+    if not f.include_over_16:
+        qs = qs.filter(active_q(today))
+    if f.commune:
+        qs = qs.filter(commune_id=f.commune)
+    if f.village:
+        qs = qs.filter(village_id=f.village)
+    if f.sex:
+        qs = qs.filter(sex=f.sex)
+    if f.school_status:
+        qs = qs.filter(school_status=f.school_status)
+    if f.age_group in AGE_GROUPS:
+        qs = qs.filter(age_group_q(f.age_group, today))
+    if f.circumstance:
+        current = SpecialCircumstance.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today),
+            child=OuterRef("pk"),
+            group=f.circumstance,
+            start_date__lte=today,
+        )
+        qs = qs.filter(Exists(current))
+    query = f.query.strip()
+    if query:
+        if _ID_LIKE.match(query):
+            digits = "".join(ch for ch in query if ch.isdigit())
+            qs = qs.filter(id_number=digits)
+        else:
+            key = fold(query)
+            qs = qs.filter(Q(name_key__prefix=key) | Q(name_key_given_first__prefix=key))
+    if f.guardian.strip():
+        key = fold(f.guardian)
+        carers = ChildCarer.objects.filter(child=OuterRef("pk"), person__name_key__prefix=key)
+        qs = qs.filter(Exists(carers))
+    return qs.order_by("name_key", "id")
+
+
+def children_page(
+    qs: QuerySet[Child], *, page: int, per_page: int = 50
+) -> tuple[list[Child], bool]:
+    """One page of a list and whether another follows, without counting the whole set (a
+    COUNT(*) over a province's million children costs more than the page itself)."""
+    page = max(1, page)
+    start = (page - 1) * per_page
+    rows = list(qs.select_related("commune", "village")[start : start + per_page + 1])
+    return rows[:per_page], len(rows) > per_page
+
+
+def child_get_for_user(*, user, pk: int) -> Child:
+    """A child inside the user's jurisdiction, with everything its page shows; 404 outside it."""
+    try:
+        return (
+            children_scope(user=user)
+            .select_related(
+                "commune",
+                "village",
+                "current_commune",
+                "household",
+                "merged_into",
+                "created_by",
+            )
+            .prefetch_related(
+                Prefetch(
+                    "carers",
+                    queryset=ChildCarer.objects.select_related("person").order_by("id"),
+                ),
+                Prefetch(
+                    "circumstances",
+                    queryset=SpecialCircumstance.objects.select_related("subgroup"),
+                ),
+                "consents",
+                Prefetch("merged_from", queryset=Child.objects.select_related("commune")),
+            )
+            .get(pk=pk)
+        )
+    except Child.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def merges_of(child: Child) -> QuerySet[ChildMerge]:
+    return ChildMerge.objects.filter(Q(survivor=child) | Q(merged=child)).select_related(
+        "survivor", "merged", "merged_by", "undone_by"
+    )
+
+
+def duplicate_pairs_for_user(*, user, status: str = "open") -> QuerySet[DuplicatePair]:
+    """Pairs whose both children lie in the user's jurisdiction."""
+    require(user, Action.CHILD_MERGE)
+    visible = children_scope(user=user).values("pk")
+    return (
+        DuplicatePair.objects.filter(status=status, child_a__in=visible, child_b__in=visible)
+        .select_related("child_a__commune", "child_b__commune")
+        .order_by("-score", "id")
+    )
+
+
+def duplicate_pair_get_for_user(*, user, pk: int) -> DuplicatePair:
+    visible = children_scope(user=user).values("pk")
+    try:
+        return (
+            DuplicatePair.objects.filter(child_a__in=visible, child_b__in=visible)
+            .select_related("child_a__commune", "child_b__commune")
+            .get(pk=pk)
+        )
+    except DuplicatePair.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def persons_by_name(*, key: str) -> QuerySet[Person]:
+    return Person.objects.filter(name_key__prefix=fold(key))
+
+
+def dashboard_counts(*, user, today: dt.date) -> tuple[int, int]:
+    """(children in jurisdiction, of whom in special circumstances now)."""
+    qs = children_for_user(user=user, today=today)
+    current = SpecialCircumstance.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        child=OuterRef("pk"),
+        start_date__lte=today,
+    )
+    return qs.count(), qs.filter(Exists(current)).count()

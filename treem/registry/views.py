@@ -1,0 +1,559 @@
+"""HTML pages of the registry: thin wrappers over selectors and services."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from treem.accounts.policy import Action, can, require
+from treem.audit.models import AuditEvent
+from treem.audit.services import audit_record
+from treem.core.forms import apply_validation_error
+from treem.geo.selectors import communes_for_user, villages_for_user
+from treem.lib.dedup import Index
+from treem.registry import export, forms, importer, selectors, services
+from treem.registry.dedup import child_records, evidence_json
+from treem.registry.models import (
+    Child,
+    ChildMerge,
+    Consent,
+    ImportBatch,
+    SpecialCircumstance,
+)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _filters(request) -> tuple[forms.FilterForm, selectors.ChildFilters]:
+    communes = communes_for_user(user=request.user)
+    villages = villages_for_user(user=request.user)
+    form = forms.FilterForm(request.GET or None, communes=communes, villages=villages)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, selectors.ChildFilters(
+        query=data.get("q") or "",
+        guardian=data.get("guardian") or "",
+        commune=data.get("commune") or "",
+        village=data.get("village"),
+        age_group=data.get("age_group") or "",
+        sex=data.get("sex") or "",
+        circumstance=data.get("circumstance") or "",
+        school_status=data.get("school_status") or "",
+    )
+
+
+@login_required
+def child_list_view(request):
+    require(request.user, Action.CHILD_VIEW)
+    form, filters = _filters(request)
+    today = services.today_local()
+    qs = selectors.children_for_user(user=request.user, filters=filters, today=today)
+    page = _page_number(request)
+    rows, has_next = selectors.children_page(qs, page=page)
+    if filters.query or filters.guardian:
+        audit_record(
+            actor=request.user,
+            action="search",
+            object_type="registry.child",
+            details={**filters.as_audit(), "results": len(rows)},
+        )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "registry/child_list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "page": page,
+            "has_next": has_next,
+            "params": params.urlencode(),
+            "today": today,
+            "can_register": can(request.user, Action.CHILD_CHANGE),
+            "can_export": can(request.user, Action.CHILD_EXPORT),
+            "can_import": can(request.user, Action.CHILD_IMPORT),
+            "can_merge": can(request.user, Action.CHILD_MERGE),
+        },
+    )
+
+
+@login_required
+def child_export_view(request, fmt: str):
+    require(request.user, Action.CHILD_EXPORT)
+    _form, filters = _filters(request)
+    today = services.today_local()
+    qs = selectors.children_for_user(user=request.user, filters=filters, today=today)
+    columns = export.columns_for(request.user)
+    if fmt == "xlsx":
+        body, n = export.export_xlsx(qs, columns, today)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        body, n = export.export_csv(qs, columns, today)
+        ctype = "text/csv; charset=utf-8"
+    else:
+        raise Http404
+    audit_record(
+        actor=request.user,
+        action="export",
+        object_type="registry.child",
+        details={
+            **filters.as_audit(),
+            "format": fmt,
+            "rows": n,
+            "columns": [c.key for c in columns],
+        },
+    )
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="tre-em-{today:%Y%m%d}.{fmt}"'
+    return response
+
+
+def _register_form(request, data=None):
+    return forms.RegisterForm(
+        data,
+        communes=communes_for_user(user=request.user),
+        villages=villages_for_user(user=request.user),
+    )
+
+
+def _raw(cleaned: dict) -> dict:
+    return {k: cleaned.get(k) for k in forms.ChildForm.base_fields}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_register_view(request):
+    require(request.user, Action.CHILD_CHANGE)
+    form = _register_form(request, request.POST or None)
+    matches = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = services.child_register(
+                actor=request.user,
+                raw=_raw(d),
+                carers=form.carers(),
+                poverty_status=d.get("poverty_status") or "",
+                decision=d.get("decision") or None,
+                link_to=d.get("link_to"),
+            )
+        except services.DuplicatesFound as exc:
+            matches = exc.matches
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if result.created:
+                messages.success(request, _("Đã đăng ký %(name)s.") % {"name": result.child})
+            else:
+                messages.info(
+                    request,
+                    _("Không tạo hồ sơ mới: đã mở hồ sơ có sẵn của %(name)s.")
+                    % {"name": result.child},
+                )
+            return redirect("registry:child_detail", pk=result.child.pk)
+    return render(request, "registry/child_register.html", {"form": form, "matches": matches})
+
+
+@login_required
+def child_detail_view(request, pk: int):
+    child = selectors.child_get_for_user(user=request.user, pk=pk)
+    audit_record(actor=request.user, action="view", obj=child)
+    today = services.today_local()
+    restricted = child.processing_restricted
+    return render(
+        request,
+        "registry/child_detail.html",
+        {
+            "child": child,
+            "today": today,
+            "age": services.age_on(child.birth_date, today),
+            "restricted": restricted,
+            "sensitive": can(request.user, Action.CHILD_VIEW_SENSITIVE),
+            "can_change": can(request.user, Action.CHILD_CHANGE) and not restricted,
+            "can_consent": can(request.user, Action.CHILD_CHANGE),
+            "can_merge": can(request.user, Action.CHILD_MERGE),
+            "can_see_log": can(request.user, Action.CHILD_ACCESS_LOG_VIEW),
+            "merges": selectors.merges_of(child),
+            "decisions": child.duplicate_decisions.select_related("decided_by")[:10],
+            "circumstance_form": forms.CircumstanceForm(),
+            "consent_form": forms.ConsentForm(),
+            "basis_form": forms.LegalBasisForm(initial={"legal_basis": child.legal_basis}),
+            "merge_form": forms.MergeForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_edit_view(request, pk: int):
+    require(request.user, Action.CHILD_CHANGE)
+    child = selectors.child_get_for_user(user=request.user, pk=pk)
+    communes = communes_for_user(user=request.user)
+    villages = villages_for_user(user=request.user)
+    initial = {
+        f: getattr(child, f)
+        for f in forms.ChildEditForm.base_fields
+        if hasattr(child, f) and f not in ("commune", "village", "current_commune")
+    }
+    initial.update(
+        commune=child.commune_id,
+        village=child.village_id or "",
+        current_commune=child.current_commune_id or "",
+        birth_date=export._fmt_date(child, None),
+        version=child.version,
+    )
+    form = forms.ChildEditForm(
+        request.POST or None, initial=initial, communes=communes, villages=villages
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_update(
+                actor=request.user,
+                child=child,
+                raw=_raw(form.cleaned_data)
+                | {"birth_date_precision": form.cleaned_data.get("birth_date_precision")},
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("registry:child_detail", pk=child.pk)
+    return render(request, "registry/child_edit.html", {"form": form, "child": child})
+
+
+def _child_action(request, pk: int, form_class, run, success: str):
+    child = selectors.child_get_for_user(user=request.user, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            run(child, form.cleaned_data)
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, success)
+    else:
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for e in errs:
+                messages.error(request, f"{label}: {e}" if label else e)
+    return redirect("registry:child_detail", pk=child.pk)
+
+
+@login_required
+@require_POST
+def circumstance_add_view(request, pk: int):
+    def run(child, d):
+        services.circumstance_add(actor=request.user, child=child, **d)
+
+    return _child_action(
+        request, pk, forms.CircumstanceForm, run, _("Đã ghi nhận hoàn cảnh đặc biệt.")
+    )
+
+
+@login_required
+@require_POST
+def circumstance_end_view(request, pk: int, circ: int):
+    def run(child, d):
+        row = get_object_or_404(SpecialCircumstance, pk=circ, child=child)
+        services.circumstance_end(
+            actor=request.user, circumstance=row, end_date=d["end_date"], reason=d["reason"]
+        )
+
+    return _child_action(request, pk, forms.CircumstanceEndForm, run, _("Đã kết thúc giai đoạn."))
+
+
+@login_required
+@require_POST
+def consent_add_view(request, pk: int):
+    def run(child, d):
+        services.consent_record(actor=request.user, child=child, **d)
+
+    return _child_action(request, pk, forms.ConsentForm, run, _("Đã ghi nhận sự đồng ý."))
+
+
+@login_required
+@require_POST
+def consent_withdraw_view(request, pk: int, consent: int):
+    def run(child, d):
+        row = get_object_or_404(Consent, pk=consent, child=child)
+        services.consent_withdraw(
+            actor=request.user, consent=row, withdrawn_on=d["withdrawn_on"], reason=d["reason"]
+        )
+
+    return _child_action(
+        request, pk, forms.ConsentWithdrawForm, run, _("Đã ghi nhận việc rút lại sự đồng ý.")
+    )
+
+
+@login_required
+@require_POST
+def legal_basis_view(request, pk: int):
+    def run(child, d):
+        services.legal_basis_set(
+            actor=request.user, child=child, basis=d["legal_basis"], reason=d["reason"]
+        )
+
+    return _child_action(request, pk, forms.LegalBasisForm, run, _("Đã cập nhật cơ sở pháp lý."))
+
+
+@login_required
+def child_access_log_view(request, pk: int):
+    """Who viewed or changed this child's record. Supervisors see it for children in their
+    jurisdiction; system administrators (who do not open children's records) for any."""
+    require(request.user, Action.CHILD_ACCESS_LOG_VIEW)
+    if can(request.user, Action.CHILD_VIEW):
+        child = selectors.child_get_for_user(user=request.user, pk=pk)
+        subject = child.full_name
+    else:
+        child = get_object_or_404(Child, pk=pk)
+        if not request.user.jurisdiction.covers_commune(child.commune_id):
+            raise Http404
+        subject = _("hồ sơ trẻ em #%(pk)s") % {"pk": pk}
+    events = AuditEvent.objects.filter(
+        object_type="registry.child", object_id=str(pk)
+    ).select_related("actor")[:500]
+    return render(
+        request,
+        "registry/access_log.html",
+        {"events": events, "subject": subject, "child": child},
+    )
+
+
+# --- duplicates and merges ------------------------------------------------------------------
+
+
+@login_required
+def duplicate_list_view(request):
+    pairs = selectors.duplicate_pairs_for_user(user=request.user)[:200]
+    return render(request, "registry/duplicate_list.html", {"pairs": pairs})
+
+
+@login_required
+def duplicate_detail_view(request, pk: int):
+    require(request.user, Action.CHILD_MERGE)
+    pair = selectors.duplicate_pair_get_for_user(user=request.user, pk=pk)
+    recs = {
+        r["record_id"]: r
+        for r in child_records(Child.objects.filter(pk__in=[pair.child_a_id, pair.child_b_id]))
+    }
+    evidence = []
+    if len(recs) == 2:
+        found = Index([recs[str(pair.child_b_id)]]).query(
+            recs[str(pair.child_a_id)], threshold=None
+        )
+        evidence = evidence_json(found[0]) if found else []
+    for c in (pair.child_a, pair.child_b):
+        audit_record(actor=request.user, action="view", obj=c, details={"duplicate_pair": pk})
+    return render(request, "registry/duplicate_detail.html", {"pair": pair, "evidence": evidence})
+
+
+@login_required
+@require_POST
+def duplicate_dismiss_view(request, pk: int):
+    pair = selectors.duplicate_pair_get_for_user(user=request.user, pk=pk)
+    try:
+        services.duplicate_pair_dismiss(actor=request.user, pair=pair)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("registry:duplicate_list")
+
+
+@login_required
+@require_POST
+def child_merge_view(request, pk: int):
+    """Merge child `pk` into the child named in the form (the survivor)."""
+    require(request.user, Action.CHILD_MERGE)
+    merged = selectors.child_get_for_user(user=request.user, pk=pk)
+    form = forms.MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Hãy nhập mã hồ sơ được giữ lại."))
+        return redirect("registry:child_detail", pk=pk)
+    survivor = selectors.child_get_for_user(user=request.user, pk=form.cleaned_data["survivor"])
+    try:
+        services.child_merge(
+            actor=request.user, survivor=survivor, merged=merged, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:child_detail", pk=pk)
+    messages.success(request, _("Đã gộp hồ sơ. Có thể hoàn tác từ trang này."))
+    return redirect("registry:child_detail", pk=survivor.pk)
+
+
+@login_required
+@require_POST
+def merge_undo_view(request, pk: int):
+    require(request.user, Action.CHILD_MERGE)
+    merge = get_object_or_404(ChildMerge, pk=pk)
+    selectors.child_get_for_user(user=request.user, pk=merge.survivor_id)
+    try:
+        services.merge_undo(actor=request.user, merge=merge)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã hoàn tác lần gộp; hai hồ sơ lại tách riêng."))
+    return redirect("registry:child_detail", pk=merge.survivor_id)
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def _batch_for(request, pk: int) -> ImportBatch:
+    require(request.user, Action.CHILD_IMPORT)
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if not request.user.jurisdiction.covers_commune(batch.commune_id):
+        raise Http404
+    return batch
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload_view(request):
+    require(request.user, Action.CHILD_IMPORT)
+    communes = communes_for_user(user=request.user)
+    form = forms.ImportUploadForm(request.POST or None, request.FILES or None, communes=communes)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            form.add_error(
+                "file", _("Chỉ nhận tệp .xlsx hoặc .csv. Hãy lưu tệp theo một trong hai dạng.")
+            )
+        elif not request.user.jurisdiction.covers_commune(form.cleaned_data["commune"]):
+            raise PermissionDenied
+        else:
+            batch = ImportBatch(
+                file_name=upload.name[:255],
+                commune_id=form.cleaned_data["commune"],
+                created_by=request.user,
+            )
+            batch.file.save(f"{os.urandom(8).hex()}-{Path(upload.name).name}", upload, save=False)
+            try:
+                headers, _rows = importer.read_table(batch.file.path, file_name=upload.name)
+            except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
+                default_storage.delete(batch.file.name)
+                form.add_error(
+                    "file", _("Không đọc được tệp. Hãy kiểm tra tệp có mở được bằng Excel.")
+                )
+            else:
+                batch.mapping = importer.guess_mapping(headers)
+                batch.save()
+                return redirect("registry:import_map", pk=batch.pk)
+    return render(request, "registry/import_upload.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_map_view(request, pk: int):
+    batch = _batch_for(request, pk)
+    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
+    if request.method == "POST":
+        mapping = {}
+        for i, h in enumerate(headers):
+            f = request.POST.get(f"col{i}", "")
+            if f in importer.IMPORT_FIELDS:
+                mapping[h] = f
+        batch.mapping = mapping
+        batch.save(update_fields=["mapping"])
+        importer.template_remember(actor=request.user, headers=headers, mapping=mapping)
+        return redirect("registry:import_preview", pk=batch.pk)
+    columns = [
+        {
+            "index": i,
+            "header": h,
+            "field": batch.mapping.get(h, ""),
+            "sample": [r[i] if i < len(r) else "" for r in rows[:3]],
+        }
+        for i, h in enumerate(headers)
+    ]
+    return render(
+        request,
+        "registry/import_map.html",
+        {"batch": batch, "columns": columns, "fields": importer.IMPORT_FIELDS},
+    )
+
+
+@login_required
+def import_preview_view(request, pk: int):
+    """The dry run: what would be imported, updated and rejected, with every message."""
+    batch = _batch_for(request, pk)
+    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
+    report = importer.run_import(
+        actor=request.user,
+        headers=headers,
+        rows=rows,
+        mapping=batch.mapping,
+        commune_code=batch.commune_id,
+        dry_run=True,
+    )
+    matched = [r for r in report.rows if not r.errors and r.match_id][:50]
+    return render(
+        request,
+        "registry/import_preview.html",
+        {
+            "batch": batch,
+            "report": report,
+            "new_rows": [r for r in report.rows if not r.errors and not r.match_id][:20],
+            "matched": matched,
+            "rejects": report.rejects[:200],
+            "done": batch.status == ImportBatch.Status.DONE,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit_view(request, pk: int):
+    batch = _batch_for(request, pk)
+    if batch.status == ImportBatch.Status.DONE:
+        messages.info(request, _("Tệp này đã được nhập rồi."))
+        return redirect("registry:import_preview", pk=pk)
+    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
+    report = importer.run_import(
+        actor=request.user,
+        headers=headers,
+        rows=rows,
+        mapping=batch.mapping,
+        commune_code=batch.commune_id,
+        batch=batch,
+    )
+    messages.success(
+        request,
+        _("Đã nhập %(n)s trẻ mới, cập nhật %(u)s, không nhập %(r)s dòng lỗi.")
+        % {"n": report.imported, "u": report.updated, "r": report.rejected},
+    )
+    return redirect(reverse("registry:child_list") + f"?commune={batch.commune_id}")
+
+
+@login_required
+def import_rejects_view(request, pk: int):
+    batch = _batch_for(request, pk)
+    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
+    report = importer.run_import(
+        actor=request.user,
+        headers=headers,
+        rows=rows,
+        mapping=batch.mapping,
+        commune_code=batch.commune_id,
+        dry_run=True,
+    )
+    response = HttpResponse(
+        importer.rejects_csv(headers, report.rejects), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="loi-nhap-{batch.pk}.csv"'
+    return response
