@@ -153,3 +153,10 @@ def test_create_admin_command_makes_a_system_administrator(monkeypatch):
     user = User.objects.get(username="qtv")
     assert user.role == "system_admin" and user.province_id == "75"
     assert user.check_password("A-first-admin-passphrase")
+
+
+def test_live_search_with_htmx_returns_only_the_results(admin_client):
+    response = admin_client.get("/accounts/users/", {"q": "huynh"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "canbo.b" in body and "canbo.a" not in body
+    assert "<html" not in body

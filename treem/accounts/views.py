@@ -185,7 +185,13 @@ def user_list_view(request):
             details={"query_length": len(query)},
         )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page": page, "query": query})
+    # htmx live search swaps only the results; without JavaScript the form reloads the page.
+    template = (
+        "accounts/_user_results.html"
+        if request.headers.get("HX-Request")
+        else "accounts/user_list.html"
+    )
+    return render(request, template, {"page": page, "query": query})
 
 
 def _province_code(request) -> str:
