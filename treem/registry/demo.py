@@ -56,7 +56,7 @@ def _name(rng: random.Random, sex: str, surname: str | None = None) -> str:
 def seed(ctx) -> None:
     if Child.objects.filter(source_ref__startswith="demo:").exists():
         return
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # noqa: S311 - demo data, deterministic on purpose
     geo = GeoLookup.load(ctx.province.code)
     today = timezone.localdate()
     officers = {"a": ctx.users.get("canbo.a"), "b": ctx.users.get("canbo.b")}
