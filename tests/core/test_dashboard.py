@@ -51,5 +51,6 @@ def test_portal_roles_have_no_dashboard(client_for):
 
 
 def test_dashboard_query_count_is_bounded(specialist_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(15):
+    # A few queries per card (each app's cards count through their selectors), never one per row.
+    with django_assert_max_num_queries(30):
         specialist_client.get("/app/")
