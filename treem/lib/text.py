@@ -109,4 +109,3 @@ def tone_keys_many(values: Sequence[str | None] | Iterable[str | None]) -> list[
 def slugify_vi(s: str | None) -> str:
     """Return an ASCII slug of Vietnamese text: "Phường Tân Đông Hiệp" → "phuong-tan-dong-hiep"."""
     return _NOT_SLUG.sub("-", fold(s)).strip("-")
-

@@ -148,11 +148,9 @@ def _groups(
     else:
         rec = np.flatnonzero(keys)
     k = keys[rec]
-    if flag is None:
-        order = np.argsort(k, kind="stable")
-    else:
-        # Flagged records first within each block, so every wanted pair starts at a flagged one.
-        order = np.lexsort((~flag[rec], k))
+    # With a flag, flagged records come first within each block, so every wanted pair starts
+    # at a flagged one.
+    order = np.argsort(k, kind="stable") if flag is None else np.lexsort((~flag[rec], k))
     rec, k = rec[order], k[order]
     n = k.shape[0]
     if n == 0:

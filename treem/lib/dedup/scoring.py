@@ -82,7 +82,8 @@ W_DOB_PARTIAL_MONTH = 4.0
 W_DOB_PARTIAL_YEAR = 2.0
 W_DOB_PARTIAL_NEAR = -2.0
 W_DOB_SAME_YEAR = -5.0
-W_DOB_DIFFERENT = -12.0
+# Siblings share the family and may carry similar names; the birth date tells them apart.
+W_DOB_DIFFERENT = -16.0
 W_SEX_SAME = 0.9  # log2(0.98 / 0.5)
 W_SEX_DIFFERENT = -4.0
 W_COMMUNE_DIFFERENT = -3.0  # children move: about one duplicate in eight is in another commune
@@ -95,13 +96,15 @@ W_PARENT_DIFFERENT = -6.5
 # given-name disagreement (a nickname, or a name changed at birth registration).
 W_ID_SAME = 45.0
 W_ID_DIFFERENT = -12.0  # not a full veto: id numbers get mistyped too
-FAMILY_CAP = 18.0
+FAMILY_CAP = 16.0
 # Two given names one edit apart are both real names (so: two children) when the rarer is seen
 # at least this often, and at least this share of the commoner one.
 KNOWN_MIN_COUNT = 5.0
 KNOWN_RATIO = 0.05
 # Prior log2-odds that a candidate pair is a duplicate, to turn the weight into a probability.
-PRIOR_BITS = -10.0
+# Set so that a score of 0.5 falls at 17 bits, the middle of the best-F1 plateau on generated
+# data (bench/datagen.py seed 3, 100,000 records; see docs/dedup.md).
+PRIOR_BITS = -17.0
 
 FIELDS: tuple[str, ...] = (
     "surname",
@@ -307,10 +310,14 @@ class Stats:
         ua = (uniq >> 32).astype(np.int64)
         ub = (uniq & 0xFFFFFFFF).astype(np.int64)
         sa, sb = self.strings(ua, extra), self.strings(ub, extra)
-        dist = process.cpdist(sa, sb, scorer=OSA.distance, workers=-1)
-        lens = np.fromiter((max(len(x), len(y)) for x, y in zip(sa, sb)), np.int64, count=len(sa))
+        # Threads only pay off on big batches; starting them costs ~0.2 ms per call.
+        workers = -1 if len(sa) >= 20_000 else 1
+        dist = process.cpdist(sa, sb, scorer=OSA.distance, workers=workers)
+        lens = np.fromiter(
+            (max(len(x), len(y)) for x, y in zip(sa, sb, strict=True)), np.int64, count=len(sa)
+        )
         shortest = np.fromiter(
-            (min(len(x), len(y)) for x, y in zip(sa, sb)), np.int64, count=len(sa)
+            (min(len(x), len(y)) for x, y in zip(sa, sb, strict=True)), np.int64, count=len(sa)
         )
         limit = np.where(lens >= 7, 2, 1)
         ok = ((dist <= limit) & (shortest >= 2)) | (
@@ -500,7 +507,7 @@ def score_pairs(
         sim[tone_diff] = 0.9
     # Same words in another order ("Văn An Nguyễn"): the name agrees, whatever the parse said.
     bag_a, bag_b = A.bag[ia], B.bag[ib]
-    reordered = (bag_a != 0) & (bag_a == bag_b) & (res["given_name"][0] != EXACT)
+    reordered = (bag_a != 0) & (bag_a == bag_b) & (ga != gb)
     if reordered.any():
         r = np.flatnonzero(reordered)
         for name, fn, x, y in (

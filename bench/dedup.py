@@ -1,0 +1,444 @@
+"""Benchmark of the duplicate finder (treem.lib.dedup) against splink and recordlinkage.
+
+    .venv/bin/python bench/dedup.py            # full: 100k accuracy, 1M scan and queries
+    .venv/bin/python bench/dedup.py --quick    # 20k accuracy, 200k scan and queries (< 1 min)
+
+Every tool runs in its own subprocess on the same generated CSV, so its time and peak memory
+(ru_maxrss of the process plus that of any process it forked) are its own. Figures are printed
+for people, and the last line is one JSON object with all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+ACCURACY_SEED = 7
+SCALE_SEED = 11
+PEER_TIMEOUT_S = 1800
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # Linux reports KiB. Own + forked workers: an upper bound, as shared pages count twice.
+    return round((own + kids) / 1024, 1)
+
+
+# --- tools, each run in a child process ------------------------------------------------------
+
+
+def run_treem(inp: str, out: str) -> dict:
+    from treem.lib.dedup import scan_csv
+
+    t = time.perf_counter()
+    n = scan_csv(inp, out)
+    return {"seconds": round(time.perf_counter() - t, 2), "pairs": n}
+
+
+def _peer_frame(inp: str):
+    """The same input, prepared the way a user of a generic tool would: folded text (our
+    fold, so peers do not lose on diacritics), first word as surname, last as given name,
+    ISO dates split into parts."""
+    import pandas as pd
+
+    from treem.lib.text import fold_many
+
+    df = pd.read_csv(inp, dtype=str, keep_default_na=False)
+    df = df.rename(columns={"record_id": "unique_id"})
+    names = fold_many(df["full_name"].tolist())
+    df["surname"] = [n.split(" ")[0] if n else "" for n in names]
+    df["given"] = [n.rsplit(" ", 1)[-1] if n else "" for n in names]
+    df["name"] = names
+    df["mother"] = fold_many(df["mother_name"].tolist())
+    df["father"] = fold_many(df["father_name"].tolist())
+    df["address"] = fold_many(df["address"].tolist())
+    df["birth_year"] = df["birth_date"].str.slice(0, 4)
+    df["sex"] = ["m" if s in ("M", "Nam") else "f" if s in ("F", "Nữ") else "" for s in df["sex"]]
+    keep = ["unique_id", "surname", "given", "name", "birth_date", "birth_year", "sex"]
+    keep += ["commune_code", "address", "mother", "father", "id_number"]
+    df = df[keep].replace("", None)
+    return df
+
+
+def run_splink(inp: str, out: str) -> dict:
+    import logging
+
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    t = time.perf_counter()
+    df = _peer_frame(inp)
+    rules = [
+        block_on("given", "birth_date"),
+        block_on("surname", "birth_date"),
+        block_on("given", "surname", "birth_year"),
+        block_on("mother", "commune_code"),
+        block_on("id_number"),
+    ]
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        blocking_rules_to_generate_predictions=rules,
+        comparisons=[
+            cl.JaroWinklerAtThresholds("surname", [0.95, 0.88]),
+            cl.JaroWinklerAtThresholds("given", [0.95, 0.88]),
+            cl.LevenshteinAtThresholds("birth_date", [1, 2]),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("commune_code"),
+            cl.ExactMatch("address"),
+            cl.JaroWinklerAtThresholds("mother", [0.95, 0.88]),
+            cl.JaroWinklerAtThresholds("father", [0.95, 0.88]),
+            cl.ExactMatch("id_number"),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+    db = DuckDBAPI()
+    linker = Linker(db.register(df), settings, log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given", "surname", "birth_date", "mother")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("given", "birth_date")
+    )
+    # Not blocked on family fields: EM would then learn "same family" as the match class.
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("surname", "commune_code", "sex")
+    )
+    pred = linker.inference.predict(threshold_match_probability=0.01).as_pandas_dataframe()
+    seconds = time.perf_counter() - t
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["record_id_a", "record_id_b", "score"])
+        for a, b, p in zip(
+            pred["unique_id_l"], pred["unique_id_r"], pred["match_probability"], strict=True
+        ):
+            w.writerow([a, b, "%.6f" % p])
+    return {"seconds": round(seconds, 2), "pairs": len(pred), "default_threshold": 0.5}
+
+
+def run_recordlinkage(inp: str, out: str) -> dict:
+    import recordlinkage
+
+    t = time.perf_counter()
+    df = _peer_frame(inp).set_index("unique_id").fillna("")
+    idx = recordlinkage.Index()
+    # Same blocking spirit as splink's rules above; recordlinkage unions them.
+    idx.block(["given", "birth_date"])
+    idx.block(["surname", "birth_date"])
+    idx.block(["given", "surname", "birth_year"])
+    idx.block(["mother", "commune_code"])
+    pairs = idx.index(df)
+    # Blocking on empty strings pairs records that both lack a value: drop those pairs.
+    cmp = recordlinkage.Compare()
+    cmp.string("surname", "surname", method="jarowinkler", threshold=0.88, label="surname")
+    cmp.string("given", "given", method="jarowinkler", threshold=0.88, label="given")
+    cmp.exact("birth_date", "birth_date", label="birth_date")
+    cmp.exact("sex", "sex", label="sex")
+    cmp.exact("commune_code", "commune_code", label="commune")
+    cmp.exact("address", "address", label="address")
+    cmp.string("mother", "mother", method="jarowinkler", threshold=0.88, label="mother")
+    cmp.string("father", "father", method="jarowinkler", threshold=0.88, label="father")
+    cmp.exact("id_number", "id_number", label="id_number")
+    feats = cmp.compute(pairs, df)
+    # Empty against empty is no evidence.
+    for col, src in (("id_number", "id_number"), ("address", "address"), ("sex", "sex")):
+        empty = df[src].eq("")
+        a = empty.reindex(feats.index.get_level_values(0)).to_numpy()
+        b = empty.reindex(feats.index.get_level_values(1)).to_numpy()
+        feats.loc[a | b, col] = 0
+    ecm = recordlinkage.ECMClassifier(binarize=0.5)
+    links = ecm.fit_predict(feats)
+    proba = ecm.prob(feats)
+    seconds = time.perf_counter() - t
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["record_id_a", "record_id_b", "score"])
+        for (a, b), p in proba.items():
+            w.writerow([a, b, "%.6f" % p])
+    return {
+        "seconds": round(seconds, 2),
+        "pairs": len(links),
+        "candidates": len(pairs),
+        "default_threshold": 0.5,
+    }
+
+
+def run_query(inp: str, out: str) -> dict:
+    """Build an Index over the CSV, then time ~1000 single-record checks."""
+    import random
+
+    import numpy as np
+
+    from treem.lib.dedup import Index
+    from treem.lib.dedup.encode import COLUMNS
+    from treem.lib.dedup.engine import read_csv_columns
+
+    cols: dict[str, list[str]] = {c: [] for c in COLUMNS}
+    for chunk in read_csv_columns(inp):
+        for c in COLUMNS:
+            cols[c].extend(chunk[c])
+    t = time.perf_counter()
+    index = Index.from_columns(cols)
+    build = time.perf_counter() - t
+    rng = random.Random(5)
+    n = len(cols["record_id"])
+    picks = rng.sample(range(n), 1000)
+    queries = [{c: cols[c][i] for c in COLUMNS} for i in picks]
+    # Drop the loaded CSV: millions of list slots would otherwise be walked by every full
+    # garbage collection and show up as latency that is the benchmark's, not the index's.
+    del cols, chunk
+    # Half are "new" records (same data under a new id, so they find their own twin and its
+    # duplicates); half are re-checks of an indexed record, which leave themselves out.
+    for q in queries[:500]:
+        q["record_id"] = "NEW"
+    index.query(queries[0])  # warm-up: first call loads lazily built tables
+    lat = []
+    cands = []
+    for q in queries:
+        t = time.perf_counter()
+        index.query(q)
+        lat.append(time.perf_counter() - t)
+        cands.append(int(index.candidates(q).shape[0]))
+    ms = np.array(lat) * 1000
+    return {
+        "index_records": n,
+        "build_seconds": round(build, 2),
+        "queries": len(queries),
+        "p50_ms": round(float(np.percentile(ms, 50)), 3),
+        "p95_ms": round(float(np.percentile(ms, 95)), 3),
+        "p99_ms": round(float(np.percentile(ms, 99)), 3),
+        "max_ms": round(float(ms.max()), 3),
+        "candidates_mean": round(float(np.mean(cands)), 1),
+        "candidates_max": int(max(cands)),
+    }
+
+
+TOOLS = {
+    "treem": run_treem,
+    "splink": run_splink,
+    "recordlinkage": run_recordlinkage,
+    "query": run_query,
+}
+
+
+def child_main(tool: str, inp: str, out: str) -> None:
+    try:
+        res = TOOLS[tool](inp, out)
+        res["ok"] = True
+    except Exception as exc:  # reported in the JSON rather than crashing the benchmark
+        res = {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
+    res["peak_rss_mb"] = _peak_mb()
+    print("RESULT " + json.dumps(res))
+
+
+def run_child(tool: str, inp: str, out: str, timeout: float = PEER_TIMEOUT_S) -> dict:
+    cmd = [sys.executable, __file__, "--child", tool, "--input", inp, "--output", out]
+    t = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"ok": False, "error": "timed out after %d s" % timeout}
+    for line in p.stdout.splitlines()[::-1]:
+        if line.startswith("RESULT "):
+            res = json.loads(line[7:])
+            res["wall_seconds"] = round(time.perf_counter() - t, 2)
+            return res
+    return {"ok": False, "error": "exit %d: %s" % (p.returncode, p.stderr.strip()[-800:])}
+
+
+# --- metrics -------------------------------------------------------------------------------
+
+
+def read_pairs(path: str) -> list[tuple[str, str, float]]:
+    out = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        r = csv.reader(fh)
+        next(r, None)
+        for a, b, s in r:
+            if b < a:
+                a, b = b, a
+            out.append((a, b, float(s)))
+    return out
+
+
+def prf(pred: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict:
+    tp = len(pred & truth)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(truth) if truth else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "predicted": len(pred),
+    }
+
+
+def best_f1(pairs: list[tuple[str, str, float]], truth: set[tuple[str, str]]) -> dict:
+    """F1 at the best threshold in hindsight (an upper bound no tool gets without labels)."""
+    best = {"f1": 0.0}
+    for th in (0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999):
+        m = prf({(a, b) for a, b, s in pairs if s >= th}, truth)
+        if m["f1"] > best["f1"]:
+            best = {**m, "threshold": th}
+    return best
+
+
+def blocking_recall(inp: str, rows: list[dict[str, str]]) -> dict:
+    import numpy as np
+
+    from treem.lib.dedup.encode import Encoder
+    from treem.lib.dedup.engine import records_to_columns, scan_table
+
+    cols = records_to_columns(rows)
+    enc = Encoder()
+    table = enc.encode(cols)
+    res = scan_table(table, enc, keep_candidates=True, workers=1)
+    assert res.candidates is not None
+    ca, cb = res.candidates
+    cl = np.array([int(r["cluster"]) for r in rows])
+    hit = int((cl[ca] == cl[cb]).sum())
+    counts = np.bincount(cl)
+    true_pairs = int((counts * (counts - 1) // 2).sum())
+    n = len(rows)
+    return {
+        "blocking_recall": round(hit / true_pairs, 4),
+        "candidate_pairs": int(ca.shape[0]),
+        "candidate_share_of_all_pairs": float("%.3g" % (ca.shape[0] / (n * (n - 1) / 2))),
+        "per_key": res.pair_stats.per_key,
+    }
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--quick", action="store_true", help="small scale, under a minute")
+    ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument("--child")
+    ap.add_argument("--input")
+    ap.add_argument("--output")
+    a = ap.parse_args()
+    if a.child:
+        child_main(a.child, a.input, a.output)
+        return
+
+    import datagen
+
+    from treem.lib.dedup import DEFAULT_THRESHOLD
+
+    n_acc = 20_000 if a.quick else 100_000
+    n_scale = 200_000 if a.quick else 1_000_000
+    result: dict = {
+        "mode": "quick" if a.quick else "full",
+        "cores": os.cpu_count(),
+        "threshold": DEFAULT_THRESHOLD,
+    }
+    with tempfile.TemporaryDirectory(prefix="treem-dedup-") as tmp:
+        # Accuracy: every tool on the same labelled data.
+        rows = datagen.generate(n_acc, ACCURACY_SEED)
+        acc_csv = os.path.join(tmp, "accuracy.csv")
+        datagen.write_csv(rows, acc_csv, truth=False)
+        truth = datagen.truth_pairs(rows)
+        print("accuracy data: %d records, %d true duplicate pairs" % (n_acc, len(truth)))
+        acc: dict = {"records": n_acc, "true_pairs": len(truth)}
+        tools = ["treem"] if a.skip_peers else ["treem", "splink", "recordlinkage"]
+        for tool in tools:
+            out = os.path.join(tmp, tool + ".pairs.csv")
+            res = run_child(tool, acc_csv, out)
+            if res.get("ok"):
+                pairs = read_pairs(out)
+                th = DEFAULT_THRESHOLD if tool == "treem" else res.get("default_threshold", 0.5)
+                res.update(prf({(x, y) for x, y, s in pairs if s >= th}, truth))
+                if tool != "treem":
+                    res["best_threshold_in_hindsight"] = best_f1(pairs, truth)
+            acc[tool] = res
+        acc["treem"].update(blocking_recall(acc_csv, rows))
+        result["accuracy"] = acc
+        del rows
+
+        # Scale: the bulk scan and the one-record check on the big registry.
+        big = datagen.generate(n_scale, SCALE_SEED)
+        big_csv = os.path.join(tmp, "scale.csv")
+        datagen.write_csv(big, big_csv, truth=False)
+        del big
+        print("scale data: %d records" % n_scale)
+        scan = run_child("treem", big_csv, os.path.join(tmp, "scale.pairs.csv"))
+        scan["records"] = n_scale
+        result["scan"] = scan
+        result["query"] = run_child("query", big_csv, os.path.join(tmp, "unused"))
+
+    # Human-readable summary.
+    print()
+    print("Accuracy on %d records (%d true pairs)" % (n_acc, acc["true_pairs"]))
+    print(
+        "%-14s %9s %9s %7s %9s %11s  %s"
+        % ("tool", "precision", "recall", "F1", "time s", "peak MB", "note")
+    )
+    for tool in tools:
+        r = acc[tool]
+        if not r.get("ok"):
+            print("%-14s %s" % (tool, r.get("error")))
+            continue
+        note = ""
+        if "best_threshold_in_hindsight" in r:
+            b = r["best_threshold_in_hindsight"]
+            note = "best F1 in hindsight %.4f at %.3g" % (b["f1"], b.get("threshold", 0))
+        else:
+            note = "blocking recall %.4f, %d candidate pairs" % (
+                r["blocking_recall"],
+                r["candidate_pairs"],
+            )
+        print(
+            "%-14s %9.4f %9.4f %7.4f %9.2f %11.1f  %s"
+            % (tool, r["precision"], r["recall"], r["f1"], r["seconds"], r["peak_rss_mb"], note)
+        )
+    print()
+    s = result["scan"]
+    if s.get("ok"):
+        print(
+            "Bulk scan of %d records: %.2f s (%.2f s wall with start-up), peak %.0f MB, %d pairs"
+            % (s["records"], s["seconds"], s["wall_seconds"], s["peak_rss_mb"], s["pairs"])
+        )
+    else:
+        print("Bulk scan failed: %s" % s.get("error"))
+    q = result["query"]
+    if q.get("ok"):
+        print(
+            "One record against %d: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms (max %.1f); "
+            "index built in %.1f s, peak %.0f MB; %.0f candidates on average (max %d)"
+            % (
+                q["index_records"],
+                q["p50_ms"],
+                q["p95_ms"],
+                q["p99_ms"],
+                q["max_ms"],
+                q["build_seconds"],
+                q["peak_rss_mb"],
+                q["candidates_mean"],
+                q["candidates_max"],
+            )
+        )
+    else:
+        print("Query benchmark failed: %s" % q.get("error"))
+    print(json.dumps(result, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
