@@ -95,7 +95,7 @@ def test_partner_accepts_records_service_and_closes_its_part(case_a, users, demo
 def test_partner_decline_needs_a_reason(case_a, users, demo):
     from django.core.exceptions import ValidationError
 
-    case, mine, theirs = _referral(case_a, users, demo)
+    _case, mine, _theirs = _referral(case_a, users, demo)
     with pytest.raises(ValidationError):
         services.referral_decline(actor=users.partner, referral=mine, reason="")
     r = services.referral_decline(actor=users.partner, referral=mine, reason="Không đúng địa bàn")

@@ -30,17 +30,46 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from treem.protection import access
 from treem.protection.models import Case
 
-FONT_DIR = Path(getattr(settings, "TREEM_PDF_FONT_DIR", "/usr/share/fonts/truetype/liberation"))
+# Debian's fonts-liberation2 (Liberation 2.x) carries the precomposed Vietnamese letters (ộ, ệ,
+# ữ …); fonts-liberation 1.07 does not, and would print blanks. The first directory whose serif
+# font has them is used.
+FONT_DIRS = [
+    Path(p)
+    for p in [
+        getattr(settings, "TREEM_PDF_FONT_DIR", ""),
+        "/usr/share/fonts/truetype/liberation2",
+        "/usr/share/fonts/truetype/liberation",
+    ]
+    if p
+]
 FONT = "TreemSerif"
+# Letters a Vietnamese text cannot do without, checked in the font before it is used.
+_VIETNAMESE_PROBE = "ỘệữẠđƯơ"
 
 
 class FormNotReady(Exception):
     """The step this form records has not been done yet."""
 
 
+def _font_dir() -> Path:
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    for directory in FONT_DIRS:
+        path = directory / "LiberationSerif-Regular.ttf"
+        if path.exists():
+            glyphs = TTFontFile(str(path)).charToGlyph
+            if all(ord(ch) in glyphs for ch in _VIETNAMESE_PROBE):
+                return directory
+    raise RuntimeError(
+        "No Liberation Serif with Vietnamese letters found: install Debian's fonts-liberation2 "
+        "(apt-get install fonts-liberation2) or set TREEM_PDF_FONT_DIR."
+    )
+
+
 def _register_fonts() -> None:
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
+    directory = _font_dir()
     files = {
         FONT: "LiberationSerif-Regular.ttf",
         f"{FONT}-Bold": "LiberationSerif-Bold.ttf",
@@ -48,13 +77,7 @@ def _register_fonts() -> None:
         f"{FONT}-BoldItalic": "LiberationSerif-BoldItalic.ttf",
     }
     for name, filename in files.items():
-        path = FONT_DIR / filename
-        if not path.exists():
-            raise RuntimeError(
-                f"Font {path} is missing: install Debian's fonts-liberation "
-                "(apt-get install fonts-liberation) or set TREEM_PDF_FONT_DIR."
-            )
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFont(TTFont(name, str(directory / filename)))
     pdfmetrics.registerFontFamily(
         FONT,
         normal=FONT,
@@ -86,6 +109,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceAfter=6,
         ),
         "date": ParagraphStyle("date", parent=base, alignment=TA_CENTER, fontName=f"{FONT}-Italic"),
+        "cell": ParagraphStyle("cell", parent=base, alignment=TA_LEFT, fontSize=12, leading=15),
         "label": ParagraphStyle("label", parent=base, alignment=TA_LEFT, fontName=f"{FONT}-Bold"),
         "form_no": ParagraphStyle(
             "form_no", parent=base, alignment=TA_LEFT, fontName=f"{FONT}-Italic", fontSize=11
@@ -266,13 +290,13 @@ def _services_table(plan, st) -> Table:
     for s in plan.services.select_related("organisation", "responsible_user"):
         rows.append(
             [
-                _p(s.get_kind_display(), st["body"]),
-                _p(s.description, st["body"]),
-                _p(s.responsible_label, st["body"]),
-                _p(s.due_on.strftime("%d/%m/%Y"), st["body"]),
+                _p(s.get_kind_display(), st["cell"]),
+                _p(s.description, st["cell"]),
+                _p(s.responsible_label, st["cell"]),
+                _p(s.due_on.strftime("%d/%m/%Y"), st["cell"]),
             ]
         )
-    table = Table(rows, colWidths=[35 * mm, 65 * mm, 50 * mm, 25 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[33 * mm, 62 * mm, 52 * mm, 28 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
