@@ -1,0 +1,167 @@
+"""The list: jurisdiction, name normalisation, the under-16 rule, query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import pytest
+
+from treem.registry import selectors
+from treem.registry.models import Child
+from treem.registry.selectors import ChildFilters
+
+from .conftest import TODAY
+
+
+def names(user, today=TODAY, **filters):
+    qs = selectors.children_for_user(user=user, filters=ChildFilters(**filters), today=today)
+    return [c.full_name for c in qs]
+
+
+@pytest.fixture
+def an(register):
+    return register(
+        full_name="Nguyễn Văn An",
+        carers=[{"full_name": "Trần Thị Hoa", "relationship": "mother"}],
+        id_number="075218123456",
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "nguyen van an",
+        unicodedata.normalize("NFD", "Nguyễn Văn An"),
+        "NGUYỄN VĂN AN",
+        "  nguyen   van  an ",
+        "An Nguyen Van",
+        "an nguyen",
+        "nguyen van",
+        "Nguyên",
+    ],
+)
+def test_name_search_ignores_diacritics_case_spacing_and_order(demo, an, query):
+    assert names(demo.users["canbo.a"], query=query) == ["Nguyễn Văn An"]
+
+
+def test_search_by_id_number_and_guardian(demo, an, register):
+    register(full_name="Lê Thị Bình", sex="F")
+    officer = demo.users["canbo.a"]
+    assert names(officer, query="0752 1812 3456") == ["Nguyễn Văn An"]
+    assert names(officer, guardian="tran thi hoa") == ["Nguyễn Văn An"]
+    assert names(officer, guardian="tran thi lan") == []
+
+
+def test_officer_of_another_commune_sees_nothing_of_commune_a(demo, an, officer_b_client):
+    assert names(demo.users["canbo.b"]) == []
+    assert names(demo.users["canbo.b"], query="nguyen van an") == []
+    assert officer_b_client.get(f"/app/registry/{an.pk}/").status_code == 404
+    r = officer_b_client.get("/app/registry/?q=nguyen+van+an")
+    assert "Nguyễn Văn An" not in r.content.decode()
+    r = officer_b_client.get("/app/registry/export.csv?q=nguyen")
+    assert "Nguyễn Văn An" not in r.content.decode("utf-8-sig")
+    assert officer_b_client.get(f"/api/registry/children/{an.pk}/").status_code == 404
+
+
+def test_province_specialist_sees_both_communes(demo, an, register):
+    register(officer="canbo.b", full_name="Lê Thị Bình", sex="F")
+    assert sorted(names(demo.users["chuyenvien"])) == ["Lê Thị Bình", "Nguyễn Văn An"]
+
+
+def test_village_collaborator_sees_only_their_villages(demo, register):
+    village = demo.villages["a"][0] if demo.villages.get("a") else None
+    from treem.geo.models import Village
+
+    village = Village.objects.filter(commune=demo.commune_a).order_by("name_folded").first()
+    register(full_name="Trong Thôn", village=village.pk)
+    register(full_name="Không Rõ Thôn")
+    collaborator = demo.users["ctv.a"]
+    seen = names(collaborator)
+    assert ("Trong Thôn" in seen) == collaborator.villages.filter(pk=village.pk).exists()
+    assert "Không Rõ Thôn" not in seen
+
+
+def test_turning_16_leaves_the_active_list(demo, register):
+    child = register(full_name="Sắp Mười Sáu", birth_date="10/06/2010")
+    officer = demo.users["canbo.a"]
+    assert names(officer, today=dt.date(2026, 6, 9)) == ["Sắp Mười Sáu"]
+    assert names(officer, today=dt.date(2026, 6, 10)) == []
+    assert Child.objects.filter(pk=child.pk).exists()  # kept, not deleted
+
+
+def test_year_only_birth_date_counts_until_the_end_of_that_year(demo, register):
+    register(full_name="Chỉ Biết Năm", birth_date="2010")
+    officer = demo.users["canbo.a"]
+    # Born at the latest on 31/12/2010: 16 at the latest on 31/12/2026.
+    assert names(officer, today=dt.date(2026, 12, 30)) == ["Chỉ Biết Năm"]
+    assert names(officer, today=dt.date(2026, 12, 31)) == []
+
+
+def test_filters(demo, register):
+    register(full_name="Bé Gái Nhỏ", sex="F", birth_date="01/01/2025")
+    register(full_name="Cậu Lớn", birth_date="01/01/2013", school_status="out_of_school")
+    officer = demo.users["canbo.a"]
+    assert names(officer, sex="F") == ["Bé Gái Nhỏ"]
+    assert names(officer, age_group="0-2") == ["Bé Gái Nhỏ"]
+    assert names(officer, age_group="11-15") == ["Cậu Lớn"]
+    assert names(officer, school_status="out_of_school") == ["Cậu Lớn"]
+
+
+def test_circumstance_filter(demo, register):
+    from treem.registry import services
+
+    child = register(full_name="Có Hoàn Cảnh")
+    register(full_name="Không Hoàn Cảnh")
+    services.circumstance_add(
+        actor=demo.users["canbo.a"],
+        child=child,
+        group="a",
+        start_date=dt.date(2024, 1, 1),
+        evidence="Giấy chứng tử",
+        confirmed_by="UBND phường",
+    )
+    assert names(demo.users["canbo.a"], circumstance="a") == ["Có Hoàn Cảnh"]
+
+
+def test_list_page_query_count_does_not_grow_with_rows(
+    officer_a_client, register, django_assert_max_num_queries
+):
+    for i in range(5):
+        register(full_name=f"Trẻ Thứ {chr(65 + i)}")
+    with django_assert_max_num_queries(16):
+        r = officer_a_client.get("/app/registry/?q=tre")
+    assert r.status_code == 200
+    for i in range(5, 15):
+        register(full_name=f"Trẻ Thứ {chr(65 + i)}")
+    with django_assert_max_num_queries(16):
+        officer_a_client.get("/app/registry/?q=tre")
+
+
+def test_search_is_audited_without_the_search_text(officer_a_client, an):
+    from treem.audit.models import AuditEvent
+
+    officer_a_client.get("/app/registry/?q=nguyen+van+an")
+    event = AuditEvent.objects.filter(action="search").latest("seq")
+    assert "nguyen" not in str(event.details)
+    assert event.details["query_length"] == len("nguyen van an")
+
+
+def test_child_page_view_is_audited_and_access_log_for_supervisors(
+    officer_a_client, chairman_a_client, an
+):
+    from treem.audit.models import AuditEvent
+
+    assert officer_a_client.get(f"/app/registry/{an.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(
+        action="view", object_type="registry.child", object_id=str(an.pk)
+    ).exists()
+    assert officer_a_client.get(f"/app/registry/{an.pk}/access-log/").status_code == 403
+    r = chairman_a_client.get(f"/app/registry/{an.pk}/access-log/")
+    assert r.status_code == 200 and "canbo.a" in r.content.decode()
+
+
+def test_roles_without_child_view_are_refused(leader_client, partner_client, anon_client, an):
+    assert leader_client.get("/app/registry/").status_code == 403
+    assert partner_client.get(f"/app/registry/{an.pk}/").status_code == 403
+    assert anon_client.get("/app/registry/").status_code == 302
