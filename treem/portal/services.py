@@ -212,6 +212,9 @@ def article_update(
     before = Article.objects.get(pk=article.pk)
     article.title, article.category, article.excerpt, article.body = title, category, excerpt, body
     article.cover_alt = cover_alt
+    # A published article keeps its publication time unless a new one is given.
+    if publish_at is None and before.status == Article.Status.PUBLISHED:
+        publish_at = before.publish_at
     article.publish_at, article.unpublish_at = publish_at, unpublish_at
     article.comments_enabled = comments_enabled
     if cover_image is not None:

@@ -1,0 +1,122 @@
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from treem.portal import services
+from treem.portal.models import Vote
+
+
+def test_public_pages_render(anon_client, article, cfg):
+    for url in [
+        "/",
+        f"/chuyen-muc/{article.category.slug}/",
+        "/the/cham-soc-tre-em/",
+        "/tim-kiem/?q=cham+soc",
+        article.get_absolute_url(),
+        "/bao-tin/",
+        "/tra-cuu/",
+        "/robots.txt",
+    ]:
+        response = anon_client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_every_public_page_shows_hotline_and_concern_link(anon_client, article, cfg):
+    for url in ["/", article.get_absolute_url(), "/tim-kiem/?q=x", "/tra-cuu/"]:
+        html = anon_client.get(url).content.decode()
+        assert 'href="tel:111"' in html
+        assert 'href="/bao-tin/"' in html
+
+
+def test_drafts_are_not_public(anon_client, make_article):
+    draft = make_article("Bản nháp bí mật", publish=False)
+    assert anon_client.get(draft.get_absolute_url()).status_code == 404
+    assert "Bản nháp bí mật" not in anon_client.get("/").content.decode()
+    assert "ban-nhap-bi-mat" not in anon_client.get("/sitemap.xml").content.decode()
+    assert "Bản nháp bí mật" not in anon_client.get("/rss.xml").content.decode()
+
+
+def test_article_has_open_graph_and_news_article_json_ld_without_rating(anon_client, article, cfg):
+    html = anon_client.get(article.get_absolute_url()).content.decode()
+    assert f'<meta property="og:title" content="{article.title}">' in html
+    assert '<meta property="og:type" content="article">' in html
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(raw)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == article.title
+    assert "aggregateRating" not in raw and "AggregateRating" not in raw
+
+
+def test_feeds_and_sitemap_list_live_articles(anon_client, article):
+    assert article.title in anon_client.get("/rss.xml").content.decode()
+    atom = anon_client.get("/atom.xml")
+    assert atom["Content-Type"].startswith("application/atom+xml")
+    assert article.title in atom.content.decode()
+    assert article.get_absolute_url() in anon_client.get("/sitemap.xml").content.decode()
+
+
+def test_pagination(anon_client, make_article, cfg):
+    for i in range(12):
+        make_article(f"Bài số {i}", tags=())
+    first = anon_client.get("/").content.decode()
+    second = anon_client.get("/?page=2").content.decode()
+    assert first.count('class="article-card"') == 10
+    assert second.count('class="article-card"') == 2
+
+
+@pytest.mark.parametrize("url", ["/", "/chuyen-muc/me-va-be/", "/tim-kiem/?q=bai"])
+def test_list_pages_have_bounded_queries(
+    url, anon_client, make_article, cfg, django_assert_max_num_queries
+):
+    for i in range(8):
+        make_article(f"Bài {i}", tags=("a", "b"))
+    anon_client.get(url)  # warm the navigation cache
+    with django_assert_max_num_queries(5):
+        assert anon_client.get(url).status_code == 200
+
+
+def test_article_page_is_cached_and_figures_stay_fresh(
+    anon_client, article, cfg, django_assert_max_num_queries
+):
+    url = article.get_absolute_url()
+    anon_client.get(url)
+    # Cached: the article row, settings, figures (2), comments; no tags/related/body queries.
+    with django_assert_max_num_queries(5):
+        html = anon_client.get(url).content.decode()
+    assert 'data-testid="rating-count">0 lượt đánh giá' in html
+    Vote.objects.create(article=article, stars=4, voter_token="t1", ip_hash="h1")
+    html = anon_client.get(url).content.decode()
+    assert 'data-testid="rating-count">1 lượt đánh giá' in html
+    assert 'data-testid="rating-average">4.0' in html
+
+
+def test_edit_is_visible_at_once_despite_the_cache(anon_client, article, editor, cfg):
+    url = article.get_absolute_url()
+    anon_client.get(url)
+    services.article_update(
+        actor=editor,
+        article=article,
+        expected_version=article.version,
+        title=article.title,
+        category=article.category,
+        excerpt=article.excerpt,
+        body="<p>Nội dung đã sửa lại</p>",
+    )
+    assert "Nội dung đã sửa lại" in anon_client.get(url).content.decode()
+
+
+def test_fragment_cache_key_depends_on_version(anon_client, article, cfg):
+    anon_client.get(article.get_absolute_url())
+    keys = [k for k in cache._cache if "portal:article:%s:" % article.pk in k]  # locmem
+    assert any(":%s:" % article.version in k for k in keys)
+
+
+def test_cached_page_carries_no_reader_state(article, cfg):
+    """A vote by one reader must not show up as "your vote" for the next reader."""
+    first = Client(REMOTE_ADDR="203.0.113.1")
+    first.post(article.get_absolute_url() + "danh-gia/", {"stars": 5})
+    html = Client(REMOTE_ADDR="203.0.113.2").get(article.get_absolute_url()).content.decode()
+    assert "Bạn đã chấm" not in html
