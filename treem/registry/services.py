@@ -614,7 +614,7 @@ _FILLABLE = [
 def _related_fks():
     """(model, field name) of every foreign key pointing at Child, in any app."""
     for rel in Child._meta.related_objects:
-        if not (rel.many_to_one or rel.one_to_one):
+        if not (rel.one_to_many or rel.one_to_one):
             continue
         model = rel.related_model
         if model._meta.label_lower in _NOT_MOVED_MODELS:
