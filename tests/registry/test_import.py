@@ -67,7 +67,10 @@ def test_half_bad_file_imports_good_rows_and_returns_bad_ones_with_reasons(demo)
     assert bich.birth_date == dt.date(2018, 3, 5)
     assert Child.objects.get(name_key="tran minh khoa").birth_date_precision == "year"
     # Siblings on two lines share one household and the same parents.
-    an, mai = Child.objects.get(name_key="nguyen van an"), Child.objects.get(name_key="nguyen thi mai")
+    an, mai = (
+        Child.objects.get(name_key="nguyen van an"),
+        Child.objects.get(name_key="nguyen thi mai"),
+    )
     assert an.household_id == mai.household_id
     assert set(ChildCarer.objects.filter(child=an).values_list("person_id", flat=True)) == set(
         ChildCarer.objects.filter(child=mai).values_list("person_id", flat=True)
