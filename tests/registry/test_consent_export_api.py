@@ -16,7 +16,6 @@ from treem.registry.models import Consent
 
 from .conftest import TODAY
 
-
 # --- consent ------------------------------------------------------------------------------
 
 
