@@ -18,6 +18,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -35,6 +36,63 @@ def _peak_mb() -> float:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     # Linux reports KiB. Own + forked workers: an upper bound, as shared pages count twice.
     return round((own + kids) / 1024, 1)
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children: unlike wall time,
+    it does not grow when other work competes for the cores."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return round(own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime, 2)
+
+
+class PssSampler(threading.Thread):
+    """Peak proportional set size (PSS) of this process and its children, sampled.
+
+    PSS splits shared pages between the processes that share them, so the sum over a process
+    and its forked workers is the memory they really take together (ru_maxrss would count the
+    pages a fork shares twice).
+    """
+
+    def __init__(self, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop_event = threading.Event()
+
+    @staticmethod
+    def _pss_kb(pid: int) -> int:
+        try:
+            with open("/proc/%d/smaps_rollup" % pid) as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        out: list[int] = []
+        try:
+            for task in os.listdir("/proc/%d/task" % pid):
+                with open("/proc/%d/task/%s/children" % (pid, task)) as fh:
+                    out.extend(int(x) for x in fh.read().split())
+        except OSError:
+            pass
+        return out
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self._stop_event.is_set():
+            total = self._pss_kb(me) + sum(self._pss_kb(c) for c in self._children(me))
+            self.peak_kb = max(self.peak_kb, total)
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> float:
+        self._stop_event.set()
+        self.join()
+        return round(self.peak_kb / 1024, 1)
 
 
 # --- tools, each run in a child process ------------------------------------------------------
@@ -235,12 +293,17 @@ TOOLS = {
 
 
 def child_main(tool: str, inp: str, out: str) -> None:
+    sampler = PssSampler()
+    sampler.start()
     try:
         res = TOOLS[tool](inp, out)
         res["ok"] = True
     except Exception as exc:  # reported in the JSON rather than crashing the benchmark
         res = {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
-    res["peak_rss_mb"] = _peak_mb()
+    res["peak_pss_mb"] = sampler.stop()
+    res["peak_rss_mb_upper_bound"] = _peak_mb()
+    res["cpu_seconds"] = _cpu_seconds()
+    res["load_average_1min"] = round(os.getloadavg()[0], 2)
     print("RESULT " + json.dumps(res))
 
 
@@ -407,14 +470,23 @@ def main() -> None:
             )
         print(
             "%-14s %9.4f %9.4f %7.4f %9.2f %11.1f  %s"
-            % (tool, r["precision"], r["recall"], r["f1"], r["seconds"], r["peak_rss_mb"], note)
+            % (tool, r["precision"], r["recall"], r["f1"], r["seconds"], r["peak_pss_mb"], note)
         )
     print()
     s = result["scan"]
     if s.get("ok"):
         print(
-            "Bulk scan of %d records: %.2f s (%.2f s wall with start-up), peak %.0f MB, %d pairs"
-            % (s["records"], s["seconds"], s["wall_seconds"], s["peak_rss_mb"], s["pairs"])
+            "Bulk scan of %d records: %.2f s (%.2f s wall with start-up, %.1f CPU s), "
+            "peak %.0f MB (PSS of all its processes), %d pairs; load average %.1f"
+            % (
+                s["records"],
+                s["seconds"],
+                s["wall_seconds"],
+                s["cpu_seconds"],
+                s["peak_pss_mb"],
+                s["pairs"],
+                s["load_average_1min"],
+            )
         )
     else:
         print("Bulk scan failed: %s" % s.get("error"))
@@ -430,13 +502,15 @@ def main() -> None:
                 q["p99_ms"],
                 q["max_ms"],
                 q["build_seconds"],
-                q["peak_rss_mb"],
+                q["peak_pss_mb"],
                 q["candidates_mean"],
                 q["candidates_max"],
             )
         )
     else:
         print("Query benchmark failed: %s" % q.get("error"))
+    print("load average (1, 5, 15 min) at the end: %.1f %.1f %.1f" % os.getloadavg())
+    result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(result, sort_keys=True))
 
 

@@ -121,6 +121,11 @@ class Encoder:
         self.tone_strings: list[str] = []
         self._names: dict[str, tuple[str, str, str, int, int]] = {}
 
+    def drop_caches(self) -> None:
+        """Forget the name-splitting cache once a batch is encoded (it can hold a million
+        entries, which forked scan workers would otherwise inherit)."""
+        self._names = {}
+
     def freeze(self) -> None:
         """Stop growing: vocabularies become tuples and the name cache is dropped.
 

@@ -465,6 +465,7 @@ def scan_csv(
         parts.append(enc.encode(cols))
         ids.extend(cols["record_id"])
     table = Table.concat(parts) if parts else enc.encode({c: [] for c in COLUMNS})
+    enc.drop_caches()
     del parts
     res = scan_table(table, enc, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     n = 0
