@@ -48,7 +48,7 @@ class CommentForm(_BotTrapMixin):
         label=_("Trang web"), required=False, max_length=200, assume_scheme="https"
     )
     body = forms.CharField(
-        label=_("Bình luận"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Nội dung bình luận"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
     )
     notify_replies = forms.BooleanField(
         label=_("Gửi email cho tôi khi có người trả lời"), required=False
