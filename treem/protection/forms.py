@@ -133,7 +133,9 @@ class PlanForm(forms.Form):
 
 
 class PlanServiceForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Dịch vụ"), choices=ServiceKind.choices)
+    # An empty first choice, so that untouched extra rows of the formset post nothing and are
+    # skipped instead of failing validation.
+    kind = forms.ChoiceField(label=_("Dịch vụ"), choices=[("", "—"), *ServiceKind.choices])
     description = forms.CharField(label=_("Nội dung"), max_length=500)
     organisation = forms.ModelChoiceField(
         label=_("Cơ quan thực hiện"), queryset=Organisation.objects.none(), required=False

@@ -106,13 +106,38 @@ def case_board(*, user, mine: bool = False) -> Board:
         scope = "worker"
     now = timezone.now()
     soon = now + deadlines.due_soon_window()
-    counts = {row["status"]: row["n"] for row in qs.values("status").annotate(n=Count("id"))}
-    open_qs = qs.exclude(status=Case.Status.CLOSED)
-    agg = open_qs.aggregate(
-        overdue=Count("id", filter=Q(due_at__lt=now)),
-        due_soon=Count("id", filter=Q(due_at__gte=now, due_at__lt=soon)),
-        escalated=Count("id", filter=Q(escalated_at__isnull=False)),
+    is_open = ~Q(status=Case.Status.CLOSED)
+    # One scan of the cases gives everything the board counts: per commune and status, how many,
+    # how many overdue, due soon and escalated. The commune and province boards then need no
+    # second pass over 100,000 rows.
+    rows = list(
+        qs.values("commune_id", "commune__name", "status").annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=is_open & Q(due_at__lt=now)),
+            due_soon=Count("id", filter=is_open & Q(due_at__gte=now, due_at__lt=soon)),
+            escalated=Count("id", filter=is_open & Q(escalated_at__isnull=False)),
+        )
     )
+    counts = dict.fromkeys(Case.Status.values, 0)
+    per_commune: dict[str, dict] = {}
+    for row in rows:
+        counts[row["status"]] += row["n"]
+        entry = per_commune.setdefault(
+            row["commune_id"],
+            {
+                "commune_id": row["commune_id"],
+                "commune__name": row["commune__name"],
+                "open": 0,
+                "overdue": 0,
+                "escalated": 0,
+                "due_soon": 0,
+            },
+        )
+        if row["status"] != Case.Status.CLOSED:
+            entry["open"] += row["n"]
+        for key in ("overdue", "escalated", "due_soon"):
+            entry[key] += row[key]
+    open_qs = qs.exclude(status=Case.Status.CLOSED)
     overdue = list(
         _list_columns(open_qs.filter(due_at__lt=now)).order_by("due_at")[:BOARD_LIST_SIZE]
     )
@@ -123,25 +148,20 @@ def case_board(*, user, mine: bool = False) -> Board:
     )
     by_commune: list[dict] = []
     if scope == "province":
-        by_commune = list(
-            open_qs.values("commune_id", "commune__name")
-            .annotate(
-                open=Count("id"),
-                overdue=Count("id", filter=Q(due_at__lt=now)),
-                escalated=Count("id", filter=Q(escalated_at__isnull=False)),
-            )
-            .filter(overdue__gt=0)
-            .order_by("-overdue", "commune__name")[:BOARD_LIST_SIZE]
-        )
+        by_commune = sorted(
+            (e for e in per_commune.values() if e["overdue"]),
+            key=lambda e: (-e["overdue"], e["commune__name"]),
+        )[:BOARD_LIST_SIZE]
+    totals = per_commune.values()
     return Board(
         scope=scope,
-        counts={s: counts.get(s, 0) for s in Case.Status.values},
+        counts=counts,
         total_open=sum(n for s, n in counts.items() if s != Case.Status.CLOSED),
         overdue=overdue,
-        overdue_count=agg["overdue"],
+        overdue_count=sum(e["overdue"] for e in totals),
         due_soon=due_soon,
-        due_soon_count=agg["due_soon"],
-        escalated_count=agg["escalated"],
+        due_soon_count=sum(e["due_soon"] for e in totals),
+        escalated_count=sum(e["escalated"] for e in totals),
         by_commune=by_commune,
         now=now,
     )
