@@ -120,3 +120,42 @@ def test_cached_page_carries_no_reader_state(article, cfg):
     first.post(article.get_absolute_url() + "danh-gia/", {"stars": 5})
     html = Client(REMOTE_ADDR="203.0.113.2").get(article.get_absolute_url()).content.decode()
     assert "Bạn đã chấm" not in html
+
+
+def test_cached_page_carries_a_working_csrf_token_and_form_timestamp(article, cfg):
+    reader = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.3")
+    Client().get(article.get_absolute_url())  # another reader fills the cache
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert "TREEM" not in html and "rating-slot" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    ts = re.search(r'name="ts" value="([^"]+)"', html).group(1)
+    from treem.portal.security import form_age_seconds
+
+    assert form_age_seconds(ts) is not None
+    response = reader.post(
+        article.get_absolute_url() + "danh-gia/", {"stars": 3, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert Vote.objects.filter(article=article).count() == 1
+
+
+def test_new_approved_comment_shows_on_the_cached_page(article, moderator, cfg):
+    from treem.portal.models import Comment
+
+    url = article.get_absolute_url()
+    Client().get(url)
+    outcome = services.comment_submit(
+        article=article,
+        name="Bình",
+        email="b@example.org",
+        body="Một bình luận mới",
+        ip_address="203.0.113.4",
+        form_age=30,
+    )
+    assert "Một bình luận mới" not in Client().get(url).content.decode()
+    services.comments_moderate(
+        actor=moderator, comments=Comment.objects.filter(pk=outcome.obj.pk), action="approve"
+    )
+    html = Client().get(url).content.decode()
+    assert "Một bình luận mới" in html
+    assert 'data-testid="comment-count">1 bình luận' in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -91,13 +91,24 @@ class Figures:
         return round((self.average or 0) * 20)
 
 
-def article_figures(*, article: Article) -> Figures:
+def comment_generation(*, article: Article) -> tuple[int, str]:
+    """The number of approved comments and a token that changes whenever the set of approved
+    comments changes (one comment approved, marked as spam or deleted). Read from the database on
+    every request, so a cache keyed by it is right in every worker process."""
+    row = Comment.objects.filter(article=article, status=Comment.Status.APPROVED).aggregate(
+        n=Count("id"), ids=Sum("id"), last=Max("id")
+    )
+    return row["n"], "%s-%s-%s" % (row["n"], row["ids"] or 0, row["last"] or 0)
+
+
+def article_figures(*, article: Article, comments: int | None = None) -> Figures:
     """Rating average and count of the live (not voided) votes, and approved comments: computed
     on every request, never cached, so they are right whatever was cached around them."""
     votes = Vote.objects.filter(article=article, voided_at__isnull=True).aggregate(
         avg=Avg("stars"), n=Count("id")
     )
-    comments = Comment.objects.filter(article=article, status=Comment.Status.APPROVED).count()
+    if comments is None:
+        comments = Comment.objects.filter(article=article, status=Comment.Status.APPROVED).count()
     return Figures(average=votes["avg"], votes=votes["n"], comments=comments)
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature, loads
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +31,7 @@ from treem.portal.security import (
     RECEIPT_SALT,
     VOTER_COOKIE,
     VOTER_SALT,
+    form_timestamp,
     new_voter_token,
 )
 
@@ -177,12 +179,18 @@ def _voter_token(request) -> str | None:
 
 
 def _rating_context(
-    request, article, *, token: str | None = None, message: str = "", error: str = ""
+    request,
+    article,
+    *,
+    token: str | None = None,
+    message: str = "",
+    error: str = "",
+    comments: int | None = None,
 ) -> dict:
     token = token or _voter_token(request)
     return {
         "article": article,
-        "figures": selectors.article_figures(article=article),
+        "figures": selectors.article_figures(article=article, comments=comments),
         "my_vote": selectors.vote_of_reader(article=article, voter_token=token),
         "rating_message": message,
         "rating_error": error,
@@ -236,10 +244,69 @@ def _walk(nodes):
         yield from _walk(node.children)
 
 
+# Stand-ins for the per-request parts of a cached page; letters and digits only, so escaping
+# leaves them as they are.
+CSRF_SLOT = "TREEMCSRFSLOT7Q2"
+TS_SLOT = "TREEMFORMTSSLOT7Q2"
+RATING_SLOT = "<!--treem:rating-slot-->"
+PAGE_TTL = 600
+
+
+def _cached_article_page(request, article):
+    """The whole page for an anonymous reader, from the cache when possible.
+
+    Key: article version (any edit or workflow move), the set of approved comments, the
+    moderation settings' last change, language and host, all read from the database on this
+    request, so every worker process serves the current page. What differs per reader or per
+    moment is never in the cached copy: the CSRF token and the form's signed timestamp are
+    spliced in, and the rating block (average, count, comments count, the reader's own vote) is
+    rendered fresh on every request.
+    """
+    cfg = PortalSettings.effective()
+    n_comments, generation = selectors.comment_generation(article=article)
+    key = "portal:page:%s:%s:%s:%s:%s:%s" % (
+        article.pk,
+        article.version,
+        generation,
+        cfg.updated_at.timestamp() if cfg.updated_at else 0,
+        get_language(),
+        request.get_host(),
+    )
+    html = cache.get(key)
+    if html is None:
+        form = CommentForm(initial={"ts": TS_SLOT})
+        ctx = {
+            "article": article,
+            "rating_slot": mark_safe(RATING_SLOT),  # noqa: S308 - a constant
+            **_comment_form_context(article, form, cfg),
+            "fragments": _article_fragments(request, article),
+            "comments": selectors.comment_tree(article=article),
+            "reply_depth": cfg.reply_depth,
+            "csrf_token": CSRF_SLOT,
+        }
+        html = _public(request, "portal/article.html", ctx).content.decode()
+        cache.set(key, html, PAGE_TTL)
+    rating = render_to_string(
+        "portal/_rating.html",
+        _rating_context(request, article, comments=n_comments),
+        request=request,
+    )
+    html = (
+        html.replace(CSRF_SLOT, get_token(request))
+        .replace(TS_SLOT, form_timestamp())
+        .replace(RATING_SLOT, rating)
+    )
+    return HttpResponse(html)
+
+
 @require_GET
 def article_view(request, slug: str):
     article = selectors.article_get_public(slug=slug)
-    return _render_article(request, article)
+    # Readers with something personal to show (a message after a form post, a reply being
+    # written) and signed-in staff get the page rendered in full.
+    if request.GET or request.COOKIES.get("messages") or request.user.is_authenticated:
+        return _render_article(request, article)
+    return _cached_article_page(request, article)
 
 
 @require_POST

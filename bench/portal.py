@@ -1,0 +1,278 @@
+"""Latency of the public portal under concurrent load, against gunicorn on a demo database.
+
+    .venv/bin/python bench/portal.py [--quick] [--concurrency 8] [--requests 1500] [--workers N]
+
+A fresh SQLite database is migrated and filled with the geography, the demo users and the
+portal's demo content (a dozen articles with votes and comments); gunicorn serves it on a
+loopback port with TRUSTED_PROXIES=127.0.0.1, so the load generator can play many distinct
+readers by the X-Forwarded-For a trusted proxy would add.
+`--concurrency` threads then send `--requests` requests to each of:
+
+- static: a small static file served by the same server (WhiteNoise), the trivial baseline;
+- article: a published article page for anonymous readers (page cached, rating block fresh);
+- rate: the htmx rating POST (a new or changed vote, CSRF-checked, figures recomputed).
+
+Prints median and p95 per target, and the ratio of each to the static baseline. Only loopback is
+contacted. The last line of output is one JSON object with every figure. `--quick` runs in under a
+minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+ARTICLE = "/bai-viet/cham-soc-tre-so-sinh-trong-thang-dau/"
+STATIC = "/static/css/treem.css"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL"}}
+    env.update(
+        {
+            "SQLITE_PATH": str(tmp / "bench.sqlite3"),
+            "MEDIA_ROOT": str(tmp / "media"),
+            "TASKS_BACKEND": "immediate",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "TREEM_ENV": "development",
+            "DEBUG": "false",
+            "LOG_LEVEL": "warning",
+            "TRUSTED_PROXIES": "127.0.0.1",
+        }
+    )
+    return env
+
+
+SEED = (
+    "from treem.core.demo import demo_seed; from treem.portal.demo import seed; "
+    "seed(demo_seed(with_apps=False))"
+)
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Geography, the foundation demo (users) and the portal's demo content only: the other apps'
+    demo data plays no part in these pages."""
+    for args in (["migrate", "--noinput", "-v0"], ["load_geography"], ["shell", "-c", SEED]):
+        subprocess.run(
+            [PY, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=600,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def wait_ready(port: int, process: subprocess.Popen, deadline: float = 60) -> None:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited early")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", STATIC)
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer")
+
+
+class Reader:
+    """One simulated browser: its own cookies and CSRF token, a fresh address per vote."""
+
+    def __init__(self, port: int, index: int):
+        self.port = port
+        self.index = index
+        self.cookies: dict[str, str] = {}
+        self.token = ""
+        self.n = 0
+
+    def request(self, method: str, path: str, body: str | None = None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        h = dict(headers or {})
+        if self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        conn.request(method, path, body=body, headers=h)
+        response = conn.getresponse()
+        data = response.read()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        conn.close()
+        return response.status, data
+
+    def prime(self) -> None:
+        _status, html = self.request("GET", ARTICLE)
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        if not match:
+            raise RuntimeError("no CSRF token on the article page")
+        self.token = match.group(1).decode()
+
+    def vote(self):
+        self.n += 1
+        # A new reader address on most votes, a re-vote now and then: both paths are measured.
+        if self.n % 5:
+            self.cookies.pop("treem_voter", None)
+        addr = f"10.{self.index % 250}.{(self.n // 250) % 250}.{self.n % 250 + 1}"
+        body = f"csrfmiddlewaretoken={self.token}&stars={random.randint(1, 5)}"
+        return self.request(
+            "POST",
+            ARTICLE + "danh-gia/",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "HX-Request": "true",
+                "X-Forwarded-For": addr,
+            },
+        )
+
+
+def load(port: int, kind: str, total: int, concurrency: int) -> dict:
+    timings: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    counter = iter(range(total))
+    readers = [Reader(port, i + 1) for i in range(concurrency)]
+    for reader in readers:
+        reader.prime()
+
+    def work(reader: Reader) -> None:
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    return
+            start = time.perf_counter()
+            if kind == "static":
+                status, _ = reader.request("GET", STATIC)
+            elif kind == "article":
+                status, _ = reader.request("GET", ARTICLE)
+            else:
+                status, _ = reader.vote()
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                timings.append(elapsed)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(r,)) for r in readers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    timings.sort()
+    return {
+        "requests": len(timings),
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
+        "rps": round(len(timings) / wall, 1),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    total = 300 if args.quick else args.requests
+    random.seed(7)
+    tmp = Path(tempfile.mkdtemp(prefix="treem-bench-portal-"))
+    env = server_env(tmp)
+    t0 = time.perf_counter()
+    prepare(env)
+    setup_s = round(time.perf_counter() - t0, 1)
+    port = free_port()
+    log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            GUNICORN,
+            "treem.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_ready(port, process)
+        # Warm every worker's cache and connections.
+        load(port, "article", args.workers * 10, args.concurrency)
+        results = {
+            kind: load(port, kind, total, args.concurrency)
+            for kind in ("static", "article", "rate")
+        }
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    base = results["static"]
+    ratios = {
+        f"{kind}_vs_static": {
+            "median": round(results[kind]["median_ms"] / base["median_ms"], 2),
+            "p95": round(results[kind]["p95_ms"] / base["p95_ms"], 2),
+        }
+        for kind in ("article", "rate")
+    }
+    for kind, r in results.items():
+        print(
+            f"{kind:8} median {r['median_ms']:8.2f} ms  p95 {r['p95_ms']:8.2f} ms  "
+            f"{r['rps']:7.1f} req/s  statuses {r['statuses']}"
+        )
+    for name, ratio in ratios.items():
+        print(f"{name}: median x{ratio['median']}, p95 x{ratio['p95']}")
+    summary = {
+        "bench": "portal",
+        "database": "sqlite",
+        "server": f"gunicorn sync x{args.workers}",
+        "concurrency": args.concurrency,
+        "requests_per_target": total,
+        "setup_seconds": setup_s,
+        "results": results,
+        "ratios": ratios,
+    }
+    print(json.dumps(summary))
+    if any(s != "200" for r in results.values() for s in r["statuses"]):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
