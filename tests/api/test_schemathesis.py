@@ -12,6 +12,21 @@ from treem.accounts.models import User
 from treem.wsgi import application
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open():
+    """Calls go straight to the WSGI application, whose request signals close "old" database
+    connections; Django's test client disconnects that handler, and so must we, or the test's
+    own connection (and its transaction) is closed under it."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(db):
     token, _ = Token.objects.get_or_create(user=User.objects.get(username="canbo.a"))

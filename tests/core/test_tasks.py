@@ -10,7 +10,12 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @override_settings(TASKS=DATABASE_TASKS)
-def test_a_queued_task_waits_for_the_worker_and_the_worker_runs_it():
+def test_a_queued_task_waits_for_the_worker_and_the_worker_runs_it(monkeypatch):
+    # The worker closes stale connections between tasks; here that would close the test's own
+    # connection (and its transaction), so keep it open for the length of this test.
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     result = audit_verify_task.using(backend="default").enqueue()
     from django_tasks_db.models import DBTaskResult
 
