@@ -5,7 +5,8 @@
 set -euo pipefail
 needed=()
 [ -x /usr/bin/chromium ] || needed+=(chromium)
-[ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || needed+=(fonts-liberation)
+# Liberation 2 (not Debian's older fonts-liberation 1.x, which lacks glyphs such as ộ, ệ, ữ).
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || needed+=(fonts-liberation2)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || needed+=(fonts-dejavu-core)
 command -v msgfmt >/dev/null || needed+=(gettext)
 command -v pdftotext >/dev/null || needed+=(poppler-utils)
