@@ -159,3 +159,10 @@ def test_new_approved_comment_shows_on_the_cached_page(article, moderator, cfg):
     html = Client().get(url).content.decode()
     assert "Một bình luận mới" in html
     assert 'data-testid="comment-count">1 bình luận' in html
+
+
+def test_english_catalogue_translates_the_portal(article, cfg):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Rate this post" in html and "Leave a reply" in html
