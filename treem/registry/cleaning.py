@@ -143,6 +143,25 @@ class GeoLookup:
         return self.villages.get((commune.code, fold(str(value)))) or False
 
 
+_LOOKUPS: dict[int, dict[str, str]] = {}
+
+
+def _lookup_for(choices) -> dict[str, str]:
+    """The lookup table of a TextChoices' `.choices`, built once (rows are many)."""
+    key = id(choices)
+    table = _LOOKUPS.get(key)
+    if table is None:
+        # Labels are accepted in Vietnamese (what spreadsheets hold) and in English.
+        from django.utils import translation
+
+        table = {}
+        for lang in ("en", "vi"):
+            with translation.override(lang):
+                table.update(_choice_lookup(choices.choices))
+        _LOOKUPS[key] = table
+    return table
+
+
 def _text(raw: dict, name: str, max_length: int | None = None) -> str:
     value = raw.get(name)
     if value is None:
@@ -156,7 +175,7 @@ def _choice(raw: dict, name: str, choices, errors: dict, *, default: str = "") -
     value = raw.get(name)
     if value in (None, ""):
         return default
-    table = choices if isinstance(choices, dict) else _choice_lookup(choices)
+    table = choices if isinstance(choices, dict) else _lookup_for(choices)
     hit = table.get(_squash(str(value)))
     if hit is None:
         errors.setdefault(name, []).append(
@@ -241,7 +260,7 @@ def child_clean(
     out["birth_registration"] = _choice(
         raw,
         "birth_registration",
-        BirthRegistration.choices,
+        BirthRegistration,
         errors,
         default=BirthRegistration.UNKNOWN,
     )
@@ -283,10 +302,10 @@ def child_clean(
     out["current_address"] = _text(raw, "current_address", 255)
 
     out["school_status"] = _choice(
-        raw, "school_status", SchoolStatus.choices, errors, default=SchoolStatus.UNKNOWN
+        raw, "school_status", SchoolStatus, errors, default=SchoolStatus.UNKNOWN
     )
     out["school_name"] = _text(raw, "school_name", 200)
-    out["grade"] = _choice(raw, "grade", Grade.choices, errors)
+    out["grade"] = _choice(raw, "grade", Grade, errors)
     if out["school_status"] != SchoolStatus.IN_SCHOOL and out["grade"]:
         errors.setdefault("grade", []).append(
             _("Trẻ không đang đi học thì không ghi lớp. Hãy sửa tình trạng đi học hoặc bỏ lớp.")
@@ -298,10 +317,8 @@ def child_clean(
         errors["health_insurance_number"] = errs
     out["health_insurance_number"] = hi[:15]
 
-    out["disability_type"] = _choice(raw, "disability_type", DisabilityType.choices, errors)
-    out["disability_severity"] = _choice(
-        raw, "disability_severity", DisabilitySeverity.choices, errors
-    )
+    out["disability_type"] = _choice(raw, "disability_type", DisabilityType, errors)
+    out["disability_severity"] = _choice(raw, "disability_severity", DisabilitySeverity, errors)
     if out["disability_type"] and not out["disability_severity"]:
         errors.setdefault("disability_severity", []).append(
             _("Trẻ có khuyết tật: hãy chọn mức độ khuyết tật (đặc biệt nặng, nặng hoặc nhẹ).")
@@ -311,10 +328,10 @@ def child_clean(
             _("Đã chọn mức độ khuyết tật: hãy chọn cả dạng khuyết tật.")
         )
     out["nutrition_status"] = _choice(
-        raw, "nutrition_status", NutritionStatus.choices, errors, default=NutritionStatus.UNKNOWN
+        raw, "nutrition_status", NutritionStatus, errors, default=NutritionStatus.UNKNOWN
     )
     out["legal_basis"] = _choice(
-        raw, "legal_basis", LegalBasis.choices, errors, default=LegalBasis.LEGAL_DUTY
+        raw, "legal_basis", LegalBasis, errors, default=LegalBasis.LEGAL_DUTY
     )
     return out, errors
 
@@ -323,7 +340,7 @@ def poverty_clean(value: Any, errors: dict) -> str:
     return _choice(
         {"poverty_status": value},
         "poverty_status",
-        PovertyStatus.choices,
+        PovertyStatus,
         errors,
         default=PovertyStatus.UNKNOWN,
     )

@@ -40,7 +40,6 @@ from treem.registry.cleaning import (
     CHILD_FIELDS,
     GeoLookup,
     child_clean,
-    child_values_to_model,
     poverty_clean,
 )
 from treem.registry.keys import name_keys
@@ -285,20 +284,33 @@ def match_rows(results: list[RowResult], *, commune_code: str, province_code: st
         rec = record_for(r.values, r.carers)
         rec["record_id"] = f"r{k}"
         new_records.append(rec)
-    pairs = find_pairs([*existing, *new_records], threshold=DEFAULT_THRESHOLD)
-    best: dict[int, tuple[float, int]] = {}
+    # Repeats within the file are found among the file's rows alone, so that importing the same
+    # file again rejects exactly the same rows whatever the registry holds by then.
     same_file: dict[int, int] = {}
-    for a, b, score in pairs:
-        ra, rb = a.startswith("r"), b.startswith("r")
-        if ra and rb:
-            x, y = sorted((int(a[1:]), int(b[1:])))
-            same_file.setdefault(y, x)
-        elif ra or rb:
+    for a, b, _score in find_pairs(new_records, threshold=DEFAULT_THRESHOLD):
+        x, y = sorted((int(a[1:]), int(b[1:])))
+        if y not in same_file or x < same_file[y]:
+            same_file[y] = x
+    best: dict[int, tuple[float, int]] = {}
+    if existing:
+        for a, b, score in find_pairs([*existing, *new_records], threshold=DEFAULT_THRESHOLD):
+            ra, rb = a.startswith("r"), b.startswith("r")
+            if ra == rb:
+                continue
             k, cid = (int(a[1:]), int(b)) if ra else (int(b[1:]), int(a))
             if k not in best or score > best[k][0]:
                 best[k] = (score, cid)
     claimed: dict[int, int] = {}
     for k, r in enumerate(valid):
+        if k in same_file:
+            r.errors.append(
+                _(
+                    "Dòng %(row)s: nhiều khả năng là cùng một trẻ với dòng %(other)s của tệp. Hãy "
+                    "gộp hai dòng thành một rồi nhập lại dòng này."
+                )
+                % {"row": r.number, "other": valid[same_file[k]].number}
+            )
+            continue
         if r.match_id is None and k in best:
             r.match_score, r.match_id = best[k]
             r.match_by = "engine"
@@ -313,14 +325,6 @@ def match_rows(results: list[RowResult], *, commune_code: str, province_code: st
                 )
                 continue
             claimed[r.match_id] = r.number
-        elif k in same_file:
-            r.errors.append(
-                _(
-                    "Dòng %(row)s: nhiều khả năng là cùng một trẻ với dòng %(other)s của tệp. Hãy "
-                    "gộp hai dòng thành một rồi nhập lại dòng này."
-                )
-                % {"row": r.number, "other": valid[same_file[k]].number}
-            )
 
 
 _FILLABLE = [f for f in CHILD_FIELDS if f not in ("commune", "legal_basis")]
@@ -436,12 +440,79 @@ def _ranges(ids: list[int]) -> list[list[int]]:
     return out
 
 
+def _insert(model, fields: list[str], rows: list[tuple], *, returning: bool = True) -> list[int]:
+    """Insert rows in multi-row INSERT statements, returning the new ids in row order.
+
+    Django's bulk_create builds a model instance and compiles every value of every row; at
+    100,000 children plus their households and carers that alone takes over a minute. The values
+    here are already clean, so they go straight into parameterised SQL (the same RETURNING-order
+    guarantee bulk_create relies on, on SQLite and PostgreSQL).
+    """
+    from django.db import connection
+
+    if not rows:
+        return []
+    meta = model._meta
+    cols = [meta.get_field(f) for f in fields]
+
+    def converter(f):
+        memo: dict = {}
+
+        def convert(v):
+            # Dates repeat a lot (one `now`, a few thousand birthdays): convert each once.
+            out = memo.get(v, memo)
+            if out is memo:
+                out = memo[v] = f.get_db_prep_save(v, connection)
+            return out
+
+        return convert
+
+    prep = [
+        converter(f) if f.get_internal_type() in ("DateField", "DateTimeField") else None
+        for f in cols
+    ]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in cols)
+    table = connection.ops.quote_name(meta.db_table)
+    per = max(1, min(500, 30000 // len(fields)))
+    ids: list[int] = []
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            params: list = []
+            for r in chunk:
+                params.extend(v if p is None else p(v) for v, p in zip(r, prep, strict=True))
+            one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            values = ", ".join([one] * len(chunk))
+            # Table and column names come from the model, values are parameters.
+            sql = f"INSERT INTO {table} ({names}) VALUES {values}"  # noqa: S608
+            if returning:
+                pk = connection.ops.quote_name(meta.pk.column)
+                cur.execute(f"{sql} RETURNING {pk}", params)
+                ids.extend(row[0] for row in cur.fetchall())
+            else:
+                cur.execute(sql, params)
+    return ids
+
+
+_CHILD_COLUMNS = [
+    "full_name", "name_key", "name_key_given_first", "other_names", "birth_date",
+    "birth_date_precision", "birth_date_latest", "sex", "ethnicity", "nationality", "id_number",
+    "birth_registration", "province", "commune", "village", "address", "current_commune",
+    "current_address", "school_status", "school_name", "grade", "health_insurance_number",
+    "disability_type", "disability_severity", "nutrition_status", "household", "legal_basis",
+    "processing_restricted", "is_active", "source_ref", "created_at", "updated_at", "created_by",
+    "version",
+]  # fmt: skip
+
+
 def _write_new(actor, batch: ImportBatch, rows: list[RowResult]) -> list[int]:
     if not rows:
         return []
+    now = timezone.now()
     # Brothers and sisters on separate lines share one household and one set of parents.
-    households: dict[tuple, Household] = {}
-    row_household: list[Household] = []
+    households: dict[tuple, int] = {}
+    household_rows: list[tuple] = []
+    row_household: list[int] = []
     for r in rows:
         v = r.values
         key = (
@@ -452,49 +523,88 @@ def _write_new(actor, batch: ImportBatch, rows: list[RowResult]) -> list[int]:
         )
         if not key[2] and not key[3]:
             key = ("row", r.number)
-        h = households.get(key)
-        if h is None:
-            h = Household(
-                commune=v["commune"],
-                village=v["village"],
-                address=v["address"],
-                poverty_status=r.poverty or "unknown",
-            )
-            households[key] = h
-        row_household.append(h)
-    Household.objects.bulk_create(list(households.values()), batch_size=5000)
-    now = timezone.now()
-    children = []
-    for r, h in zip(rows, row_household, strict=True):
-        c = Child(household=h, created_by=actor, created_at=now, updated_at=now)
-        child_values_to_model(r.values, c)
-        ref = r.source_ref or f"row{r.number}"
-        c.source_ref = f"import:{batch.pk}:{ref}"[:80]
-        children.append(c)
-    Child.objects.bulk_create(children, batch_size=5000)
-    persons: dict[tuple, Person] = {}
-    links: list[tuple[Child, tuple, dict]] = []
-    for r, h, c in zip(rows, row_household, children, strict=True):
-        for carer in r.carers:
-            key = (id(h), fold(carer["full_name"]), carer["relationship"])
-            if key not in persons:
-                persons[key] = Person(
-                    full_name=carer["full_name"],
-                    name_key=name_keys(carer["full_name"])[0],
-                    sex={"mother": "F", "father": "M"}.get(carer["relationship"], ""),
-                    household=h,
+        k = households.get(key)
+        if k is None:
+            k = households[key] = len(household_rows)
+            household_rows.append(
+                (
+                    v["commune"].code,
+                    v["village"].pk if v["village"] else None,
+                    v["address"],
+                    r.poverty or "unknown",
+                    now,
+                    now,
+                    1,
                 )
-            links.append((c, key, carer))
-    Person.objects.bulk_create(list(persons.values()), batch_size=5000)
-    ChildCarer.objects.bulk_create(
-        [
-            ChildCarer(child=c, person=persons[key], relationship=carer["relationship"])
-            for c, key, carer in links
-        ],
-        batch_size=5000,
-        ignore_conflicts=True,
+            )
+        row_household.append(k)
+    hh_ids = _insert(
+        Household,
+        ["commune", "village", "address", "poverty_status", "created_at", "updated_at", "version"],
+        household_rows,
     )
-    return [c.pk for c in children]
+    user_id = getattr(actor, "pk", None)
+    child_rows = []
+    for r, k in zip(rows, row_household, strict=True):
+        v = r.values
+        key, given_first = name_keys(v["full_name"])
+        ref = r.source_ref or f"row{r.number}"
+        child_rows.append(
+            (
+                v["full_name"], key, given_first, v["other_names"], v["birth_date"],
+                v["birth_date_precision"], v["birth_date_latest"], v["sex"], v["ethnicity"],
+                v["nationality"], v["id_number"], v["birth_registration"],
+                v["commune"].province_id, v["commune"].code,
+                v["village"].pk if v["village"] else None, v["address"],
+                v["current_commune"].code if v["current_commune"] else None,
+                v["current_address"], v["school_status"], v["school_name"], v["grade"],
+                v["health_insurance_number"], v["disability_type"], v["disability_severity"],
+                v["nutrition_status"], hh_ids[k], v["legal_basis"], False, True,
+                f"import:{batch.pk}:{ref}"[:80], now, now, user_id, 1,
+            )
+        )  # fmt: skip
+    child_ids = _insert(Child, _CHILD_COLUMNS, child_rows)
+    persons: dict[tuple, int] = {}
+    person_rows: list[tuple] = []
+    links: list[tuple] = []
+    for r, k, cid in zip(rows, row_household, child_ids, strict=True):
+        for carer in r.carers:
+            key = (k, fold(carer["full_name"]), carer["relationship"])
+            p = persons.get(key)
+            if p is None:
+                p = persons[key] = len(person_rows)
+                person_rows.append(
+                    (
+                        carer["full_name"],
+                        name_keys(carer["full_name"])[0],
+                        {"mother": "F", "father": "M"}.get(carer["relationship"], ""),
+                        "",
+                        "",
+                        hh_ids[k],
+                        False,
+                        now,
+                    )
+                )
+            links.append((cid, p, carer["relationship"]))
+    person_ids = _insert(
+        Person,
+        ["full_name", "name_key", "sex", "id_number", "phone", "household", "is_deceased",
+         "created_at"],
+        person_rows,
+    )  # fmt: skip
+    seen: set[tuple[int, int]] = set()
+    link_rows = []
+    for cid, p, rel in links:
+        if (cid, person_ids[p]) not in seen:
+            seen.add((cid, person_ids[p]))
+            link_rows.append((cid, person_ids[p], rel, False, True))
+    _insert(
+        ChildCarer,
+        ["child", "person", "relationship", "is_primary_carer", "lives_with_child"],
+        link_rows,
+        returning=False,
+    )
+    return child_ids
 
 
 def _write_updates(actor, batch, rows: list[RowResult], children: dict[int, Child]) -> None:
