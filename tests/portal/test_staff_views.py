@@ -98,3 +98,25 @@ def test_staff_article_list_has_bounded_queries(
     editor.get("/quan-tri/bai-viet/")
     with django_assert_max_num_queries(12):
         assert editor.get("/quan-tri/bai-viet/").status_code == 200
+
+
+def test_editor_edits_through_the_page_and_a_stale_form_is_refused(client_for, article):
+    editor = client_for("bientap")
+    form = {
+        "title": "Tiêu đề đã sửa",
+        "category": article.category_id,
+        "excerpt": article.excerpt,
+        "body": "<p>Đã sửa</p>",
+        "tag_names": "chăm sóc trẻ em",
+        "comments_enabled": "on",
+        "version": article.version,
+    }
+    url = f"/quan-tri/bai-viet/{article.pk}/"
+    assert editor.post(url, form).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Tiêu đề đã sửa" and article.status == Article.Status.PUBLISHED
+    assert Client().get(article.get_absolute_url()).status_code == 200
+    stale = editor.post(url, {**form, "title": "Ghi đè"})  # same, now old, version
+    assert stale.status_code == 200 and "người khác sửa" in stale.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Tiêu đề đã sửa"
