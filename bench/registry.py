@@ -28,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PG_URL = "postgres://postgres@127.0.0.1:5432/treem_bench"
 TODAY = dt.date(2026, 6, 1)
+# Run as a script, Python puts bench/ first on the path, where bench/requests.py would shadow the
+# `requests` package: move it to the end (datagen is still found there).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 sys.path.append(str(ROOT / "bench"))
 
@@ -358,7 +361,7 @@ def role_import(db: str, tool: str, path: str, twice: bool) -> dict:
             res["reimport_summary"] = again.summary()
     else:
         import tablib
-        from import_export import resources
+        from import_export import fields, resources
 
         from treem.lib.text import fold, nfc
         from treem.registry.keys import name_keys
@@ -367,6 +370,8 @@ def role_import(db: str, tool: str, path: str, twice: bool) -> dict:
         class ChildResource(resources.ModelResource):
             """The same rows into the same table, with what it takes to make them valid
             registry rows (NFC names, search keys, dates, commune): a fair minimum."""
+
+            source_ref = fields.Field(attribute="source_ref", column_name="record_id")
 
             class Meta:
                 model = Child
@@ -378,7 +383,6 @@ def role_import(db: str, tool: str, path: str, twice: bool) -> dict:
                 skip_unchanged = True
 
             def before_import_row(self, row, **kwargs):
-                row["source_ref"] = row.get("record_id")
                 row["full_name"] = nfc(row.get("full_name") or "")
                 born, latest, prec = parse_birth_date(row.get("birth_date") or "2015")
                 row["birth_date"] = born
