@@ -123,3 +123,11 @@ def test_names_are_stored_nfc(register):
     assert child.full_name == "Trần Thị Ánh"
     assert unicodedata.is_normalized("NFC", child.full_name)
     assert child.name_key == "tran thi anh"
+
+
+def test_messages_are_translated_to_english(geo):
+    from django.utils import translation
+
+    with translation.override("en"):
+        errors = errors_for(geo, birth_date="31/02/2018")
+    assert errors["birth_date"][0].startswith("Cannot read the birth date")
