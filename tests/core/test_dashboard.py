@@ -46,8 +46,27 @@ def test_anonymous_dashboard_redirects_to_login(anon_client):
     assert anon_client.get("/app/")["Location"].startswith("/accounts/login/")
 
 
-def test_portal_roles_have_no_dashboard(client_for):
-    assert client_for("bientap").get("/app/").status_code == 403
+def test_portal_roles_land_on_their_own_pages(client_for):
+    response = client_for("bientap").get("/app/")
+    assert response.status_code == 302 and response["Location"] == "/quan-tri/"
+
+
+def test_a_role_with_no_page_at_all_is_refused(demo):
+    from django.test import Client
+
+    from treem.accounts.services import user_create
+
+    user = user_create(
+        actor=None,
+        username="khongvaitro",
+        password="A-long-enough-password",
+        full_name="Không Vai Trò",
+        role="",
+        province=demo.province,
+    )
+    client = Client()
+    client.force_login(user)
+    assert client.get("/app/").status_code == 403
 
 
 def test_dashboard_query_count_is_bounded(specialist_client, django_assert_max_num_queries):

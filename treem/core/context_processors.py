@@ -21,6 +21,14 @@ def nav_register(*, order: int, label, url_name: str, action: Action) -> None:
         _NAVIGATION.sort(key=lambda item: item[0])
 
 
+def first_page_for(user) -> str | None:
+    """The first navigation entry the user may open: where a role without a dashboard lands."""
+    for _order, _label, url_name, action in _NAVIGATION:
+        if can(user, action):
+            return reverse(url_name)
+    return None
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

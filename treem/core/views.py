@@ -4,11 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from treem.accounts.policy import Action, require
+from treem.accounts.policy import Action, can, require
 from treem.core import dashboard
 
 _migrations_applied = False
@@ -51,6 +51,13 @@ def healthz(request):
 
 @login_required
 def dashboard_view(request):
+    if not can(request.user, Action.DASHBOARD_VIEW):
+        # Portal editors and moderators have no dashboard: send them to their own pages.
+        from treem.core.context_processors import first_page_for
+
+        target = first_page_for(request.user)
+        if target:
+            return redirect(target)
     require(request.user, Action.DASHBOARD_VIEW)
     return render(request, "core/dashboard.html", {"cards": dashboard.cards_for(request.user)})
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -40,7 +41,9 @@ class ReportIn(serializers.Serializer):
     def validate_commune(self, value: str) -> Commune:
         commune = Commune.objects.filter(code=value.strip().zfill(5)).first()
         if commune is None:
-            raise serializers.ValidationError("Không có xã, phường với mã này.")
+            raise serializers.ValidationError(
+                _("Không có xã, phường với mã này. Hãy dùng mã 5 chữ số của danh mục hành chính.")
+            )
         return commune
 
     def validate(self, data):
@@ -50,7 +53,11 @@ class ReportIn(serializers.Serializer):
             village = Village.objects.filter(pk=village_id).first()
             if village is None or village.commune_id != data["commune"].code:
                 raise serializers.ValidationError(
-                    {"village": "Thôn, ấp không thuộc xã, phường đã chọn."}
+                    {
+                        "village": _(
+                            "Thôn, ấp không thuộc xã, phường đã chọn. Hãy chọn thôn, ấp của xã đó."
+                        )
+                    }
                 )
             data["village"] = village
         return data

@@ -139,9 +139,12 @@ def _header(case: Case, *, number_label: str, when, st) -> list:
         _p("———", st["head_left"]),
         _p(number_label, st["head_left"]),
     ]
+    # gettext calls stay outside f-strings so that makemessages finds them.
+    nation = _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    motto = _("Độc lập - Tự do - Hạnh phúc")
     right = [
-        Paragraph(f"<b>{escape(_('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'))}</b>", st["head_left"]),
-        Paragraph(f"<b><u>{escape(_('Độc lập - Tự do - Hạnh phúc'))}</u></b>", st["center"]),
+        Paragraph(f"<b>{escape(nation)}</b>", st["head_left"]),
+        Paragraph(f"<b><u>{escape(motto)}</u></b>", st["center"]),
         _p("", st["center"]),
         _p(_date_line(commune.name, when), st["date"]),
     ]
@@ -172,9 +175,10 @@ def _fields(rows: list[tuple[str, str]], st) -> list:
 
 
 def _signature(title: str, name: str, st) -> list:
+    sign_here = _("(Ký, ghi rõ họ tên)")
     block = [
         Paragraph(f"<b>{escape(title)}</b>", st["center"]),
-        Paragraph(f"<i>{escape(_('(Ký, ghi rõ họ tên)'))}</i>", st["center"]),
+        Paragraph(f"<i>{escape(sign_here)}</i>", st["center"]),
         Spacer(1, 18 * mm),
         Paragraph(f"<b>{escape(name)}</b>", st["center"]),
     ]

@@ -1,7 +1,8 @@
 """Background work (Django's tasks framework): deadline alerts and their emails.
 
-`scan_deadlines` is meant to be enqueued every few minutes (cron: `manage.py case_alerts --enqueue`); it is
-idempotent, since a notification is unique per user, case, kind and due time.
+`scan_deadlines` is meant to be enqueued every few minutes (cron:
+`manage.py case_alerts --enqueue`); it is idempotent, since a notification is unique per user,
+case, kind and due time.
 """
 
 from __future__ import annotations
