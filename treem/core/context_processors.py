@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from treem.accounts.policy import Action, can
 
@@ -9,7 +10,7 @@ from treem.accounts.policy import Action, can
 # their AppConfig.ready(), so this module knows no app's URLs but its own.
 _NAVIGATION: list[tuple[int, object, str, Action]] = [
     (10, _("Tổng quan"), "core:dashboard", Action.DASHBOARD_VIEW),
-    (80, _("Thôn, ấp"), "geo:village_list", Action.VILLAGE_VIEW),
+    (80, pgettext_lazy("navigation", "Thôn, ấp"), "geo:village_list", Action.VILLAGE_VIEW),
     (90, _("Người dùng"), "accounts:user_list", Action.USER_MANAGE),
     (95, _("Nhật ký truy cập"), "audit:event_list", Action.AUDIT_VIEW),
 ]
