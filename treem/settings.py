@@ -100,10 +100,14 @@ if DATABASE_URL:
         )
     }
 else:
+    SQLITE_PATH = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "treem.sqlite3")))
+    # A fresh clone has no var/ yet; any manage.py command (even `makemigrations --check`, which
+    # opens the database) must work from the first minute.
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "var" / "treem.sqlite3")),
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
                 # failing half-way with "database is locked"; WAL lets readers run beside a writer.
