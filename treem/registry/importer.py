@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from treem.audit.services import audit_record
 from treem.lib.dedup import DEFAULT_THRESHOLD, find_pairs
-from treem.lib.text import fold, nfc
+from treem.lib.text import fold, fold_many, nfc
 from treem.registry import dedup
 from treem.registry.cleaning import (
     CHILD_FIELDS,
@@ -291,6 +291,18 @@ def match_rows(results: list[RowResult], *, commune_code: str, province_code: st
         x, y = sorted((int(a[1:]), int(b[1:])))
         if y not in same_file or x < same_file[y]:
             same_file[y] = x
+    # An identical row (same folded name, birth date and sex) is the same child: matched
+    # directly, so re-importing a file never depends on the engine's blocking caps.
+    exact: dict[tuple, int | None] = {}
+    for rec, key in zip(existing, fold_many([e["full_name"] for e in existing]), strict=True):
+        k = (key, rec["birth_date"], rec["sex"])
+        exact[k] = None if k in exact else int(rec["record_id"])
+    for rec, key, r in zip(
+        new_records, fold_many([n["full_name"] for n in new_records]), valid, strict=True
+    ):
+        hit = exact.get((key, rec["birth_date"], rec["sex"]))
+        if r.match_id is None and hit:
+            r.match_id, r.match_score, r.match_by = hit, 1.0, "exact"
     best: dict[int, tuple[float, int]] = {}
     if existing:
         for a, b, score in find_pairs([*existing, *new_records], threshold=DEFAULT_THRESHOLD):
