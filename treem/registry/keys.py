@@ -8,7 +8,7 @@ Django's `startswith` compiles to `LIKE 'x%' ESCAPE '\\'`, which SQLite only ser
 when the column is declared NOCASE and PostgreSQL only with a pattern-ops index. The keys are
 folded already, so the `prefix` lookup below asks for a plain range instead
 (`key >= 'x' AND key < 'x' || U+10FFFF`), which every B-tree index answers on SQLite; on PostgreSQL
-it uses `LIKE` against the `varchar_pattern_ops` index created by migration 0003.
+the same range in the "C" collation, served by the expression indexes of migration 0003.
 """
 
 from __future__ import annotations
@@ -43,5 +43,23 @@ class Prefix(Lookup):
         return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, value, value + _TOP]
 
     def as_postgresql(self, compiler, connection):
+        # Byte order ("C" collation) on the expression indexes of migration 0003: the same range
+        # as on SQLite, and the same order the lists are sorted in (`name_order`), so a page is
+        # one index range read in order.
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} LIKE %s", [*lhs_params, escape_like(self.rhs) + "%"]
+        value = self.rhs
+        return (
+            f'({lhs} COLLATE "C" >= %s AND {lhs} COLLATE "C" < %s)',
+            [*lhs_params, value, *lhs_params, value + _TOP],
+        )
+
+
+def name_order(field: str = "name_key") -> list:
+    """ORDER BY for lists sorted by a folded key: byte order, matching the indexes on both
+    databases (folded keys are lower-case Latin letters, where byte order is alphabetical)."""
+    from django.db import connection
+    from django.db.models.functions import Collate
+
+    if connection.vendor == "postgresql":
+        return [Collate(field, "C"), "id"]
+    return [field, "id"]

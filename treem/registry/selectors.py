@@ -13,6 +13,7 @@ from django.http import Http404
 from treem.accounts.jurisdiction import scope_queryset
 from treem.accounts.policy import Action, require
 from treem.lib.text import fold
+from treem.registry.keys import name_order
 from treem.registry.models import (
     Child,
     ChildCarer,
@@ -145,7 +146,7 @@ def children_for_user(
         # (hundreds of ms) for a province-wide guardian search at a million children.
         carers = ChildCarer.objects.filter(child=OuterRef("pk"), person__name_key__prefix=key)
         qs = qs.filter(Exists(carers))
-    return qs.order_by("name_key", "id")
+    return qs.order_by(*name_order())
 
 
 def children_page(
