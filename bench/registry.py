@@ -495,6 +495,8 @@ def main() -> None:
     ap.add_argument("--file")
     ap.add_argument("--twice", action="store_true")
     ap.add_argument("--skip-pg", action="store_true")
+    ap.add_argument("--skip-sqlite", action="store_true")
+    ap.add_argument("--skip-import", action="store_true")
     a = ap.parse_args()
 
     if a.role == "list":
@@ -516,30 +518,32 @@ def main() -> None:
     sqlite_db = OUT / f"registry-{n}.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(str(sqlite_db) + suffix).unlink(missing_ok=True)
-    out["sqlite"] = _run(["--role", "list", "--db", str(sqlite_db), "--n", str(n),
-                          "--repeat", str(repeat), "--registrations", str(regs)])  # fmt: skip
+    if not a.skip_sqlite:
+        sq_args = ["--role", "list", "--db", str(sqlite_db), "--n", str(n), "--repeat", str(repeat)]
+        out["sqlite"] = _run([*sq_args, "--registrations", str(regs)])
     if not a.skip_pg and _pg_admin("DROP DATABASE IF EXISTS treem_bench"):
         _pg_admin("CREATE DATABASE treem_bench")
         pg_args = ["--role", "list", "--db", "pg", "--n", str(n), "--repeat", str(repeat)]
         out["postgresql"] = _run([*pg_args, "--registrations", str(regs)])
         _pg_admin("DROP DATABASE IF EXISTS treem_bench")
 
-    # 2. Import: Treem's importer vs django-import-export, same file, fresh SQLite each.
-    xlsx = OUT / f"import-{import_rows}.xlsx"
-    _write_import_file(import_rows, xlsx)
-    template = _template_db()
-    runs = {}
-    for tool in ("treem", "django-import-export"):
-        db = OUT / f"import-{tool}.sqlite3"
-        shutil.copy(template, db)
-        args = ["--role", "import", "--db", str(db), "--tool", tool, "--file", str(xlsx)]
-        runs[tool] = _run([*args, "--twice"] if tool == "treem" else args)
-    out["import"] = runs
-    t_ours = runs["treem"].get("seconds")
-    t_theirs = runs["django-import-export"].get("seconds")
-    out["import_speedup_vs_django_import_export"] = (
-        round(t_theirs / t_ours, 2) if t_ours and t_theirs else None
-    )
+    runs: dict = {}
+    if not a.skip_import:
+        # 2. Import: Treem's importer vs django-import-export, same file, fresh SQLite each.
+        xlsx = OUT / f"import-{import_rows}.xlsx"
+        _write_import_file(import_rows, xlsx)
+        template = _template_db()
+        for tool in ("treem", "django-import-export"):
+            db = OUT / f"import-{tool}.sqlite3"
+            shutil.copy(template, db)
+            args = ["--role", "import", "--db", str(db), "--tool", tool, "--file", str(xlsx)]
+            runs[tool] = _run([*args, "--twice"] if tool == "treem" else args)
+        out["import"] = runs
+        t_ours = runs["treem"].get("seconds")
+        t_theirs = runs["django-import-export"].get("seconds")
+        out["import_speedup_vs_django_import_export"] = (
+            round(t_theirs / t_ours, 2) if t_ours and t_theirs else None
+        )
     out["total_s"] = round(time.perf_counter() - started, 1)
 
     # Figures.
@@ -562,15 +566,19 @@ def main() -> None:
             f"p95 {r['register_p95_ms']} ms over {r['register_count']} (target median < 50)"
         )
         print(f"  peak memory {r['peak_mib']} MiB")
-    print(f"\n== import of {import_rows:,} rows (xlsx)")
-    for tool, r in runs.items():
+    if runs:
+        print(f"\n== import of {import_rows:,} rows (xlsx)")
+        for tool, r in runs.items():
+            print(
+                f"  {tool:<22} {r.get('seconds')} s  {r.get('summary')}  "
+                f"peak {r.get('peak_mib')} MiB"
+            )
+        if "reimport_summary" in runs["treem"]:
+            print(f"  treem re-import: {runs['treem']['reimport_seconds']} s "
+                  f"{runs['treem']['reimport_summary']}")  # fmt: skip
         print(
-            f"  {tool:<22} {r.get('seconds')} s  {r.get('summary')}  peak {r.get('peak_mib')} MiB"
+            f"  speed-up vs django-import-export: {out['import_speedup_vs_django_import_export']}x"
         )
-    if "reimport_summary" in runs["treem"]:
-        print(f"  treem re-import: {runs['treem']['reimport_seconds']} s "
-              f"{runs['treem']['reimport_summary']}")  # fmt: skip
-    print(f"  speed-up vs django-import-export: {out['import_speedup_vs_django_import_export']}x")
     print(json.dumps(out, default=str))
 
 
