@@ -48,3 +48,8 @@ def test_every_english_catalogue_is_complete():
             if fuzzy or not msgstr:
                 missing.append(f"{po.relative_to(ROOT)}: {block.splitlines()[-2][:80]}")
     assert missing == []
+
+
+def test_a_browser_asking_for_english_still_gets_vietnamese_until_the_switch(client):
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in body and "Đăng nhập" in body

@@ -3,6 +3,10 @@ from __future__ import annotations
 import logging
 import time
 
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
 from treem.audit.context import current_ip
 from treem.core.net import client_ip
 
@@ -38,3 +42,19 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose English with the language switch.
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language, and many officials'
+    browsers say English: the interface must still open in Vietnamese (the working language of the
+    administration), so only the switch's cookie is honoured.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
