@@ -186,6 +186,9 @@ def _bulk_children(n: int, seed: int) -> dict:
         (pid, nfc(k[2]), f, "", "", "", False, now)
         for (k, pid), f in zip(person_ids.items(), folded, strict=True)
     ]
+    # Each link carries its carer's folded name (the guardian search's key), as the services do.
+    key_of = {row[0]: row[2] for row in person_rows}
+    links = [(*link, key_of[link[2]]) for link in links]
     t2 = time.perf_counter()
     _insert("registry_child", child_cols, children)
     _insert(
@@ -195,7 +198,15 @@ def _bulk_children(n: int, seed: int) -> dict:
     )
     _insert(
         "registry_childcarer",
-        ["id", "child_id", "person_id", "relationship", "is_primary_carer", "lives_with_child"],
+        [
+            "id",
+            "child_id",
+            "person_id",
+            "relationship",
+            "is_primary_carer",
+            "lives_with_child",
+            "carer_name_key",
+        ],
         links,
     )
     _insert(

@@ -597,7 +597,7 @@ def _write_new(actor, batch: ImportBatch, rows: list[RowResult]) -> list[int]:
                         now,
                     )
                 )
-            links.append((cid, p, carer["relationship"]))
+            links.append((cid, p, carer["relationship"], person_rows[p][1]))
     person_ids = _insert(
         Person,
         ["full_name", "name_key", "sex", "id_number", "phone", "household", "is_deceased",
@@ -606,13 +606,20 @@ def _write_new(actor, batch: ImportBatch, rows: list[RowResult]) -> list[int]:
     )  # fmt: skip
     seen: set[tuple[int, int]] = set()
     link_rows = []
-    for cid, p, rel in links:
+    for cid, p, rel, carer_key in links:
         if (cid, person_ids[p]) not in seen:
             seen.add((cid, person_ids[p]))
-            link_rows.append((cid, person_ids[p], rel, False, True))
+            link_rows.append((cid, person_ids[p], rel, False, True, carer_key))
     _insert(
         ChildCarer,
-        ["child", "person", "relationship", "is_primary_carer", "lives_with_child"],
+        [
+            "child",
+            "person",
+            "relationship",
+            "is_primary_carer",
+            "lives_with_child",
+            "carer_name_key",
+        ],
         link_rows,
         returning=False,
     )

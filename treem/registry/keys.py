@@ -54,12 +54,38 @@ class Prefix(Lookup):
         )
 
 
-def name_order(field: str = "name_key") -> list:
-    """ORDER BY for lists sorted by a folded key: byte order, matching the indexes on both
+@CharField.register_lookup
+class SelectivePrefix(Prefix):
+    """`field__selective_prefix="le van"`: the same rows as `prefix`, plus a hint for SQLite's
+    planner, which keeps no histogram of text ranges and guesses that a key range holds a large
+    share of the table. On the carer-name index that guess made a commune officer's guardian
+    search read the commune's 57,000 children and sort them (0.35 s) instead of walking the
+    matching links in order and stopping after a page (1-6 ms). `likelihood()` changes only the
+    planner's estimate; PostgreSQL plans from real statistics and needs no hint."""
+
+    lookup_name = "selective_prefix"
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        value = self.rhs
+        return (
+            f"(likelihood({lhs} >= %s, 0.01) AND likelihood({lhs} < %s, 0.01))",
+            [*lhs_params, value, *lhs_params, value + _TOP],
+        )
+
+
+def byte_order(field: str):
+    """A folded key as an ORDER BY term in byte order, the order of its indexes on both
     databases (folded keys are lower-case Latin letters, where byte order is alphabetical)."""
     from django.db import connection
+    from django.db.models import F
     from django.db.models.functions import Collate
 
     if connection.vendor == "postgresql":
-        return [Collate(field, "C"), "id"]
-    return [field, "id"]
+        return Collate(field, "C")
+    return F(field)
+
+
+def name_order(field: str = "name_key") -> list:
+    """ORDER BY for lists sorted by a folded key, then id."""
+    return [byte_order(field), "id"]

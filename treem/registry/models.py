@@ -411,6 +411,13 @@ class ChildCarer(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="carers")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cared_children")
+    # A copy of `person.name_key`, kept here so that a guardian search is one index range on this
+    # table (migration 0004 indexes it with the child: `carer_name_key, child_id`, in byte order on
+    # PostgreSQL) instead of probing every child's carers. Written by the services that link a
+    # carer (`services._create_child`, the importer); merges move links between children and leave
+    # the key as it is, since it depends on the person alone. A service that renames a person must
+    # update it too.
+    carer_name_key = models.CharField(max_length=150, editable=False, default="")
     relationship = models.CharField(
         _("quan hệ với trẻ"), max_length=12, choices=Relationship.choices
     )

@@ -318,6 +318,7 @@ def _create_child(*, actor, values: dict, carers: list[dict], poverty: str) -> C
         ChildCarer.objects.create(
             child=child,
             person=person,
+            carer_name_key=person.name_key,
             relationship=c["relationship"],
             is_primary_carer=c.get("is_primary_carer", False),
             lives_with_child=c.get("lives_with_child", True),
