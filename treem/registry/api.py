@@ -4,8 +4,10 @@ check, registration. Explicit input and output serializers per endpoint."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -206,15 +208,19 @@ _LIST_PARAMS = [
     OpenApiParameter("sex", str, enum=Sex.values),
     OpenApiParameter("circumstance", str, enum=CircumstanceGroup.values),
     OpenApiParameter("school_status", str, enum=SchoolStatus.values),
-    OpenApiParameter("page", int),
+    OpenApiParameter(
+        "page", int, description=f"1 to {selectors.MAX_PAGE}; past the last page: 404 invalid page"
+    ),
 ]
+
+_INVALID_PAGE = gettext_lazy("Trang không hợp lệ. Hãy quay về trang 1 của danh sách.")
 
 
 class ChildListAPI(APIView):
     @extend_schema(
         parameters=_LIST_PARAMS,
         operation_id="registry_children_list",
-        responses={200: ChildPageOut, 403: ErrorSerializer},
+        responses={200: ChildPageOut, 403: ErrorSerializer, 404: ErrorSerializer},
         tags=["registry"],
     )
     def get(self, request):
@@ -234,14 +240,18 @@ class ChildListAPI(APIView):
             circumstance=p.get("circumstance", ""),
             school_status=p.get("school_status", ""),
         )
+        # As DRF's page-number paginator: a page that is not a whole number from 1, or lies past
+        # the end of the list, is 404 "invalid page" (page 1 of an empty list is an empty page).
         try:
-            page = max(1, int(p.get("page", "1")))
-        except ValueError:
-            page = 1
+            page = selectors.page_number(p.get("page"))
+        except selectors.InvalidPage:
+            raise NotFound(_INVALID_PAGE) from None
         qs = selectors.children_for_user(
             user=request.user, filters=filters, today=services.today_local()
         )
         rows, has_next = selectors.children_page(qs, page=page)
+        if page > 1 and not rows:
+            raise NotFound(_INVALID_PAGE)
         if filters.query or filters.guardian:
             audit_record(
                 actor=request.user,

@@ -33,9 +33,11 @@ from treem.registry.models import (
 
 
 def _page_number(request) -> int:
+    # Pages are forgiving, like Django's Paginator.get_page: a page number that is not a whole
+    # number from 1 to MAX_PAGE shows page 1 (the API answers 404 instead, as DRF does).
     try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
+        return selectors.page_number(request.GET.get("page"))
+    except selectors.InvalidPage:
         return 1
 
 
