@@ -14,6 +14,8 @@ ignores=(-i "lib/*" -i "static/*")
 for app in "${apps[@]}"; do ignores+=(-i "$app/*"); done
 "$admin" makemessages -l en --no-obsolete "${ignores[@]}"
 "$admin" compilemessages -l en "${apps[@]/#/--ignore=}"
+# treem/locale/vi holds hand-written overrides of Django's own strings: compile, never extract.
+"$admin" compilemessages -l vi "${apps[@]/#/--ignore=}"
 
 for app in "${apps[@]}"; do
   (cd "$root/treem/$app" && mkdir -p locale && "$admin" makemessages -l en --no-obsolete \

@@ -53,3 +53,13 @@ def test_every_english_catalogue_is_complete():
 def test_a_browser_asking_for_english_still_gets_vietnamese_until_the_switch(client):
     body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="vi"' in body and "Đăng nhập" in body
+
+
+def test_django_blank_choice_label_is_vietnamese():
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert str(BLANK_CHOICE_LABEL) == "- Chọn một mục -"
+    with translation.override("en"):
+        assert str(BLANK_CHOICE_LABEL) == "- Select an option -"
