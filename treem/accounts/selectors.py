@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from treem.accounts.models import Organisation, User
+from treem.accounts.models import User
 from treem.accounts.policy import Action, require
 from treem.lib.text import fold
 
@@ -31,7 +31,3 @@ def user_get_for_user(*, user, pk: int) -> User:
         return User.objects.select_related("organisation", "province", "commune").get(pk=pk)
     except User.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def organisations_list(*, user) -> QuerySet[Organisation]:
-    return Organisation.objects.select_related("province", "commune").filter(Q(is_active=True))

@@ -26,6 +26,18 @@ USER_FIELDS = [
     "phone",
     "is_active",
 ]
+# What an audit entry records of a user (ids, not objects, so entries stay plain JSON).
+AUDIT_FIELDS = [
+    "username",
+    "full_name",
+    "email",
+    "role",
+    "organisation_id",
+    "province_id",
+    "commune_id",
+    "phone",
+    "is_active",
+]
 _COMMUNE_ROLES = {Role.COMMUNE_CHAIRMAN, Role.COMMUNE_WORKER}
 
 
@@ -96,23 +108,9 @@ def user_create(
         actor=actor,
         action="create",
         obj=user,
-        changes={name: [None, value] for name, value in snapshot(user, _audit_fields()).items()},
+        changes={name: [None, value] for name, value in snapshot(user, AUDIT_FIELDS).items()},
     )
     return user
-
-
-def _audit_fields() -> list[str]:
-    return [
-        "username",
-        "full_name",
-        "email",
-        "role",
-        "organisation_id",
-        "province_id",
-        "commune_id",
-        "phone",
-        "is_active",
-    ]
 
 
 @transaction.atomic
@@ -125,7 +123,7 @@ def user_update(
     villages: list[Village] | None = None,
 ) -> User:
     """Change a user's profile, role or jurisdiction; refused if someone saved it meanwhile."""
-    before = snapshot(user, _audit_fields())
+    before = snapshot(user, AUDIT_FIELDS)
     before_villages = sorted(user.villages.values_list("id", flat=True))
     for name, value in data.items():
         if name not in USER_FIELDS:
@@ -140,7 +138,7 @@ def user_update(
     user.full_clean(exclude=["password", "username"], validate_unique=False)
     save_versioned(user, expected_version=expected_version, fields=USER_FIELDS)
     user.villages.set(villages)
-    changes = diff_fields(before, user, _audit_fields())
+    changes = diff_fields(before, user, AUDIT_FIELDS)
     after_villages = sorted(v.id for v in villages)
     if before_villages != after_villages:
         changes["villages"] = [before_villages, after_villages]

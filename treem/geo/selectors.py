@@ -3,7 +3,7 @@ jurisdiction because they are where personal records are placed."""
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from treem.accounts.jurisdiction import scope_queryset
@@ -73,7 +73,3 @@ def communes_for_user(*, user) -> QuerySet[Commune]:
         province_field="province",
         village_field="villages",
     ).distinct()
-
-
-def village_counts_by_commune(*, user) -> QuerySet:
-    return villages_for_user(user=user).values("commune_id").annotate(n=Count("id"))

@@ -7,5 +7,4 @@ urlpatterns = [
     path("villages/", views.village_list_view, name="village_list"),
     path("villages/new/", views.village_create_view, name="village_create"),
     path("villages/<int:pk>/", views.village_detail_view, name="village_detail"),
-    path("communes/options/", views.commune_options_view, name="commune_options"),
 ]

@@ -56,11 +56,3 @@ def village_create_view(request):
             messages.success(request, _("Đã thêm %(village)s.") % {"village": village})
             return redirect("geo:village_list")
     return render(request, "geo/village_form.html", {"form": form})
-
-
-def commune_options_view(request):
-    """htmx: <option>s of communes for a province, filtered by an accent-insensitive query."""
-    communes = selectors.communes_search(
-        province_code=request.GET.get("province") or None, query=request.GET.get("q", "")
-    )[:200]
-    return render(request, "geo/_commune_options.html", {"communes": communes})
