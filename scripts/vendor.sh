@@ -6,6 +6,8 @@ set -euo pipefail
 HTMX=2.0.11
 PICO=2.1.1
 SWAGGER_UI=5.35.0
+CHARTJS=4.5.1
+AXE_CORE=4.11.0
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$root/treem/static/vendor"
@@ -20,7 +22,7 @@ fetch() {  # fetch PACKAGE VERSION -> unpacked into $work/PACKAGE/package
 }
 
 rm -rf "$dest"
-mkdir -p "$dest/htmx" "$dest/pico" "$dest/swagger-ui"
+mkdir -p "$dest/htmx" "$dest/pico" "$dest/swagger-ui" "$dest/chartjs" "$dest/axe-core"
 
 pkg="$(fetch htmx.org "$HTMX")"
 cp "$pkg/dist/htmx.min.js" "$pkg/LICENSE" "$dest/htmx/"
@@ -32,10 +34,19 @@ pkg="$(fetch swagger-ui-dist "$SWAGGER_UI")"
 cp "$pkg/swagger-ui.css" "$pkg/swagger-ui-bundle.js" "$pkg/swagger-ui-standalone-preset.js" \
    "$pkg/favicon-32x32.png" "$pkg/LICENSE" "$dest/swagger-ui/"
 
+pkg="$(fetch chart.js "$CHARTJS")"
+cp "$pkg/dist/chart.umd.min.js" "$pkg/LICENSE.md" "$dest/chartjs/"
+
+# axe-core: accessibility checks run by the browser tests only; never served to users.
+pkg="$(fetch axe-core "$AXE_CORE")"
+cp "$pkg/axe.min.js" "$pkg/LICENSE" "$dest/axe-core/"
+
 cat > "$dest/VERSIONS.txt" <<VERSIONS
 htmx.org $HTMX
 @picocss/pico $PICO
 swagger-ui-dist $SWAGGER_UI
+chart.js $CHARTJS
+axe-core $AXE_CORE
 VERSIONS
 echo "vendored into $dest:"
 cat "$dest/VERSIONS.txt"
