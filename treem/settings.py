@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "treem.audit",
     "treem.registry",
     "treem.protection",
+    "treem.assistance",
+    "treem.programmes",
+    "treem.people",
+    "treem.indicators",
     "treem.portal",
 ]
 

@@ -18,6 +18,10 @@ api_patterns = [
     path("geo/", include("treem.geo.api_urls")),
     path("registry/", include("treem.registry.api_urls")),
     path("protection/", include("treem.protection.api_urls")),
+    path("assistance/", include("treem.assistance.api_urls")),
+    path("programmes/", include("treem.programmes.api_urls")),
+    path("people/", include("treem.people.api_urls")),
+    path("indicators/", include("treem.indicators.api_urls")),
     path("portal/", include("treem.portal.api_urls")),
 ]
 
@@ -31,6 +35,10 @@ urlpatterns = [
     path("app/audit/", include("treem.audit.urls")),
     path("app/registry/", include("treem.registry.urls")),
     path("app/cases/", include("treem.protection.urls")),
+    path("app/assistance/", include("treem.assistance.urls")),
+    path("app/programmes/", include("treem.programmes.urls")),
+    path("app/people/", include("treem.people.urls")),
+    path("app/indicators/", include("treem.indicators.urls")),
     path("api/", include((api_patterns, "api"))),
     path("", include("treem.portal.urls")),
 ]

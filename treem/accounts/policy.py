@@ -47,6 +47,14 @@ class Action(StrEnum):
     ARTICLE_APPROVE = "portal.article.approve"
     COMMENT_MODERATE = "portal.comment.moderate"
 
+    # ---- Social assistance (issue 11): only the assistance app adds lines here.
+
+    # ---- Programmes (issue 9): only the programmes app adds lines here.
+
+    # ---- People and recognition (issue 10): only the people app adds lines here.
+
+    # ---- Indicators and reports (issue 8): only the indicators app adds lines here.
+
 
 _READ_PERSONAL = {Action.DASHBOARD_VIEW, Action.VILLAGE_VIEW, Action.CHILD_VIEW}
 _COMMUNE_WORK = _READ_PERSONAL | {
@@ -95,6 +103,31 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
     Role.PORTAL_EDITOR: frozenset({Action.ARTICLE_EDIT, Action.ARTICLE_APPROVE}),
     Role.PORTAL_MODERATOR: frozenset({Action.ARTICLE_APPROVE, Action.COMMENT_MODERATE}),
 }
+
+
+# ---- Social assistance (issue 11): grants per role.
+# Only the assistance app edits this block; its actions live in the Action enum above.
+_ASSISTANCE_GRANTS: dict[str, frozenset[Action]] = {}
+
+
+# ---- Programmes (issue 9): grants per role.
+# Only the programmes app edits this block; its actions live in the Action enum above.
+_PROGRAMMES_GRANTS: dict[str, frozenset[Action]] = {}
+
+
+# ---- People and recognition (issue 10): grants per role.
+# Only the people app edits this block; its actions live in the Action enum above.
+_PEOPLE_GRANTS: dict[str, frozenset[Action]] = {}
+
+
+# ---- Indicators and reports (issue 8): grants per role.
+# Only the indicators app edits this block; its actions live in the Action enum above.
+_INDICATORS_GRANTS: dict[str, frozenset[Action]] = {}
+
+
+for _grants in (_ASSISTANCE_GRANTS, _PROGRAMMES_GRANTS, _PEOPLE_GRANTS, _INDICATORS_GRANTS):
+    for _role, _actions in _grants.items():
+        PERMISSIONS[_role] = PERMISSIONS.get(_role, frozenset()) | _actions
 
 
 def can(user, action: Action) -> bool:
