@@ -7,7 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 admin="$root/.venv/bin/django-admin"
-apps=(registry protection portal)
+apps=(registry protection portal assistance programmes people indicators)
 
 cd "$root/treem"
 ignores=(-i "lib/*" -i "static/*")
