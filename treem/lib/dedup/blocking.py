@@ -59,7 +59,6 @@ def block_keys(t: Table, stats: Stats) -> list[BlockKey]:
     full = (y > 0) & (m > 0) & (d > 0)
     name = (t.sur >= 0) & (t.giv >= 0)
     partial = (y > 0) & ~full
-    no_date = y == 0
     initial = stats.initial_of(t.giv, extra)
     with np.errstate(over="ignore"):
         return [
@@ -78,14 +77,18 @@ def block_keys(t: Table, stats: Stats) -> list[BlockKey]:
                 _valid(_mix(ps, pg, lo, hi, (y + 1) // 2), full & name),
             ),
             # Given name mistyped beyond the phonetic key.
+            # A record without a middle name blocks with "no middle name".
             BlockKey(
-                "surname+middle+date",
-                _valid(_mix(t.sur, t.mid, y, lo, hi), full & (t.mid >= 0) & (t.sur >= 0)),
+                "surname+middle+date", _valid(_mix(t.sur, t.mid, y, lo, hi), full & (t.sur >= 0))
             ),
+            # Middle name dropped or added ("Đào Nam" / "Đào Văn Nam").
+            BlockKey("surname+given+date", _valid(_mix(t.sur, t.giv, y, lo, hi), full & name)),
             # Surname mistyped.
+            BlockKey("given+date", _valid(_mix(t.giv, y, lo, hi), full & (t.giv >= 0))),
+            # Every name field damaged, but the child was born that day in that commune.
             BlockKey(
-                "given+middle+date",
-                _valid(_mix(t.giv, t.mid, y, lo, hi), full & (t.mid >= 0) & (t.giv >= 0)),
+                "date+commune",
+                _valid(_mix(y, lo, hi, t.commune, np.full_like(y, 3)), full & (t.commune >= 0)),
             ),
             # Name and date both off, but the family is recognisable. The child's given-name
             # initial keeps namesake mothers (fathers) of one commune apart.
@@ -115,11 +118,10 @@ def block_keys(t: Table, stats: Stats) -> list[BlockKey]:
             ),
             # Partial birth date ("2015", "2015-06"): against every record of that name & year.
             BlockKey("name_sound+year", _valid(_mix(ps, pg, y), name & (y > 0)), flag=partial),
-            # No birth date at all: against every record of that name in the commune.
+            # The same name by sound in the same commune, whatever the birth date says (a date
+            # mistyped beyond a swap or a year, or no date at all).
             BlockKey(
-                "name_sound+commune",
-                _valid(_mix(ps, pg, t.commune), name & (t.commune >= 0)),
-                flag=no_date,
+                "name_sound+commune", _valid(_mix(ps, pg, t.commune), name & (t.commune >= 0))
             ),
         ]
 
