@@ -12,11 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from treem.lib.dedup.blocking import MAX_BLOCK, BlockKey, PairStats, block_keys, iter_pairs
+from treem.lib.dedup.blocking import MAX_BLOCK, BlockKey, PairStats, _mix, block_keys, iter_pairs
 from treem.lib.dedup.dates import format_date
 from treem.lib.dedup.encode import COLUMNS, Encoder, Table
+from treem.lib.dedup.model import Model, default_model, fit
 from treem.lib.dedup.scoring import (
-    FAMILY_FIELDS,
+    FAMILY_LOSS_BITS,
     FIELDS,
     LEVEL_NAMES,
     Stats,
@@ -25,10 +26,9 @@ from treem.lib.dedup.scoring import (
     weight_to_score,
 )
 
-# A pair at or above this score is reported as a likely duplicate. Scores are calibrated
-# (scoring.PRIOR_BITS) so that 0.5 sits at the weight with the best F1 on generated data
-# (bench/datagen.py seed 3, 100,000 records, a seed the benchmark does not use); the sweep is in
-# docs/dedup.md.
+# A pair at or above this score is reported as a likely duplicate: the score is the learnt
+# posterior probability that two records are one child (discounted within a family by the cost
+# of a wrong merge), so 0.5 means "more likely than not".
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -133,6 +133,7 @@ class Index:
         # A tuple, not a list: see Encoder.freeze.
         self.record_ids: tuple[str, ...] = tuple(cols["record_id"])
         self.stats = Stats.learn(self.table, self.encoder)
+        self.stats.model = train_model(self.table, self.stats)
         self._keys: list[_KeyIndex] = []
         for bk in block_keys(self.table, self.stats):
             k, rec = _sorted(bk.keys, np.ones(bk.keys.shape, bool))
@@ -264,21 +265,103 @@ class Index:
                     other_value=values[name][1],
                 )
             )
-        cut = float(res.family_cut[k])
-        if cut < 0:
-            # Shown so that the weights add up: family fields agreeing beyond FAMILY_CAP only
-            # prove "same family", which siblings share.
-            out.append(
-                FieldEvidence(
-                    "family_cap",
-                    "capped",
-                    None,
-                    round(cut, 2),
-                    ", ".join(sorted(FAMILY_FIELDS)),
-                    "",
-                )
+        # The starting odds, so that the weights add up to the total: how often a candidate
+        # pair is the same child, among pairs of one family or of different families (and,
+        # in one family, the cost of a wrong merge; see scoring.FAMILY_LOSS_BITS).
+        model = self.stats.model or default_model()
+        one_family = bool(res.family_cut[k])
+        prior = model.prior_bits(1) - FAMILY_LOSS_BITS if one_family else model.prior_bits(0)
+        out.append(
+            FieldEvidence(
+                PRIOR_FIELD,
+                "one_family" if one_family else "different_families",
+                None,
+                round(prior, 2),
+                "",
+                "",
             )
+        )
         return out
+
+
+# The evidence entry that carries the starting odds (not a field of the record).
+PRIOR_FIELD = "prior"
+
+
+# --- learning the weights ---------------------------------------------------------------------
+
+# Below this many records the data cannot teach its own weights: the default model is used.
+TRAIN_MIN_RECORDS = 2000
+# Learning from a sample is enough: the weights settle long before a million records.
+TRAIN_SAMPLE_RECORDS = 60_000
+TRAIN_RANDOM_PAIRS = 200_000
+TRAIN_MAX_CANDIDATES = 600_000
+# Fewer one-family candidate pairs than this: the default model's one-family part is kept.
+TRAIN_MIN_FAMILY_PAIRS = 300
+
+
+def train_model(table: Table, stats: Stats, *, seed: int = 0) -> Model:
+    """Learn the comparison weights from *table* itself (see model.py); small tables get the
+    default model."""
+    n = table.n
+    base = default_model()
+    if n < TRAIN_MIN_RECORDS:
+        return base
+    stats.model = base  # levels do not depend on weights; scoring needs some model
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, n, TRAIN_RANDOM_PAIRS)
+    b = rng.integers(0, n, TRAIN_RANDOM_PAIRS)
+    keep = a != b
+    random_levels = score_pairs(table, a[keep], table, b[keep], stats, detail=True).levels
+    sample = np.zeros(n, bool)
+    sample[rng.choice(n, min(n, TRAIN_SAMPLE_RECORDS), replace=False)] = True
+    all_keys = block_keys(table, stats)
+
+    def pairs_of(keys: list[BlockKey]) -> tuple[np.ndarray, np.ndarray]:
+        keys = [BlockKey(bk.name, np.where(sample, bk.keys, np.uint64(0)), bk.flag) for bk in keys]
+        got_a: list[np.ndarray] = []
+        got_b: list[np.ndarray] = []
+        total = 0
+        for pa, pb in iter_pairs(keys, chunk=200_000):
+            got_a.append(pa)
+            got_b.append(pb)
+            total += pa.shape[0]
+            if total >= TRAIN_MAX_CANDIDATES:
+                break
+        return _cat(got_a, np.int64), _cat(got_b, np.int64)
+
+    def levels_of(pa: np.ndarray, pb: np.ndarray):
+        res = score_pairs(table, pa, table, pb, stats, detail=True)
+        assert res.levels is not None and res.family_cut is not None
+        return res.levels, res.family_cut
+
+    full = (table.y > 0) & (table.m > 0) & (table.d > 0)
+    with np.errstate(over="ignore"):
+        date_key = BlockKey("date", np.where(full, _mix(table.y, table.m, table.d), 0))
+        name_ok = (table.sur >= 0) & (table.giv >= 0)
+        name_key = BlockKey("name", np.where(name_ok, _mix(table.sur, table.giv), 0))
+    # The m sessions learn the "different families" context: pairs of one family (twins share
+    # the date, siblings the surname) are left out of them.
+    date_levels, date_fam = levels_of(*pairs_of([date_key]))
+    name_levels, name_fam = levels_of(*pairs_of([name_key]))
+    ca, cb = pairs_of(all_keys)
+    if not ca.shape[0]:
+        return base
+    cand_levels, fam = levels_of(ca, cb)
+    m = int(sample.sum())
+    model = fit(
+        random_levels,
+        (date_levels, date_fam),
+        (name_levels, name_fam),
+        cand_levels,
+        fam,
+        m * (m - 1) / 2,
+        trained_on="%d records" % n,
+    )
+    res = type("R", (), {"family_cut": fam})
+    if int(res.family_cut.sum()) < TRAIN_MIN_FAMILY_PAIRS:
+        model.m1, model.u1, model.prior1 = base.m1, base.u1, base.prior1
+    return model
 
 
 # --- bulk scan ------------------------------------------------------------------------------
@@ -340,6 +423,7 @@ def scan_table(
     """
     t0 = time.perf_counter()
     stats = Stats.learn(table, encoder)
+    stats.model = train_model(table, stats)
     keys: list[BlockKey] = block_keys(table, stats)
     t1 = time.perf_counter()
     w_min = score_to_weight(threshold)

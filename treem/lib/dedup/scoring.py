@@ -1,18 +1,13 @@
-"""Pairwise scoring: a Fellegi-Sunter style sum of per-field weights, computed in bulk.
+"""Pairwise scoring: compare the fields of two records into levels, weigh the levels.
 
-Each field contributes log2(m/u) bits, where m is how often the field agrees (or agrees
-partially) between two records of the same child and u how often it does so by chance. Names
-use frequency-aware u: agreeing on "Nguyễn" (38% of people) says little, agreeing on a rare given
-name says a lot. The same function scores one query against its candidates (with per-field
-detail for the "why" shown to users) and millions of pairs in a bulk scan.
-
-Two departures from textbook Fellegi-Sunter, both for twins and siblings, who share surname,
-parents, commune, address and (twins) birth date:
-
-* family-level fields (surname, commune, address, mother, father) say "same family", not "same
-  child", so their positive weights are summed and capped at ``FAMILY_CAP``;
-* two different given names within a family mean two children, so a clear given-name
-  disagreement weighs ``W_GIVEN_DIFFERENT``, more than everything else can add up to.
+Each field is compared into a level: exact, similar (a typo or a regional spelling), different,
+another real name (for given names: "Phúc"/"Lộc", or one letter apart "An"/"Anh"), the same
+words in another order, and for birth dates a day/month swap, a year off by one, partial dates
+agreeing on the month or year. Vietnamese knowledge lives in these levels (name structure,
+diacritics, common given names, date habits). The weight of each level is learnt from the data
+(model.py): log2(m/u), with term frequencies for names that agree exactly. The same function
+scores one query against its candidates (with per-field detail for the "why" shown to users)
+and millions of pairs in a bulk scan.
 """
 
 from __future__ import annotations
@@ -25,12 +20,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from treem.lib.dedup.encode import Encoder, Table
+from treem.lib.dedup.model import CHILD_FIELDS, TF_FIELDS, Model, default_model
 from treem.lib.dedup.names import COMMON_GIVEN, phonetic, surname_prior
 
 # Level codes, shared by every field (not every field uses every level).
 MISSING, EXACT, SIMILAR, DIFFERENT = 0, 1, 2, 3
 SWAPPED_DAY_MONTH, YEAR_OFF_BY_ONE, PARTIAL_MONTH, PARTIAL_YEAR = 4, 5, 6, 7
 SAME_YEAR, PARTIAL_NEAR_YEAR, REORDERED = 8, 9, 10
+OTHER_NAME, NEAR_NAME = 11, 12
 
 LEVEL_NAMES: dict[int, str] = {
     MISSING: "missing",
@@ -44,67 +41,32 @@ LEVEL_NAMES: dict[int, str] = {
     SAME_YEAR: "same_year_other_day",
     PARTIAL_NEAR_YEAR: "partial_year_off_by_one",
     REORDERED: "same_words_other_order",
+    OTHER_NAME: "another_real_name",
+    NEAR_NAME: "another_real_name_one_letter_apart",
 }
 
-# --- Weights, in bits (log2 of a likelihood ratio). -----------------------------------------
+# --- Term frequencies ------------------------------------------------------------------------
 # Pseudo-count with which built-in frequencies are blended into the data's own counts, so a
 # ten-record test set is scored from the built-in table and a million-record registry from
 # itself.
 PRIOR_N = 1000.0
-MIN_STATS_N = 5000
-# Agreement weights never exceed these: a token seen once in the data is not infinitely telling.
-CAP_NAME = 14.0
-CAP_PARENT = 10.0
-CAP_DOB = 13.0
-CAP_COMMUNE = 8.0
-M_NAME = 0.95  # a child's surname/given name is typed the same in two records 95% of the time
-M_MIDDLE = 0.85
-M_PARENT = 0.8
-M_DOB = 0.8
-M_COMMUNE = 0.85
 DEFAULT_GIVEN_PRIOR = 1 / 300  # share of one ordinary given name
 DEFAULT_MIDDLE_PRIOR = 0.05
 DEFAULT_PARENT_PRIOR = 1e-4  # share of one parent's full name
-DEFAULT_DOB_U = 1 / (365.25 * 16)  # children under 16 (Law on Children 102/2016, Art. 1)
-DEFAULT_COMMUNE_U = 1 / 95  # Đồng Nai has 95 communes since 1 July 2025
-
-W_SURNAME_SIMILAR = 0.5
-W_SURNAME_DIFFERENT = -3.0
-W_MIDDLE_SIMILAR = 0.5
-W_MIDDLE_DIFFERENT = -4.0
-W_GIVEN_SIMILAR = 3.0
-# A veto: larger than the family cap plus an exact birth date plus everything else, so twins
-# (same parents, commune, birth date; different given names) can never reach a threshold.
-W_GIVEN_DIFFERENT = -40.0
-W_DOB_SWAPPED = 7.0
-W_DOB_YEAR_OFF = 6.0
-W_DOB_PARTIAL_MONTH = 4.0
-W_DOB_PARTIAL_YEAR = 2.0
-W_DOB_PARTIAL_NEAR = -2.0
-W_DOB_SAME_YEAR = -5.0
-# Siblings share the family and may carry similar names; the birth date tells them apart.
-W_DOB_DIFFERENT = -16.0
-W_SEX_SAME = 0.9  # log2(0.98 / 0.5)
-W_SEX_DIFFERENT = -4.0
-W_COMMUNE_DIFFERENT = -3.0  # children move: about one duplicate in eight is in another commune
-W_ADDRESS_SAME = 2.0
-W_PARENT_SIMILAR = 2.0
-# A parent's name is rarely retyped wrongly beyond its given-name token (which still counts as
-# similar): two clearly different mothers mean two children.
-W_PARENT_DIFFERENT = -6.5
-# The personal id number (mã định danh cá nhân) is one per person: agreement outweighs even a
-# given-name disagreement (a nickname, or a name changed at birth registration).
-W_ID_SAME = 45.0
-W_ID_DIFFERENT = -12.0  # not a full veto: id numbers get mistyped too
-FAMILY_CAP = 16.0
 # Two given names one edit apart are both real names (so: two children) when the rarer is seen
 # at least this often, and at least this share of the commoner one.
 KNOWN_MIN_COUNT = 5.0
 KNOWN_RATIO = 0.05
-# Prior log2-odds that a candidate pair is a duplicate, to turn the weight into a probability.
-# Set so that a score of 0.5 falls at 17 bits, the middle of the best-F1 plateau on generated
-# data (bench/datagen.py seed 3, 100,000 records; see docs/dedup.md).
-PRIOR_BITS = -17.0
+# The weight of a pair is its posterior log2-odds (the model's prior included), so a score of 0.5
+# is a weight of 0.
+PRIOR_BITS = 0.0
+
+# Within one family the score is discounted by the cost of a wrong merge: merging twins or
+# siblings makes a child disappear from the registry, with their allowance and case history
+# attached to a brother or sister, while a missed duplicate stays visible as two records that
+# the next check or visit can still join. We count a wrong merge as 20 missed duplicates: a pair
+# of one family is reported when P(same child) > 20/21, that is 4.4 bits more evidence.
+FAMILY_LOSS_BITS = math.log2(20)
 
 FIELDS: tuple[str, ...] = (
     "surname",
@@ -166,10 +128,13 @@ class Stats:
     giv_known: np.ndarray  # bool per token id: in the built-in list of given names
     phon: np.ndarray  # int32 phonetic-key id per token id
     phon_keys: dict[str, int]
-    u_dob: float
-    u_commune: float
     encoder: Encoder
     initials: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    # The learnt weights (model.py); None until trained or set to the default.
+    model: Model | None = None
+    # Set by close(): which of the compared pairs are two real names.
+    last_both_real: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    last_near_real: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
     @classmethod
     def learn(cls, t: Table, enc: Encoder) -> Stats:
@@ -186,18 +151,6 @@ class Stats:
         )
         sur_prior = np.fromiter((surname_prior(s) for s in strings), np.float64, count=size)
 
-        full = (t.y > 0) & (t.m > 0) & (t.d > 0)
-        n_full = int(full.sum())
-        u_dob = DEFAULT_DOB_U
-        if n_full >= MIN_STATS_N:
-            code = t.y[full].astype(np.int64) * 500 + t.m[full].astype(np.int64) * 32 + t.d[full]
-            _, c = np.unique(code, return_counts=True)
-            u_dob = max(float(((c / n_full) ** 2).sum()), DEFAULT_DOB_U / 4)
-        u_commune = DEFAULT_COMMUNE_U
-        has_c = t.commune[t.commune >= 0]
-        if has_c.shape[0] >= MIN_STATS_N:
-            c = np.bincount(has_c).astype(np.float64) / has_c.shape[0]
-            u_commune = max(float((c**2).sum()), 1e-4)
         return cls(
             n_sur=float((t.sur >= 0).sum()),
             n_mid=float((t.mid >= 0).sum()),
@@ -214,8 +167,6 @@ class Stats:
             giv_known=known,
             phon=phon,
             phon_keys=phon_keys,
-            u_dob=u_dob,
-            u_commune=u_commune,
             encoder=enc,
         )
 
@@ -224,34 +175,24 @@ class Stats:
         c = _take(counts, ids, 0.0)
         return (c + PRIOR_N * prior) / (n + PRIOR_N)
 
-    def w_surname(self, ids: np.ndarray) -> np.ndarray:
-        prior = _take(self.sur_prior, ids, surname_prior(""))
-        f = self._freq(self.sur_count, self.n_sur, ids, prior)
-        return np.minimum(CAP_NAME, np.log2(M_NAME / f))
-
-    def w_middle(self, ids: np.ndarray) -> np.ndarray:
-        prior = np.full(ids.shape, DEFAULT_MIDDLE_PRIOR)
-        f = self._freq(self.mid_count, self.n_mid, ids, prior)
-        return np.clip(np.log2(M_MIDDLE / f), 0.0, 6.0)
-
-    def w_given(self, ids: np.ndarray) -> np.ndarray:
-        prior = np.full(ids.shape, DEFAULT_GIVEN_PRIOR)
-        f = self._freq(self.giv_count, self.n_giv, ids, prior)
-        return np.minimum(CAP_NAME, np.log2(M_NAME / f))
-
-    def w_parent(self, ids: np.ndarray, mother: bool) -> np.ndarray:
-        prior = np.full(ids.shape, DEFAULT_PARENT_PRIOR)
-        if mother:
-            f = self._freq(self.mo_count, self.n_mo, ids, prior)
-        else:
-            f = self._freq(self.fa_count, self.n_fa, ids, prior)
-        return np.minimum(CAP_PARENT, np.log2(M_PARENT / f))
-
-    def w_dob_exact(self) -> float:
-        return min(CAP_DOB, math.log2(M_DOB / self.u_dob))
-
-    def w_commune_same(self) -> float:
-        return min(CAP_COMMUNE, math.log2(M_COMMUNE / self.u_commune))
+    def term_frequency(self, name: str, ids: np.ndarray) -> np.ndarray:
+        """Share of records with this value (blended with a built-in prior): the u of an
+        exact agreement on it."""
+        if name == "surname":
+            prior = _take(self.sur_prior, ids, surname_prior(""))
+            return self._freq(self.sur_count, self.n_sur, ids, prior)
+        if name == "middle_name":
+            return self._freq(
+                self.mid_count, self.n_mid, ids, np.full(ids.shape, DEFAULT_MIDDLE_PRIOR)
+            )
+        if name == "given_name":
+            return self._freq(
+                self.giv_count, self.n_giv, ids, np.full(ids.shape, DEFAULT_GIVEN_PRIOR)
+            )
+        counts, n = (
+            (self.mo_count, self.n_mo) if name == "mother_name" else (self.fa_count, self.n_fa)
+        )
+        return self._freq(counts, n, ids, np.full(ids.shape, DEFAULT_PARENT_PRIOR))
 
     def strings(self, ids: np.ndarray, extra: dict[int, str]) -> list[str]:
         strs = self.encoder.token_strings
@@ -323,13 +264,16 @@ class Stats:
         ok = ((dist <= limit) & (shortest >= 2)) | (
             self.phon_of(ua, extra) == self.phon_of(ub, extra)
         )
+        both_real = np.zeros(ok.shape, bool)
         if known_veto:
             ca, cb = _take(self.giv_count, ua, 0.0), _take(self.giv_count, ub, 0.0)
             lo_c, hi_c = np.minimum(ca, cb), np.maximum(ca, cb)
             both_real = (lo_c >= KNOWN_MIN_COUNT) & (lo_c >= KNOWN_RATIO * hi_c)
             both_real |= self.known_of(ua, extra) & self.known_of(ub, extra)
+            self.last_near_real = (ok & both_real)[inv]
             ok &= ~both_real
         sim = 1.0 - dist / np.maximum(lens, 1)
+        self.last_both_real = both_real[inv]
         return ok[inv], sim[inv]
 
 
@@ -337,11 +281,11 @@ class Stats:
 class PairScores:
     """Weights of scored pairs; with detail, also each field's level and weight."""
 
-    weight: np.ndarray
+    weight: np.ndarray  # posterior log2-odds of "same child"
     levels: dict[str, np.ndarray] | None = None
     weights: dict[str, np.ndarray] | None = None
     similarity: dict[str, np.ndarray] | None = None
-    family_cut: np.ndarray | None = None
+    family_cut: np.ndarray | None = None  # True where the pair is of one family
 
     @property
     def score(self) -> np.ndarray:
@@ -351,37 +295,37 @@ class PairScores:
 def _token_field(
     a: np.ndarray,
     b: np.ndarray,
-    w_exact: np.ndarray,
-    w_similar: float,
-    w_different: float,
     stats: Stats,
     extra: dict[int, str],
     *,
     known_veto: bool,
-    fuzzy: bool = True,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Level, weight and similarity of a token-valued field (surname, given name, ...)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Level and similarity of a token-valued field (surname, given name, ...)."""
     both = (a >= 0) & (b >= 0)
     eq = both & (a == b)
     ne = np.flatnonzero(both & ~eq)
     close = np.zeros(a.shape, bool)
+    two_names = np.zeros(a.shape, bool)
+    near_names = np.zeros(a.shape, bool)
     sim = np.where(eq, 1.0, 0.0)
-    if fuzzy and ne.shape[0]:
+    if ne.shape[0]:
         c, s = stats.close(a[ne], b[ne], extra, known_veto=known_veto)
         close[ne] = c
         sim[ne] = s
+        if known_veto:
+            two_names[ne] = stats.last_both_real
+            near_names[ne] = stats.last_near_real
     level = np.full(a.shape, MISSING, np.int8)
     level[both] = DIFFERENT
+    # Two real names ("Phúc" and "Lộc"; "An" and "Anh" one letter apart), not a slip.
+    level[both & two_names & ~close & ~eq] = OTHER_NAME
+    level[both & near_names & ~close & ~eq] = NEAR_NAME
     level[close] = SIMILAR
     level[eq] = EXACT
-    w = np.zeros(a.shape)
-    w[both] = w_different
-    w[close] = w_similar
-    w[eq] = w_exact[eq]
-    return level, w, sim
+    return level, sim
 
 
-def _dob(A: Table, ia: np.ndarray, B: Table, ib: np.ndarray, stats: Stats):
+def _dob(A: Table, ia: np.ndarray, B: Table, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ya, ma, da = A.y[ia].astype(np.int32), A.m[ia].astype(np.int32), A.d[ia].astype(np.int32)
     yb, mb, db = B.y[ib].astype(np.int32), B.m[ib].astype(np.int32), B.d[ib].astype(np.int32)
     both = (ya > 0) & (yb > 0)
@@ -401,49 +345,32 @@ def _dob(A: Table, ia: np.ndarray, B: Table, ib: np.ndarray, stats: Stats):
     level[full & (dy == 1) & same_md] = YEAR_OFF_BY_ONE
     level[full & (dy == 0) & (ma == db) & (da == mb)] = SWAPPED_DAY_MONTH
     level[full & (dy == 0) & same_md] = EXACT
-    table = np.zeros(11)
-    table[EXACT] = stats.w_dob_exact()
-    table[DIFFERENT] = W_DOB_DIFFERENT
-    table[SWAPPED_DAY_MONTH] = W_DOB_SWAPPED
-    table[YEAR_OFF_BY_ONE] = W_DOB_YEAR_OFF
-    table[PARTIAL_MONTH] = W_DOB_PARTIAL_MONTH
-    table[PARTIAL_YEAR] = W_DOB_PARTIAL_YEAR
-    table[SAME_YEAR] = W_DOB_SAME_YEAR
-    table[PARTIAL_NEAR_YEAR] = W_DOB_PARTIAL_NEAR
-    sim_table = np.array([0, 1.0, 0.5, 0.0, 0.8, 0.7, 0.8, 0.5, 0.3, 0.3, 1.0])
-    return level, table[level], sim_table[level]
+    sim_table = np.array([0, 1.0, 0.5, 0.0, 0.8, 0.7, 0.8, 0.5, 0.3, 0.3, 1.0, 0.0, 0.0])
+    return level, sim_table[level]
 
 
-def _equal_field(a: np.ndarray, b: np.ndarray, w_same, w_different: float):
+def _equal_field(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     both = (a >= 0) & (b >= 0)
     eq = both & (a == b)
     level = np.full(a.shape, MISSING, np.int8)
     level[both] = DIFFERENT
     level[eq] = EXACT
-    w = np.where(eq, w_same, np.where(both, w_different, 0.0))
-    return level, w, eq.astype(np.float64)
+    return level, eq.astype(np.float64)
 
 
-def _parent(full_a, full_b, last_a, last_b, stats: Stats, extra, mother: bool):
+def _parent(full_a, full_b, last_a, last_b, stats: Stats, extra) -> tuple[np.ndarray, np.ndarray]:
     both = (full_a >= 0) & (full_b >= 0)
     eq = both & (full_a == full_b)
-    w_exact = stats.w_parent(full_a, mother)
     # A parent whose full names differ may still be the same person written with a typo or
     # without a middle name: compare the given-name token.
-    lvl_last, _, sim_last = _token_field(
-        last_a, last_b, w_exact, 1.0, 0.0, stats, extra, known_veto=False
-    )
+    lvl_last, sim_last = _token_field(last_a, last_b, stats, extra, known_veto=False)
     near = both & ~eq & ((lvl_last == EXACT) | (lvl_last == SIMILAR))
     level = np.full(full_a.shape, MISSING, np.int8)
     level[both] = DIFFERENT
     level[near] = SIMILAR
     level[eq] = EXACT
-    w = np.zeros(full_a.shape)
-    w[both] = W_PARENT_DIFFERENT
-    w[near] = W_PARENT_SIMILAR
-    w[eq] = w_exact[eq]
     sim = np.where(eq, 1.0, np.where(both, sim_last * 0.9, 0.0))
-    return level, w, sim
+    return level, sim
 
 
 def score_pairs(
@@ -455,42 +382,16 @@ def score_pairs(
     *,
     detail: bool = False,
 ) -> PairScores:
-    """Score record ``A[ia[k]]`` against ``B[ib[k]]`` for every k."""
+    """Score record ``A[ia[k]]`` against ``B[ib[k]]`` for every k: compare every field into a
+    level, then weigh the levels with the learnt model (model.py)."""
     extra = {**B.extra, **A.extra} if (A.extra or B.extra) else {}
     sa, sb = A.sur[ia], B.sur[ib]
     ga, gb = A.giv[ia], B.giv[ib]
-    res: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    res["surname"] = _token_field(
-        sa,
-        sb,
-        stats.w_surname(sa),
-        W_SURNAME_SIMILAR,
-        W_SURNAME_DIFFERENT,
-        stats,
-        extra,
-        known_veto=False,
-    )
     ma, mb = A.mid[ia], B.mid[ib]
-    res["middle_name"] = _token_field(
-        ma,
-        mb,
-        stats.w_middle(ma),
-        W_MIDDLE_SIMILAR,
-        W_MIDDLE_DIFFERENT,
-        stats,
-        extra,
-        known_veto=False,
-    )
-    res["given_name"] = _token_field(
-        ga,
-        gb,
-        stats.w_given(ga),
-        W_GIVEN_SIMILAR,
-        W_GIVEN_DIFFERENT,
-        stats,
-        extra,
-        known_veto=True,
-    )
+    res: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    res["surname"] = _token_field(sa, sb, stats, extra, known_veto=False)
+    res["middle_name"] = _token_field(ma, mb, stats, extra, known_veto=False)
+    res["given_name"] = _token_field(ga, gb, stats, extra, known_veto=True)
     # Folded alike but typed with other diacritics ("Thu"/"Thư", "Thủy"/"Thúy"): two names,
     # unless one spelling is a rare variant of a well-established one (a slip of the keyboard).
     ta, tb = A.giv_tone[ia], B.giv_tone[ib]
@@ -501,61 +402,87 @@ def score_pairs(
         cb = _take(stats.tone_count, tb[tone_diff], 0.0)
         lo_c, hi_c = np.minimum(ca, cb), np.maximum(ca, cb)
         slip = (hi_c >= KNOWN_MIN_COUNT) & (lo_c < KNOWN_RATIO * hi_c)
-        level, w, sim = res["given_name"]
-        level[tone_diff] = np.where(slip, SIMILAR, DIFFERENT)
-        w[tone_diff] = np.where(slip, W_GIVEN_SIMILAR, W_GIVEN_DIFFERENT)
+        level, sim = res["given_name"]
+        level[tone_diff] = np.where(slip, SIMILAR, NEAR_NAME)
         sim[tone_diff] = 0.9
     # Same words in another order ("Văn An Nguyễn"): the name agrees, whatever the parse said.
     bag_a, bag_b = A.bag[ia], B.bag[ib]
     reordered = (bag_a != 0) & (bag_a == bag_b) & (ga != gb)
     if reordered.any():
         r = np.flatnonzero(reordered)
-        for name, fn, x, y in (
-            ("surname", stats.w_surname, sa, sb),
-            ("given_name", stats.w_given, ga, gb),
-        ):
-            level, w, sim = res[name]
+        for name in ("surname", "given_name", "middle_name"):
+            level, sim = res[name]
             level[r] = REORDERED
-            w[r] = np.minimum(fn(x[r]), fn(y[r]))
             sim[r] = 1.0
-        level, w, sim = res["middle_name"]
-        level[r] = REORDERED
-        w[r] = 0.0
-        sim[r] = 1.0
-    res["birth_date"] = _dob(A, ia, B, ib, stats)
+    res["birth_date"] = _dob(A, ia, B, ib)
     xa, xb = A.sex[ia].astype(np.int32), B.sex[ib].astype(np.int32)
-    res["sex"] = _equal_field(
-        np.where(xa > 0, xa, -1), np.where(xb > 0, xb, -1), W_SEX_SAME, W_SEX_DIFFERENT
-    )
-    res["commune_code"] = _equal_field(
-        A.commune[ia], B.commune[ib], stats.w_commune_same(), W_COMMUNE_DIFFERENT
-    )
-    res["address"] = _equal_field(A.addr[ia], B.addr[ib], W_ADDRESS_SAME, 0.0)
+    res["sex"] = _equal_field(np.where(xa > 0, xa, -1), np.where(xb > 0, xb, -1))
+    res["commune_code"] = _equal_field(A.commune[ia], B.commune[ib])
+    res["address"] = _equal_field(A.addr[ia], B.addr[ib])
     res["mother_name"] = _parent(
-        A.mo_full[ia], B.mo_full[ib], A.mo_last[ia], B.mo_last[ib], stats, extra, True
+        A.mo_full[ia], B.mo_full[ib], A.mo_last[ia], B.mo_last[ib], stats, extra
     )
     res["father_name"] = _parent(
-        A.fa_full[ia], B.fa_full[ib], A.fa_last[ia], B.fa_last[ib], stats, extra, False
+        A.fa_full[ia], B.fa_full[ib], A.fa_last[ia], B.fa_last[ib], stats, extra
     )
-    res["id_number"] = _equal_field(A.idn[ia], B.idn[ib], W_ID_SAME, W_ID_DIFFERENT)
-
-    family_pos = np.zeros(ia.shape)
+    res["id_number"] = _equal_field(A.idn[ia], B.idn[ib])
+    token_ids = {
+        "surname": (sa, sb),
+        "middle_name": (ma, mb),
+        "given_name": (ga, gb),
+        "mother_name": (A.mo_full[ia], B.mo_full[ib]),
+        "father_name": (A.fa_full[ia], B.fa_full[ib]),
+    }
+    model = stats.model or default_model()
+    levels = {k: v[0] for k, v in res.items()}
+    # One family: a parent's full name agrees. (An address alone does not make a family: a
+    # data set without parents' names is all "different families".)
+    fam = (levels["mother_name"] == EXACT) | (levels["father_name"] == EXACT)
+    weights = _model_weights(levels, fam, model, stats, token_ids)
     total = np.zeros(ia.shape)
-    for name, (_, w, _) in res.items():
-        if name in FAMILY_FIELDS:
-            family_pos += np.maximum(w, 0.0)
-            total += np.minimum(w, 0.0)
-        else:
-            total += w
-    # Siblings share every family-level field; their sum only says "same family".
-    cut = np.minimum(0.0, FAMILY_CAP - family_pos)
-    total += family_pos + cut
+    for w in weights.values():
+        total += w
+    total += np.where(fam, model.prior_bits(1) - FAMILY_LOSS_BITS, model.prior_bits(0))
     if not detail:
         return PairScores(weight=total)
     return PairScores(
         weight=total,
-        levels={k: v[0] for k, v in res.items()},
-        weights={k: v[1] for k, v in res.items()},
-        similarity={k: v[2] for k, v in res.items()},
-        family_cut=cut,
+        levels=levels,
+        weights=weights,
+        similarity={k: v[1] for k, v in res.items()},
+        family_cut=fam,
     )
+
+
+def _model_weights(
+    levels: dict[str, np.ndarray],
+    fam: np.ndarray,
+    model: Model,
+    stats: Stats,
+    token_ids: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> dict[str, np.ndarray]:
+    """Each field's weight under the learnt model, in the pair's context (one family or not)."""
+    w0, w1 = model.weights(0), model.weights(1)
+    out: dict[str, np.ndarray] = {}
+    for f, lv in levels.items():
+        lvi = lv.astype(np.int64)
+        w = w0[f][lvi]
+        if f in TF_FIELDS:
+            a, b = token_ids[f]
+            exact = np.flatnonzero((lvi == EXACT) | (lvi == REORDERED))
+            if exact.shape[0]:
+                # Term frequency: agreeing on a rare value weighs more than on a common one.
+                tf = np.maximum(
+                    stats.term_frequency(f, a[exact]), stats.term_frequency(f, b[exact])
+                )
+                m_exact = model.m0[f][EXACT] + model.m0[f][REORDERED]
+                w = w.copy()
+                w[exact] = np.log2(max(m_exact, 1e-6) / tf)
+        if f in CHILD_FIELDS:
+            w = np.where(fam, w1[f][lvi], w)
+        elif f in FAMILY_FIELDS:
+            # Within one family the family fields say nothing about which child it is; only
+            # a disagreement (another father, say) still counts.
+            w = np.where(fam, np.minimum(w, 0.0), w)
+        out[f] = w
+    return out
