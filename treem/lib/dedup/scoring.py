@@ -261,8 +261,19 @@ class Stats:
             (min(len(x), len(y)) for x, y in zip(sa, sb, strict=True)), np.int64, count=len(sa)
         )
         limit = np.where(lens >= 7, 2, 1)
-        ok = ((dist <= limit) & (shortest >= 2)) | (
-            self.phon_of(ua, extra) == self.phon_of(ub, extra)
+        # A name cut short ("Lệ" typed "L" or "Lê"... "Tiên" typed "Tiê") is a prefix of the other.
+        prefix = np.fromiter(
+            (
+                bool(x and y) and (x.startswith(y) or y.startswith(x))
+                for x, y in zip(sa, sb, strict=True)
+            ),
+            bool,
+            count=len(sa),
+        )
+        ok = (
+            ((dist <= limit) & (shortest >= 2))
+            | prefix
+            | (self.phon_of(ua, extra) == self.phon_of(ub, extra))
         )
         both_real = np.zeros(ok.shape, bool)
         if known_veto:
