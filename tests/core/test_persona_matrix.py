@@ -41,10 +41,11 @@ def _urls(demo):
 EXPECTED = {
     "admin_client": {
         "dashboard": 200, "villages": 200, "village_a": 200, "village_new": 200, "users": 200,
-        "user_b": 200, "user_new": 200, "user_b_log": 200, "audit": 200, "profile": 200,
+        "user_b": 200, "user_new": 200, "user_b_log": 302, "audit": 200, "profile": 200,
     },
     "specialist_client": {
         "dashboard": 200, "villages": 200, "village_a": 200, "village_new": 200, "profile": 200,
+        "audit": 200,
     },
     "leader_client": {"dashboard": 200, "profile": 200},
     "officer_a_client": {

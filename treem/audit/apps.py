@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "treem.audit"
     label = "audit"
     verbose_name = _("Nhật ký truy cập")
+
+    def ready(self) -> None:
+        from treem.audit import records
+
+        records.register()

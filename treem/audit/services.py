@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from treem.audit.context import current_ip
 from treem.audit.models import AuditEvent, AuditHead
+from treem.audit.sensitivity import redact_changes, redact_details
 
 
 def _jsonable(value: Any) -> Any:
@@ -37,7 +38,8 @@ def audit_record(
     """Append one entry to the chain.
 
     Runs inside the caller's transaction when there is one, so an entry exists exactly when the
-    change it describes was committed.
+    change it describes was committed. Sensitive values are never stored: a sensitive field is kept
+    by name only (see `treem.audit.sensitivity`).
     """
     if obj is not None:
         object_type, object_id = object_label(obj)
@@ -55,8 +57,8 @@ def audit_record(
             action=action,
             object_type=object_type,
             object_id=str(object_id),
-            changes=_jsonable(changes or {}),
-            details=_jsonable(details or {}),
+            changes=redact_changes(object_type, _jsonable(changes or {})),
+            details=redact_details(object_type, _jsonable(details or {})),
             prev_hash=head.hash,
         )
         event.hash = event.compute_hash()
