@@ -25,7 +25,7 @@ class AuditFilterForm(forms.Form):
     object_type = forms.ChoiceField(label=_("Loại hồ sơ"), required=False)
     object_id = forms.RegexField(
         label=_("Số hồ sơ"),
-        regex=r"^\d{1,18}$",
+        regex=r"^[0-9]{1,18}$",
         required=False,
         error_messages={"invalid": _("Số hồ sơ chỉ gồm chữ số, ví dụ 125.")},
     )

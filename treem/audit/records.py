@@ -6,11 +6,8 @@ from __future__ import annotations
 from treem.accounts.models import Organisation, User
 from treem.accounts.policy import Action, can
 from treem.audit.presentation import register_record_type
+from treem.core.parsing import safe_ids
 from treem.geo.selectors import villages_for_user
-
-
-def _int_ids(ids: list[str]) -> list[int]:
-    return [int(i) for i in ids if i.isdigit()]
 
 
 def describe_users(viewer, ids: list[str]) -> dict[str, str]:
@@ -18,7 +15,7 @@ def describe_users(viewer, ids: list[str]) -> dict[str, str]:
         return {}
     return {
         str(pk): f"{full_name} ({username})" if full_name else username
-        for pk, full_name, username in User.objects.filter(pk__in=_int_ids(ids)).values_list(
+        for pk, full_name, username in User.objects.filter(pk__in=safe_ids(ids)).values_list(
             "pk", "full_name", "username"
         )
     }
@@ -27,13 +24,13 @@ def describe_users(viewer, ids: list[str]) -> dict[str, str]:
 def describe_organisations(viewer, ids: list[str]) -> dict[str, str]:
     if not (can(viewer, Action.ORGANISATION_MANAGE) or can(viewer, Action.USER_MANAGE)):
         return {}
-    return {str(org.pk): org.name for org in Organisation.objects.filter(pk__in=_int_ids(ids))}
+    return {str(org.pk): org.name for org in Organisation.objects.filter(pk__in=safe_ids(ids))}
 
 
 def describe_villages(viewer, ids: list[str]) -> dict[str, str]:
     if not can(viewer, Action.VILLAGE_VIEW):
         return {}
-    villages = villages_for_user(user=viewer).filter(pk__in=_int_ids(ids))
+    villages = villages_for_user(user=viewer).filter(pk__in=safe_ids(ids))
     return {str(v.pk): f"{v.name}, {v.commune.name}" for v in villages}
 
 
