@@ -87,7 +87,37 @@ def _model_field(object_type: str, name: str):
     return None
 
 
-def format_value(object_type: str, name: str, value: Any) -> str:
+RelatedNames = dict[type, dict[str, str]]
+
+
+def _related_names(events: list[AuditEvent], visible: set[tuple[str, str]]) -> RelatedNames:
+    """The names of the records that shown values point to (organisation, commune...), one query
+    per related model for the whole page."""
+    wanted: dict[type, set] = {}
+    for event in events:
+        if (event.object_type, event.object_id) not in visible or not isinstance(
+            event.changes, dict
+        ):
+            continue
+        for name, value in event.changes.items():
+            model_field = _model_field(event.object_type, name)
+            if not (model_field and model_field.is_relation and model_field.related_model):
+                continue
+            if not isinstance(value, list) or len(value) != 2:
+                continue
+            for side in value:
+                for pk in side if isinstance(side, list) else [side]:
+                    if pk not in (None, ""):
+                        wanted.setdefault(model_field.related_model, set()).add(pk)
+    return {
+        model: {str(obj.pk): str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+        for model, ids in wanted.items()
+    }
+
+
+def format_value(
+    object_type: str, name: str, value: Any, related: RelatedNames | None = None
+) -> str:
     """A stored value as the user would have typed or picked it: labels of choices, names of
     linked records, dd/mm/yyyy dates, Có/Không."""
     if value is None or value == "" or value == []:
@@ -100,8 +130,10 @@ def format_value(object_type: str, name: str, value: Any) -> str:
             return str(dict(model_field.flatchoices).get(value, value))
         if model_field.is_relation and model_field.related_model is not None:
             ids = value if isinstance(value, list) else [value]
-            related = model_field.related_model._default_manager.filter(pk__in=ids)
-            names = sorted(str(obj) for obj in related)
+            if related is None:
+                related = _related_names_for(model_field.related_model, ids)
+            known = related.get(model_field.related_model, {})
+            names = sorted(known[str(pk)] for pk in ids if str(pk) in known)
             return ", ".join(names) if names else "—"
     if isinstance(value, str):
         parsed_dt = parse_datetime(value) if "T" in value else None
@@ -119,6 +151,10 @@ def format_value(object_type: str, name: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _related_names_for(model: type, ids: list) -> RelatedNames:
+    return {model: {str(obj.pk): str(obj) for obj in model._default_manager.filter(pk__in=ids)}}
 
 
 @dataclass
@@ -189,6 +225,7 @@ def describe_events(events: Iterable[AuditEvent], viewer) -> list[EntryView]:
             continue
         for object_id, label in describe(viewer, sorted(ids)).items():
             labels[(object_type, str(object_id))] = label
+    related = _related_names(events, set(labels))
     rows = []
     for event in events:
         key = (event.object_type, event.object_id)
@@ -209,8 +246,8 @@ def describe_events(events: Iterable[AuditEvent], viewer) -> list[EntryView]:
                     changes.append(
                         Change(
                             label=label,
-                            before=format_value(event.object_type, name, value[0]),
-                            after=format_value(event.object_type, name, value[1]),
+                            before=format_value(event.object_type, name, value[0], related),
+                            after=format_value(event.object_type, name, value[1], related),
                         )
                     )
         rows.append(
