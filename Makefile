@@ -38,9 +38,11 @@ setup: $(RUNTIME_STAMP)
 	$(PY) manage.py load_geography
 	$(PY) manage.py seed_demo
 
+# DEBUG is off, as anywhere people can reach: Django's debug pages list the URL configuration and
+# settings. WhiteNoise still serves static files (from the app folders outside production).
 run: setup
 	@echo "Treem is at http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/accounts/login/)"
-	TASKS_BACKEND=immediate $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	DEBUG=0 TASKS_BACKEND=immediate $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 test: $(DEV_STAMP) system-deps
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
@@ -48,6 +50,7 @@ test: $(DEV_STAMP) system-deps
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format .

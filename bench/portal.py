@@ -66,7 +66,7 @@ def server_env(tmp: Path) -> dict[str, str]:
 
 
 SEED = (
-    "from treem.core.demo import demo_seed; from treem.portal.demo import seed; "
+    "from treem.site.demo import demo_seed; from treem.portal.demo import seed; "
     "seed(demo_seed(with_apps=False))"
 )
 

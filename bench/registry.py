@@ -65,8 +65,8 @@ def _prepare_db(db: str) -> None:
     call_command("migrate", verbosity=0)
     from django.test.utils import override_settings
 
-    from treem.core.demo import demo_seed
     from treem.geo.services import geography_load
+    from treem.site.demo import demo_seed
 
     geography_load()
     # Throw-away databases whose users log in with force_login: a fast hasher saves the 3.5 s

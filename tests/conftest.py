@@ -16,8 +16,8 @@ from treem.accounts.models import User
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from treem.core.demo import demo_seed
     from treem.geo.services import geography_load
+    from treem.site.demo import demo_seed
 
     with django_db_blocker.unblock():
         geography_load()
@@ -44,7 +44,7 @@ def _client_for(username: str) -> Client:
 
 @pytest.fixture
 def demo(db):
-    from treem.core.demo import demo_context
+    from treem.site.demo import demo_context
 
     ctx = demo_context()
     ctx.users = {u.username: u for u in User.objects.all()}

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "treem.people",
     "treem.indicators",
     "treem.portal",
+    # The top of the layers (dashboard, demo data, error pages): it may import every app above.
+    "treem.site",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +78,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "treem.urls"
+# A refused form gets Treem's own page (and the API its JSON error), not Django's debug text.
+CSRF_FAILURE_VIEW = "treem.site.errors.csrf_failure"
 WSGI_APPLICATION = "treem.wsgi.application"
 
 TEMPLATES = [
@@ -244,7 +248,7 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated call gets 401 with a WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "treem.accounts.authentication.SecondFactorTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -7,9 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from treem.core import views as core_views
 
-handler403 = "treem.core.views.permission_denied"
-handler404 = "treem.core.views.page_not_found"
-handler500 = "treem.core.views.server_error"
+handler400 = "treem.site.errors.bad_request"
+handler403 = "treem.site.errors.permission_denied"
+handler404 = "treem.site.errors.page_not_found"
+handler500 = "treem.site.errors.server_error"
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -30,7 +31,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("treem.accounts.urls")),
-    path("app/", include("treem.core.urls")),
+    path("app/", include("treem.site.urls")),
     path("app/geo/", include("treem.geo.urls")),
     path("app/audit/", include("treem.audit.urls")),
     path("app/registry/", include("treem.registry.urls")),

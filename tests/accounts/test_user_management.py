@@ -125,7 +125,7 @@ def test_viewing_a_user_page_is_audited_and_shown_in_who_viewed(admin_client):
     assert AuditEvent.objects.filter(
         action="view", object_type="accounts.user", object_id=str(target.pk), actor_username="admin"
     ).exists()
-    log = admin_client.get(f"/accounts/users/{target.pk}/access-log/").content.decode()
+    log = admin_client.get(f"/accounts/users/{target.pk}/access-log/", follow=True).content.decode()
     assert "admin" in log and "Xem" in log
 
 

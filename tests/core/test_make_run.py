@@ -1,11 +1,13 @@
 """A fresh clone's `make run` sets itself up and serves /healthz; a second run starts in seconds."""
 
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -44,12 +46,18 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
             raise AssertionError(f"make run exited:\n{log.read_text()[-4000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-                import json
-
                 return json.loads(response.read())
         except OSError:
             time.sleep(0.5)
     raise AssertionError(f"/healthz not up after {timeout} s:\n{log.read_text()[-4000:]}")
+
+
+def _get(url: str) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+            return response.status, response.read().decode(), response.headers["Content-Type"]
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), error.headers["Content-Type"]
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -82,6 +90,17 @@ def test_fresh_clone_make_run_serves_healthz_and_restarts_fast(tmp_path):
     process = _start(clone, port, log)
     try:
         health = _wait_healthy(f"http://127.0.0.1:{port}/healthz", process, log, timeout=900)
+        base = f"http://127.0.0.1:{port}"
+        # DEBUG is off: Treem's own 404, never Django's list of every URL pattern ...
+        status, body, _type = _get(f"{base}/khong-co-trang-nay/")
+        assert status == 404 and "Không tìm thấy trang" in body and "URLconf" not in body
+        # ... the API answers its JSON error shape even for a URL it does not have ...
+        status, body, content_type = _get(f"{base}/api/khong-co/")
+        assert status == 404 and content_type.startswith("application/json")
+        assert json.loads(body)["error"]["code"] == "not_found"
+        # ... and static files are still served.
+        status, _body, _type = _get(f"{base}/static/vendor/htmx/htmx.min.js")
+        assert status == 200
     finally:
         _stop(process)
     assert health["status"] == "ok"

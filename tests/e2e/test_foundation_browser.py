@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -13,7 +14,7 @@ def test_officer_logs_in_and_sees_dashboard_counts_for_their_commune(e2e_server,
     page.screenshot(path=out / "01-login.png", full_page=True)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(re.compile(r"/app/$"))
-    assert page.get_by_role("heading", name="Tổng quan").is_visible()
+    expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible()
     assert "Phường Trấn Biên" in page.content()
     page.screenshot(path=out / "02-dashboard.png", full_page=True)
 
@@ -30,5 +31,5 @@ def test_admin_must_pass_totp_second_factor(e2e_server, page, artifacts):
     page.get_by_role("button", name="Xác nhận").click()
     page.wait_for_url(re.compile(r"/app/$"))
     page.get_by_role("link", name="Người dùng").click()
-    assert page.get_by_role("link", name="canbo.a").is_visible()
+    expect(page.get_by_role("link", name="canbo.a")).to_be_visible()
     page.screenshot(path=out / "04-users.png", full_page=True)

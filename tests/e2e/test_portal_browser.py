@@ -3,19 +3,36 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTICLE = "/bai-viet/cham-soc-tre-so-sinh-trong-thang-dau/"
+# The portal refuses a form sent sooner than PortalSettings.min_fill_seconds (3 by default) after it
+# was rendered, counted in whole seconds on the server: one more second of margin.
+MIN_FILL_MS = 4000
+
+
+def _shown_at(page) -> float:
+    return page.evaluate("Date.now()")
+
+
+def _wait_until_form_may_be_sent(page, shown_at: float) -> None:
+    """Wait for the condition the server checks (the form is old enough), only for what remains
+    of it after the test has filled the form, instead of a fixed sleep."""
+    page.wait_for_function(f"() => Date.now() >= {shown_at + MIN_FILL_MS}")
 
 
 def test_reader_reads_rates_and_comments(e2e_server, page, artifacts):
     out = artifacts("portal")
     page.goto(f"{e2e_server.url}/")
-    assert page.get_by_role("link", name="111").first.is_visible()
+    expect(page.get_by_role("link", name="111").first).to_be_visible()
     page.get_by_role("link", name="Chăm sóc trẻ sơ sinh trong tháng đầu").first.click()
     page.wait_for_url(re.compile(re.escape(ARTICLE) + "$"))
-    assert page.get_by_role("heading", level=1, name="Chăm sóc trẻ sơ sinh trong tháng đầu")
+    expect(
+        page.get_by_role("heading", level=1, name="Chăm sóc trẻ sơ sinh trong tháng đầu")
+    ).to_be_visible()
+    shown_at = _shown_at(page)
     page.screenshot(path=out / "01-read-article.png", full_page=True)
 
     # Rate: htmx swaps the rating block in place, no page reload.
@@ -27,7 +44,7 @@ def test_reader_reads_rates_and_comments(e2e_server, page, artifacts):
     assert page.evaluate("window.__noReload") is True
     after = int(page.get_by_test_id("rating-count").inner_text().split()[0])
     assert after == votes_before + 1
-    assert page.get_by_text("Bạn đã chấm 4 sao").is_visible()
+    expect(page.get_by_text("Bạn đã chấm 4 sao")).to_be_visible()
     page.locator("#danh-gia").screenshot(path=out / "02-rated.png")
 
     # Re-vote changes the vote, not the count.
@@ -39,7 +56,7 @@ def test_reader_reads_rates_and_comments(e2e_server, page, artifacts):
     page.get_by_label("Nội dung bình luận").fill("Cảm ơn bài viết, rất dễ hiểu.")
     page.locator("#id_author_name").fill("Chị Hạnh")
     page.get_by_role("textbox", name="Email").fill("hanh.e2e@example.org")
-    page.wait_for_timeout(3500)  # the minimum time to fill the form
+    _wait_until_form_may_be_sent(page, shown_at)
     page.get_by_role("button", name="Gửi bình luận").click()
     page.get_by_text("Bình luận sẽ hiện sau khi được kiểm duyệt").wait_for()
     assert "hanh.e2e@example.org" not in page.content()
@@ -51,6 +68,7 @@ def test_visitor_reports_a_concern_and_tracks_it(e2e_server, page, artifacts):
     page.goto(f"{e2e_server.url}/")
     page.get_by_role("link", name="Báo tin về trẻ em").first.click()
     page.wait_for_url(re.compile(r"/bao-tin/$"))
+    shown_at = _shown_at(page)
     page.get_by_label("Chuyện gì đã xảy ra?").fill(
         "Một bé trai khoảng 6 tuổi thường bị bỏ đói, ở nhà một mình cả ngày."
     )
@@ -62,7 +80,7 @@ def test_visitor_reports_a_concern_and_tracks_it(e2e_server, page, artifacts):
     page.get_by_label("Tên hoặc đặc điểm của trẻ (nếu biết)").fill("Bé trai, gầy, hay mặc áo xanh")
     page.get_by_label("Tôi muốn báo tin ẩn danh").check()
     page.screenshot(path=out / "04-concern-form.png", full_page=True)
-    page.wait_for_timeout(3500)
+    _wait_until_form_may_be_sent(page, shown_at)
     page.get_by_role("button", name="Gửi tin báo").click()
     page.wait_for_url(re.compile(r"/bao-tin/da-gui/"))
     code = page.get_by_test_id("tracking-code").inner_text().strip()

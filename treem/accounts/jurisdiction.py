@@ -1,49 +1,14 @@
-"""What part of the map a user's data access covers, and the one function that applies it to
-a query.
+"""A user's jurisdiction: a province, a commune, or a set of villages.
 
-Every selector of personal data calls `scope_queryset`; no view or serializer filters by place
-itself.
+The jurisdiction type and `scope_queryset` live in `treem.geo.jurisdiction` and are re-exported
+here, where the apps above accounts have always imported them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
+from treem.geo.jurisdiction import NO_JURISDICTION, Jurisdiction, Level, scope_queryset
 
-from django.db.models import Q, QuerySet
-
-
-class Level(StrEnum):
-    PROVINCE = "province"
-    COMMUNE = "commune"
-    VILLAGES = "villages"
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class Jurisdiction:
-    level: Level
-    province_code: str | None = None
-    commune_codes: frozenset[str] = field(default_factory=frozenset)
-    village_ids: frozenset[int] = field(default_factory=frozenset)
-
-    def covers_commune(self, commune_code: str | None) -> bool:
-        """Whether a record placed in this commune lies inside the jurisdiction."""
-        if not commune_code:
-            return False
-        if self.level == Level.PROVINCE:
-            return self._commune_in_province(commune_code)
-        if self.level in (Level.COMMUNE, Level.VILLAGES):
-            return commune_code in self.commune_codes
-        return False
-
-    def _commune_in_province(self, commune_code: str) -> bool:
-        from treem.geo.models import Commune
-
-        return Commune.objects.filter(code=commune_code, province_id=self.province_code).exists()
-
-
-NO_JURISDICTION = Jurisdiction(level=Level.NONE)
+__all__ = ["NO_JURISDICTION", "Jurisdiction", "Level", "jurisdiction_for", "scope_queryset"]
 
 
 def jurisdiction_for(user) -> Jurisdiction:
@@ -62,27 +27,3 @@ def jurisdiction_for(user) -> Jurisdiction:
     if user.province_id:
         return Jurisdiction(level=Level.PROVINCE, province_code=user.province_id)
     return NO_JURISDICTION
-
-
-def scope_queryset(
-    qs: QuerySet,
-    jurisdiction: Jurisdiction,
-    *,
-    commune_field: str = "commune",
-    village_field: str | None = "village",
-    province_field: str | None = None,
-) -> QuerySet:
-    """Restrict `qs` to the rows inside `jurisdiction`.
-
-    `commune_field` names the path to the row's commune; the province is reached through it unless
-    `province_field` names a direct path. A village collaborator sees only rows placed in one of
-    their villages: a row known only at commune level is outside their reach.
-    """
-    if jurisdiction.level == Level.PROVINCE:
-        path = province_field or f"{commune_field}__province"
-        return qs.filter(**{path: jurisdiction.province_code})
-    if jurisdiction.level == Level.COMMUNE:
-        return qs.filter(**{f"{commune_field}__in": jurisdiction.commune_codes})
-    if jurisdiction.level == Level.VILLAGES and village_field:
-        return qs.filter(Q(**{f"{village_field}__in": jurisdiction.village_ids}))
-    return qs.none()

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from treem.accounts.models import Role
+from treem.geo import actions as geo_actions
 
 
 class Action(StrEnum):
@@ -20,8 +21,8 @@ class Action(StrEnum):
     USER_MANAGE = "accounts.user.manage"
     ORGANISATION_MANAGE = "accounts.organisation.manage"
     AUDIT_VIEW = "audit.view"
-    VILLAGE_VIEW = "geo.village.view"
-    VILLAGE_CREATE = "geo.village.create"
+    VILLAGE_VIEW = geo_actions.VILLAGE_VIEW
+    VILLAGE_CREATE = geo_actions.VILLAGE_CREATE
     # Child registry
     CHILD_VIEW = "registry.child.view"
     CHILD_CHANGE = "registry.child.change"

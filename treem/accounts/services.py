@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from treem.accounts.models import Organisation, Role, User
-from treem.audit.services import audit_record, diff_fields, snapshot
+from treem.core.auditing import audit_record, diff_fields, snapshot
 from treem.core.concurrency import save_versioned
 from treem.geo.models import Commune, Province, Village
 from treem.lib.text import nfc

@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -19,8 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from treem.accounts import services
 from treem.accounts.forms import LoginForm, PasswordResetForm, TokenForm, UserCreateForm, UserForm
 from treem.accounts.selectors import user_get_for_user, users_list
-from treem.audit.selectors import audit_events_for_object
-from treem.audit.services import audit_record
+from treem.core.auditing import audit_record
 from treem.core.forms import apply_validation_error
 
 _PENDING_USER = "treem_pending_user"
@@ -36,8 +36,6 @@ def _safe_next(request, fallback: str = "core:dashboard") -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    from django.urls import reverse
-
     return reverse(fallback)
 
 
@@ -50,6 +48,23 @@ def lockout_response(request, original_response=None, credentials=None):
     )
 
 
+def _audit_failed_login(typed_username: str) -> None:
+    """Record a failed login without what was typed: people type their password into the
+    username box, and the log is read by others. An attempt on an existing account is recorded
+    against that account (so an administrator sees who is being guessed at); any other attempt
+    says only that no account matched."""
+    account = get_user_model().objects.filter(username=typed_username).first()
+    if account is not None:
+        audit_record(actor=None, action="login_failed", obj=account)
+    else:
+        audit_record(
+            actor=None,
+            action="login_failed",
+            object_type="accounts.user",
+            details={"known_account": False},
+        )
+
+
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     if request.user.is_authenticated:
@@ -59,7 +74,7 @@ def login_view(request):
         username = form.cleaned_data["username"].strip()
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
-            audit_record(actor=None, action="login_failed", details={"username": username})
+            _audit_failed_login(username)
             form.add_error(
                 None,
                 _(
@@ -106,9 +121,7 @@ def login_token_view(request):
             attempts = request.session.get(_TOKEN_ATTEMPTS, 0) + 1
             request.session[_TOKEN_ATTEMPTS] = attempts
             audit_record(
-                actor=None,
-                action="login_failed",
-                details={"username": user.username, "second_factor": True},
+                actor=None, action="login_failed", obj=user, details={"second_factor": True}
             )
             if attempts >= MAX_TOKEN_ATTEMPTS:
                 request.session.flush()
@@ -317,13 +330,10 @@ def user_reset_2fa_view(request, pk: int):
 
 @login_required
 def user_access_log_view(request, pk: int):
-    """Who viewed or changed this account."""
+    """Who viewed or changed this account: the audit page, filtered to it."""
     target = user_get_for_user(user=request.user, pk=pk)
-    events = audit_events_for_object(
-        user=request.user, object_type="accounts.user", object_id=str(target.pk)
-    )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/object_log.html", {"page": page, "subject": target})
+    query = urlencode({"object_type": "accounts.user", "object_id": target.pk})
+    return redirect(f"{reverse('audit:event_list')}?{query}")
 
 
 @login_required

@@ -1,11 +1,9 @@
 """The request that is being served, for services that audit without being handed the request.
 
-Services are called from views, the API, imports and commands alike; the middleware sets the client
-address here once, so a service never needs an `HttpRequest` argument just to audit.
+The variable lives in the kernel (`treem.core.net`), where the middleware sets it; this name is
+kept for the apps that import it from here.
 """
 
-from __future__ import annotations
+from treem.core.net import current_ip
 
-from contextvars import ContextVar
-
-current_ip: ContextVar[str | None] = ContextVar("treem_current_ip", default=None)
+__all__ = ["current_ip"]

@@ -4,19 +4,18 @@ and export that shows personal data, goes through `audit_record`."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from treem.audit.context import current_ip
 from treem.audit.models import AuditEvent, AuditHead
+from treem.audit.sensitivity import redact_changes, redact_details
+from treem.core.auditing import diff_fields, snapshot
+from treem.core.auditing import jsonable as _jsonable
+from treem.core.net import current_ip
 
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+__all__ = ["audit_record", "audit_verify", "diff_fields", "object_label", "snapshot"]
 
 
 def object_label(obj: models.Model) -> tuple[str, str]:
@@ -37,7 +36,8 @@ def audit_record(
     """Append one entry to the chain.
 
     Runs inside the caller's transaction when there is one, so an entry exists exactly when the
-    change it describes was committed.
+    change it describes was committed. Sensitive values are never stored: a sensitive field is kept
+    by name only (see `treem.audit.sensitivity`).
     """
     if obj is not None:
         object_type, object_id = object_label(obj)
@@ -55,8 +55,8 @@ def audit_record(
             action=action,
             object_type=object_type,
             object_id=str(object_id),
-            changes=_jsonable(changes or {}),
-            details=_jsonable(details or {}),
+            changes=redact_changes(object_type, _jsonable(changes or {})),
+            details=redact_details(object_type, _jsonable(details or {})),
             prev_hash=head.hash,
         )
         event.hash = event.compute_hash()
@@ -65,21 +65,6 @@ def audit_record(
         head.hash = event.hash
         head.save(update_fields=["seq", "hash"])
     return event
-
-
-def diff_fields(before: models.Model | dict, after: models.Model, fields: list[str]) -> dict:
-    """{"field": [before, after]} for each of `fields` whose value changed."""
-    changes: dict[str, list[Any]] = {}
-    for name in fields:
-        old = before.get(name) if isinstance(before, dict) else getattr(before, name)
-        new = getattr(after, name)
-        if old != new:
-            changes[name] = [old, new]
-    return _jsonable(changes)
-
-
-def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in fields}
 
 
 @transaction.atomic

@@ -8,12 +8,14 @@ that never reach DRF.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from treem.core.parsing import InvalidParameter
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -41,6 +43,10 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    if isinstance(exc, InvalidParameter):
+        exc = exceptions.ValidationError({exc.name: [exc.message]})
+    elif isinstance(exc, BadRequest):
+        exc = exceptions.ParseError(str(exc) or None)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -64,6 +70,18 @@ def exception_handler(exc, context):
             code = "error"
         response.data = error_body(code, exc.detail if hasattr(exc, "detail") else str(exc))
     return response
+
+
+def api_bad_request(request, exception=None):
+    if isinstance(exception, InvalidParameter):
+        body = error_body(
+            "invalid",
+            _("Dữ liệu gửi lên chưa hợp lệ; xem lỗi của từng trường."),
+            {exception.name: [exception.message]},
+        )
+    else:
+        body = error_body("bad_request", _("Yêu cầu không hợp lệ."))
+    return JsonResponse(body, status=400)
 
 
 def api_not_found(request, exception=None):

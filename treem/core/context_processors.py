@@ -1,22 +1,20 @@
+"""The navigation menu. Each app adds its own entries with `nav_register` from its
+AppConfig.ready(), so this module knows no app's URLs; an entry is shown to the users the policy
+lets do its action (asked through `treem.core.permissions`)."""
+
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from treem.accounts.policy import Action, can
+from treem.core.permissions import can
 
-# (order, label, url name, action required). Apps add their own entries with `nav_register` from
-# their AppConfig.ready(), so this module knows no app's URLs but its own.
-_NAVIGATION: list[tuple[int, object, str, Action]] = [
-    (10, _("Tổng quan"), "core:dashboard", Action.DASHBOARD_VIEW),
-    (80, pgettext_lazy("navigation", "Thôn, ấp"), "geo:village_list", Action.VILLAGE_VIEW),
-    (90, _("Người dùng"), "accounts:user_list", Action.USER_MANAGE),
-    (95, _("Nhật ký truy cập"), "audit:event_list", Action.AUDIT_VIEW),
-]
+# (order, label, url name, action required).
+_NAVIGATION: list[tuple[int, object, str, str]] = []
+# The home page: highlighted only on its own path, not on every path below it.
+_HOME_URL_NAME = "core:dashboard"
 
 
-def nav_register(*, order: int, label, url_name: str, action: Action) -> None:
+def nav_register(*, order: int, label, url_name: str, action: str) -> None:
     if all(existing[2] != url_name for existing in _NAVIGATION):
         _NAVIGATION.append((order, label, url_name, action))
         _NAVIGATION.sort(key=lambda item: item[0])
@@ -43,7 +41,7 @@ def navigation(request):
                     "label": label,
                     "url": url,
                     "active": request.path == url
-                    or (url != reverse("core:dashboard") and request.path.startswith(url)),
+                    or (url_name != _HOME_URL_NAME and request.path.startswith(url)),
                 }
             )
     return {"nav_items": items}

@@ -7,8 +7,7 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from treem.audit.context import current_ip
-from treem.core.net import client_ip
+from treem.core.net import client_ip, current_ip
 
 log = logging.getLogger("treem.request")
 

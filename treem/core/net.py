@@ -1,8 +1,14 @@
 from __future__ import annotations
 
 import ipaddress
+from contextvars import ContextVar
 
 from django.conf import settings
+
+# The client address of the request being served, set once by RequestLogMiddleware, so services that
+# audit never need an HttpRequest argument (they are called from views, the API, imports and
+# commands alike).
+current_ip: ContextVar[str | None] = ContextVar("treem_current_ip", default=None)
 
 
 def client_ip(request) -> str | None:

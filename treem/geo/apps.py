@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GeoConfig(AppConfig):
@@ -8,4 +9,12 @@ class GeoConfig(AppConfig):
     verbose_name = _("Địa giới hành chính")
 
     def ready(self) -> None:
-        from treem.geo import dashboard  # noqa: F401 - registers the dashboard cards
+        from treem.core.context_processors import nav_register
+        from treem.geo import actions, dashboard  # noqa: F401 - registers the dashboard cards
+
+        nav_register(
+            order=80,
+            label=pgettext_lazy("navigation", "Thôn, ấp"),
+            url_name="geo:village_list",
+            action=actions.VILLAGE_VIEW,
+        )

@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from treem.accounts.policy import Action, can
 from treem.core.dashboard import Card, register
-from treem.geo import selectors
+from treem.core.permissions import can
+from treem.geo import actions, selectors
 
 
 @register(order=90)
@@ -16,7 +16,7 @@ def geography_cards(user) -> list[Card]:
             value=selectors.communes_for_user(user=user).count(),
         )
     ]
-    if can(user, Action.VILLAGE_VIEW):
+    if can(user, actions.VILLAGE_VIEW):
         cards.append(
             Card(
                 label=_("Thôn, ấp, khu phố"),

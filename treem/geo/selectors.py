@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from treem.accounts.jurisdiction import scope_queryset
-from treem.accounts.policy import Action, require
+from treem.core.permissions import require
+from treem.geo import actions
+from treem.geo.jurisdiction import scope_queryset
 from treem.geo.models import Commune, CommuneConversion, Province, Village
 from treem.lib.text import fold
 
@@ -43,7 +44,7 @@ def communes_for_legacy(*, legacy_code: str) -> QuerySet[CommuneConversion]:
 
 
 def villages_for_user(*, user, commune_code: str | None = None) -> QuerySet[Village]:
-    require(user, Action.VILLAGE_VIEW)
+    require(user, actions.VILLAGE_VIEW)
     qs = scope_queryset(
         Village.objects.select_related("commune"),
         user.jurisdiction,

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from treem.audit.services import audit_record
+from treem.core.auditing import audit_record
 from treem.geo.models import (
     Commune,
     CommuneConversion,

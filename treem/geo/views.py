@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from treem.accounts.policy import Action, can, require
 from treem.core.forms import apply_validation_error
-from treem.geo import selectors, services
+from treem.core.permissions import can, require
+from treem.geo import actions, selectors, services
 from treem.geo.forms import VillageForm
 
 
@@ -23,7 +23,7 @@ def village_list_view(request):
     return render(
         request,
         "geo/village_list.html",
-        {"page": page, "can_create": can(request.user, Action.VILLAGE_CREATE)},
+        {"page": page, "can_create": can(request.user, actions.VILLAGE_CREATE)},
     )
 
 
@@ -36,7 +36,7 @@ def village_detail_view(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def village_create_view(request):
-    require(request.user, Action.VILLAGE_CREATE)
+    require(request.user, actions.VILLAGE_CREATE)
     communes = selectors.communes_for_user(user=request.user)
     form = VillageForm(request.POST or None, communes=communes)
     if request.method == "POST" and form.is_valid():

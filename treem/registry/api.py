@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from treem.accounts.policy import Action, can, require
 from treem.audit.services import audit_record
 from treem.core.api import ErrorSerializer
+from treem.core.parsing import parse_id
 from treem.registry import selectors, services
 from treem.registry.cleaning import GeoLookup, child_clean
 from treem.registry.models import (
@@ -234,7 +235,7 @@ class ChildListAPI(APIView):
             query=p.get("q", ""),
             guardian=p.get("guardian", ""),
             commune=p.get("commune", ""),
-            village=int(village) if village and village.isdigit() else None,
+            village=parse_id(village, name="village"),
             age_group=p.get("age_group", ""),
             sex=p.get("sex", ""),
             circumstance=p.get("circumstance", ""),

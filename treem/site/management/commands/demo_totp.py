@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django_otp.oath import totp
 
-from treem.core.demo import DEMO_ADMIN_TOTP_HEX
+from treem.site.demo import DEMO_ADMIN_TOTP_HEX
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from treem.core.demo import DEMO_ADMIN_TOTP_HEX, DEMO_PASSWORD, DEMO_USERS, demo_seed
+from treem.site.demo import DEMO_ADMIN_TOTP_HEX, DEMO_PASSWORD, DEMO_USERS, demo_seed
 
 
 class Command(BaseCommand):
