@@ -19,6 +19,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from treem.accounts.policy import Action, can
+from treem.lib.spreadsheet import safe_row
 from treem.registry.models import Child, ChildCarer, SpecialCircumstance
 from treem.registry.validation import age_on
 
@@ -130,10 +131,10 @@ def _rows(qs, columns: list[Column], today: dt.date) -> Iterable[list]:
 def export_csv(qs, columns: list[Column], today: dt.date) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow([str(c.label) for c in columns])
+    w.writerow(safe_row(str(c.label) for c in columns))
     n = 0
     for row in _rows(qs, columns, today):
-        w.writerow(row)
+        w.writerow(safe_row(row))
         n += 1
     return ("\ufeff" + buf.getvalue()).encode("utf-8"), n
 
@@ -143,10 +144,10 @@ def export_xlsx(qs, columns: list[Column], today: dt.date) -> tuple[bytes, int]:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=str(_("Danh sách trẻ em"))[:31])
-    ws.append([str(c.label) for c in columns])
+    ws.append(safe_row(str(c.label) for c in columns))
     n = 0
     for row in _rows(qs, columns, today):
-        ws.append(row)
+        ws.append(safe_row(row))
         n += 1
     buf = io.BytesIO()
     wb.save(buf)

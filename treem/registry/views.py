@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,7 +16,7 @@ from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
 from treem.geo.selectors import communes_for_user, villages_for_user
 from treem.lib.dedup import Index
-from treem.registry import export, forms, importer, selectors, services
+from treem.registry import export, forms, importer, selectors, services, sheets, tasks
 from treem.registry.dedup import child_records, evidence_json
 from treem.registry.models import (
     Child,
@@ -431,57 +426,84 @@ def import_upload_view(request):
     communes = communes_for_user(user=request.user)
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None, communes=communes)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            form.add_error(
-                "file", _("Chỉ nhận tệp .xlsx hoặc .csv. Hãy lưu tệp theo một trong hai dạng.")
-            )
-        elif not request.user.jurisdiction.covers_commune(form.cleaned_data["commune"]):
+        if not request.user.jurisdiction.covers_commune(form.cleaned_data["commune"]):
             raise PermissionDenied
-        else:
-            batch = ImportBatch(
-                file_name=upload.name[:255],
-                commune_id=form.cleaned_data["commune"],
-                created_by=request.user,
+        try:
+            batch = importer.batch_create(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                commune_code=form.cleaned_data["commune"],
             )
-            batch.file.save(f"{os.urandom(8).hex()}-{Path(upload.name).name}", upload, save=False)
-            try:
-                headers, _rows = importer.read_table(batch.file.path, file_name=upload.name)
-            except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
-                default_storage.delete(batch.file.name)
-                form.add_error(
-                    "file", _("Không đọc được tệp. Hãy kiểm tra tệp có mở được bằng Excel.")
-                )
-            else:
-                batch.mapping = importer.guess_mapping(headers)
-                batch.save()
-                return redirect("registry:import_map", pk=batch.pk)
-    return render(request, "registry/import_upload.html", {"form": form})
+        except sheets.FileRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            tasks.import_read_task.enqueue(batch.pk)
+            return redirect("registry:import_preview", pk=batch.pk)
+    return render(
+        request,
+        "registry/import_upload.html",
+        {
+            "form": form,
+            "max_rows": sheets.max_rows(),
+            "max_mb": sheets.max_bytes() // (1024 * 1024),
+        },
+    )
+
+
+@login_required
+def import_template_view(request):
+    """An empty list in the layout communes file, with the columns the importer recognises."""
+    require(request.user, Action.CHILD_IMPORT)
+    body = importer.template_xlsx()
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-tre-em.xlsx"'
+    return response
+
+
+@login_required
+def import_history_view(request):
+    require(request.user, Action.CHILD_IMPORT)
+    communes = communes_for_user(user=request.user)
+    codes = [c.code for c in communes]
+    commune = request.GET.get("commune") or ""
+    qs = ImportBatch.objects.filter(commune_id__in=codes).select_related(
+        "commune", "created_by", "committed_by"
+    )
+    if commune in codes:
+        qs = qs.filter(commune_id=commune)
+    return render(
+        request,
+        "registry/import_history.html",
+        {"batches": qs[:200], "communes": communes, "commune": commune},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_map_view(request, pk: int):
     batch = _batch_for(request, pk)
-    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
     if request.method == "POST":
         mapping = {}
-        for i, h in enumerate(headers):
+        for i, h in enumerate(batch.headers):
             f = request.POST.get(f"col{i}", "")
             if f in importer.IMPORT_FIELDS:
                 mapping[h] = f
-        batch.mapping = mapping
-        batch.save(update_fields=["mapping"])
-        importer.template_remember(actor=request.user, headers=headers, mapping=mapping)
+        if importer.batch_remap(actor=request.user, batch=batch, mapping=mapping):
+            tasks.import_check_task.enqueue(batch.pk)
+        else:
+            messages.info(request, _("Tệp này đã được nhập hoặc đang được xử lý."))
         return redirect("registry:import_preview", pk=batch.pk)
+    samples = list(batch.rows.order_by("number").values_list("cells", flat=True)[:3])
     columns = [
         {
             "index": i,
             "header": h,
             "field": batch.mapping.get(h, ""),
-            "sample": [r[i] if i < len(r) else "" for r in rows[:3]],
+            "sample": [sheets.display(r[i]) for r in samples if i < len(r) and r[i] != ""],
         }
-        for i, h in enumerate(headers)
+        for i, h in enumerate(batch.headers)
     ]
     return render(
         request,
@@ -492,27 +514,43 @@ def import_map_view(request, pk: int):
 
 @login_required
 def import_preview_view(request, pk: int):
-    """The dry run: what would be imported, updated and rejected, with every message."""
+    """The page of one file, which stays: progress while it is read, checked or written (htmx
+    polls it), then the dry run (what would be imported, updated, rejected), then the result."""
     batch = _batch_for(request, pk)
-    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
-    report = importer.run_import(
-        actor=request.user,
-        headers=headers,
-        rows=rows,
-        mapping=batch.mapping,
-        commune_code=batch.commune_id,
-        dry_run=True,
-    )
-    matched = [r for r in report.rows if not r.errors and r.match_id][:50]
+    if request.headers.get("HX-Request") and request.GET.get("progress"):
+        if batch.busy:
+            return render(request, "registry/_import_progress.html", {"batch": batch})
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    preview = batch.preview or {}
+    sample = []
+    if batch.status in (ImportBatch.Status.READY, ImportBatch.Status.DONE):
+        outcome = preview.get("outcome", {})
+        reasons = (batch.result or {}).get("rejects") or {}
+        for number, cells in batch.rows.order_by("number").values_list("number", "cells")[:20]:
+            cells = list(cells) + [""] * (len(batch.headers) - len(cells))
+            sample.append(
+                {
+                    "number": number,
+                    "cells": [sheets.display(c) for c in cells[: len(batch.headers)]],
+                    "outcome": outcome.get(str(number), ""),
+                    "rejected": str(number) in reasons,
+                }
+            )
+    matched = [{**m, "verdict": importer.match_label(m["by"])} for m in preview.get("matched", [])]
     return render(
         request,
         "registry/import_preview.html",
         {
             "batch": batch,
-            "report": report,
-            "new_rows": [r for r in report.rows if not r.errors and not r.match_id][:20],
+            "preview": preview,
+            "result": batch.result or {},
+            "sample": sample,
+            "mapped": [batch.mapping.get(h, "") for h in batch.headers],
+            "field_labels": importer.IMPORT_FIELDS,
             "matched": matched,
-            "rejects": report.rejects[:200],
+            "rejects": preview.get("rejects", []),
             "done": batch.status == ImportBatch.Status.DONE,
         },
     )
@@ -522,40 +560,19 @@ def import_preview_view(request, pk: int):
 @require_POST
 def import_commit_view(request, pk: int):
     batch = _batch_for(request, pk)
-    if batch.status == ImportBatch.Status.DONE:
-        messages.info(request, _("Tệp này đã được nhập rồi."))
-        return redirect("registry:import_preview", pk=pk)
-    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
-    report = importer.run_import(
-        actor=request.user,
-        headers=headers,
-        rows=rows,
-        mapping=batch.mapping,
-        commune_code=batch.commune_id,
-        batch=batch,
-    )
-    messages.success(
-        request,
-        _("Đã nhập %(n)s trẻ mới, cập nhật %(u)s, không nhập %(r)s dòng lỗi.")
-        % {"n": report.imported, "u": report.updated, "r": report.rejected},
-    )
-    return redirect(reverse("registry:child_list") + f"?commune={batch.commune_id}")
+    if importer.commit_claim(actor=request.user, batch=batch):
+        tasks.import_commit_task.enqueue(batch.pk, request.user.pk)
+    else:
+        # A second click, or a retry after a time-out: the first commit's page answers.
+        messages.info(request, _("Tệp này đã được nhập (hoặc đang được nhập); đây là kết quả."))
+    return redirect("registry:import_preview", pk=pk)
 
 
 @login_required
 def import_rejects_view(request, pk: int):
     batch = _batch_for(request, pk)
-    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
-    report = importer.run_import(
-        actor=request.user,
-        headers=headers,
-        rows=rows,
-        mapping=batch.mapping,
-        commune_code=batch.commune_id,
-        dry_run=True,
-    )
     response = HttpResponse(
-        importer.rejects_csv(headers, report.rejects), content_type="text/csv; charset=utf-8"
+        importer.batch_rejects_csv(batch), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="loi-nhap-{batch.pk}.csv"'
     return response
