@@ -246,6 +246,8 @@ class Child(models.Model):
     # The same words with the given name first ("an nguyen van"), so that a name typed in
     # Western order is found by the same prefix search.
     name_key_given_first = models.CharField(max_length=150, editable=False)
+    # Vietnamese alphabetical order (`keys.vi_sort_key`): the lists sort on it, in byte order.
+    name_sort = models.CharField(max_length=300, editable=False, default="", db_default="")
     other_names = models.CharField(
         _("tên gọi khác"),
         max_length=200,
@@ -370,6 +372,8 @@ class Child(models.Model):
             models.Index(fields=["name_key", "id"], name="registry_child_name"),
             models.Index(fields=["name_key_given_first"], name="registry_child_name_given"),
             models.Index(fields=["commune", "name_key", "id"], name="registry_child_commune_name"),
+            models.Index(fields=["name_sort", "id"], name="registry_child_sort"),
+            models.Index(fields=["commune", "name_sort", "id"], name="registry_child_commune_sort"),
             models.Index(
                 fields=["commune", "birth_date_latest"], name="registry_child_commune_dob"
             ),

@@ -27,7 +27,7 @@ from treem.registry.cleaning import (
     child_values_to_model,
     poverty_clean,
 )
-from treem.registry.keys import name_keys
+from treem.registry.keys import name_keys, vi_sort_key
 from treem.registry.models import (
     Child,
     ChildCarer,
@@ -81,9 +81,12 @@ class Match:
 class DuplicatesFound(Exception):
     """Raised by `child_register` when likely duplicates exist and the user has not decided."""
 
-    def __init__(self, matches: list[Match]):
+    def __init__(self, matches: list[Match], *, values=None, carers=None):
         super().__init__("likely duplicates")
         self.matches = matches
+        # What was entered, cleaned, for showing side by side with each match.
+        self.values = values or {}
+        self.carers = carers or []
 
 
 def record_for(values: dict[str, Any], carers: list[dict]) -> dict[str, str]:
@@ -257,7 +260,7 @@ def child_register(
             )
         return RegisterResult(child=existing.child, created=False, matches=matches)
     if matches and decision != DuplicateDecision.Decision.NEW:
-        raise DuplicatesFound(matches)
+        raise DuplicatesFound(matches, values=values, carers=carer_values)
     try:
         with transaction.atomic():
             child_id = children_create(
@@ -339,7 +342,7 @@ def _carer_sex(relationship: str) -> str:
 
 
 _CHILD_COLUMNS = [
-    "full_name", "name_key", "name_key_given_first", "other_names", "birth_date",
+    "full_name", "name_key", "name_key_given_first", "name_sort", "other_names", "birth_date",
     "birth_date_precision", "birth_date_latest", "sex", "ethnicity", "nationality", "id_number",
     "birth_registration", "province", "commune", "village", "address", "current_commune",
     "current_address", "school_status", "school_name", "grade", "health_insurance_number",
@@ -408,7 +411,8 @@ def children_create(
         key, given_first = name_keys(v["full_name"])
         child_rows.append(
             (
-                v["full_name"], key, given_first, v["other_names"], v["birth_date"],
+                v["full_name"], key, given_first, vi_sort_key(v["full_name"]), v["other_names"],
+                v["birth_date"],
                 v["birth_date_precision"], v["birth_date_latest"], v["sex"], v["ethnicity"],
                 v["nationality"], v["id_number"], v["birth_registration"],
                 v["commune"].province_id, v["commune"].code,
@@ -637,7 +641,10 @@ def child_update(
         for f in CHILD_FIELDS
         if before[f] != getattr(child, f)
     }
-    fields = [*CHILD_FIELDS, "birth_date_latest", "province", "name_key", "name_key_given_first"]
+    fields = [
+        *CHILD_FIELDS, "birth_date_latest", "province", "name_key", "name_key_given_first",
+        "name_sort",
+    ]  # fmt: skip
     try:
         with transaction.atomic():
             child.updated_at = timezone.now()

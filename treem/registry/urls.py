@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.child_list_view, name="child_list"),
     path("export.<str:fmt>", views.child_export_view, name="child_export"),
     path("new/", views.child_register_view, name="child_register"),
+    path("search/", views.child_search_view, name="child_search"),
     path("<int:pk>/", views.child_detail_view, name="child_detail"),
     path("<int:pk>/edit/", views.child_edit_view, name="child_edit"),
     path("<int:pk>/access-log/", views.child_access_log_view, name="child_access_log"),

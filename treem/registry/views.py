@@ -15,9 +15,16 @@ from treem.audit.models import AuditEvent
 from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
 from treem.geo.selectors import communes_for_user, villages_for_user
-from treem.lib.dedup import Index
-from treem.registry import export, forms, importer, selectors, services, sheets, tasks
-from treem.registry.dedup import child_records, evidence_json
+from treem.registry import (
+    export,
+    forms,
+    importer,
+    presentation,
+    selectors,
+    services,
+    sheets,
+    tasks,
+)
 from treem.registry.models import (
     Child,
     ChildMerge,
@@ -61,6 +68,7 @@ def child_list_view(request):
     qs = selectors.children_for_user(user=request.user, filters=filters, today=today)
     page = _page_number(request)
     rows, has_next = selectors.children_page(qs, page=page)
+    total = qs.count()
     if filters.query or filters.guardian:
         audit_record(
             actor=request.user,
@@ -76,12 +84,14 @@ def child_list_view(request):
         {
             "form": form,
             "rows": rows,
+            "total": total,
             "page": page,
             "has_next": has_next,
             "params": params.urlencode(),
             "today": today,
             "can_register": can(request.user, Action.CHILD_CHANGE),
             "can_export": can(request.user, Action.CHILD_EXPORT),
+            "can_export_sensitive": export.may_export_sensitive(request.user),
             "can_import": can(request.user, Action.CHILD_IMPORT),
             "can_merge": can(request.user, Action.CHILD_MERGE),
         },
@@ -94,9 +104,14 @@ def child_export_view(request, fmt: str):
     _form, filters = _filters(request)
     today = services.today_local()
     qs = selectors.children_for_user(user=request.user, filters=filters, today=today)
-    columns = export.columns_for(request.user)
+    # Sensitive columns (disability, HIV, violence...) only on a deliberate choice, audited.
+    sensitive = request.GET.get("sensitive") == "1" and export.may_export_sensitive(request.user)
+    columns = export.columns_for(request.user, sensitive=sensitive)
     if fmt == "xlsx":
-        body, n = export.export_xlsx(qs, columns, today)
+        communes = list(communes_for_user(user=request.user))
+        chosen = [c for c in communes if c.code == filters.commune] or communes
+        place = chosen[0].name if len(chosen) == 1 else ""
+        body, n = export.export_xlsx(qs, columns, today, place=place)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "csv":
         body, n = export.export_csv(qs, columns, today)
@@ -111,12 +126,26 @@ def child_export_view(request, fmt: str):
             **filters.as_audit(),
             "format": fmt,
             "rows": n,
+            "sensitive": sensitive,
             "columns": [c.key for c in columns],
         },
     )
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="tre-em-{today:%Y%m%d}.{fmt}"'
     return response
+
+
+def duplicate_cards(exc: services.DuplicatesFound) -> list[dict]:
+    """The likely duplicates as the warning shows them: a verdict and, for a record the user may
+    see, each field side by side as entered and as recorded."""
+    mine = presentation.side_of_values(exc.values, exc.carers)
+    cards = []
+    for m in exc.matches:
+        card = {"match": m, "verdict": presentation.verdict(m.score), "rows": []}
+        if m.visible and m.child is not None:
+            card["rows"] = presentation.comparison(mine, presentation.side_of_child(m.child))
+        cards.append(card)
+    return cards
 
 
 def _register_form(request, data=None):
@@ -149,7 +178,7 @@ def child_register_view(request):
                 link_to=d.get("link_to"),
             )
         except services.DuplicatesFound as exc:
-            matches = exc.matches
+            matches = duplicate_cards(exc)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -332,6 +361,42 @@ def child_access_log_view(request, pk: int):
     )
 
 
+# --- search to pick a child (link a case, merge records) ----------------------------------
+
+
+@login_required
+def child_search_view(request):
+    """Find a child by name, birth date and parents; answers the rows as a partial that other
+    pages include (htmx) to pick a child by radio button, never by typing a record number.
+
+    Query: `q` (child's name), `born` (dd/mm/yyyy, mm/yyyy or a year), `parent` (a parent's or
+    carer's name), `field` (the radio's name, default "child"), `exclude` (a child id to leave
+    out: the record being merged). Reused by the protection app's link-child form."""
+    require(request.user, Action.CHILD_VIEW)
+    field = request.GET.get("field") or "child"
+    if not field.isidentifier():
+        field = "child"
+    rows, searched = selectors.child_search(
+        user=request.user,
+        name=request.GET.get("q", ""),
+        born=request.GET.get("born", ""),
+        parent=request.GET.get("parent", ""),
+        exclude=request.GET.get("exclude", ""),
+        today=services.today_local(),
+    )
+    if searched:
+        audit_record(
+            actor=request.user,
+            action="search",
+            object_type="registry.child",
+            details={"purpose": "pick", "results": len(rows)},
+        )
+    context = {"rows": rows, "field": field, "searched": searched}
+    if request.headers.get("HX-Request"):
+        return render(request, "registry/_child_pick.html", context)
+    return render(request, "registry/child_search.html", context)
+
+
 # --- duplicates and merges ------------------------------------------------------------------
 
 
@@ -345,19 +410,16 @@ def duplicate_list_view(request):
 def duplicate_detail_view(request, pk: int):
     require(request.user, Action.CHILD_MERGE)
     pair = selectors.duplicate_pair_get_for_user(user=request.user, pk=pk)
-    recs = {
-        r["record_id"]: r
-        for r in child_records(Child.objects.filter(pk__in=[pair.child_a_id, pair.child_b_id]))
-    }
-    evidence = []
-    if len(recs) == 2:
-        found = Index([recs[str(pair.child_b_id)]]).query(
-            recs[str(pair.child_a_id)], threshold=None
-        )
-        evidence = evidence_json(found[0]) if found else []
+    rows = presentation.comparison(
+        presentation.side_of_child(pair.child_a), presentation.side_of_child(pair.child_b)
+    )
     for c in (pair.child_a, pair.child_b):
         audit_record(actor=request.user, action="view", obj=c, details={"duplicate_pair": pk})
-    return render(request, "registry/duplicate_detail.html", {"pair": pair, "evidence": evidence})
+    return render(
+        request,
+        "registry/duplicate_detail.html",
+        {"pair": pair, "rows": rows, "verdict": presentation.verdict(pair.score)},
+    )
 
 
 @login_required
@@ -379,7 +441,7 @@ def child_merge_view(request, pk: int):
     merged = selectors.child_get_for_user(user=request.user, pk=pk)
     form = forms.MergeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Hãy nhập mã hồ sơ được giữ lại."))
+        messages.error(request, _("Hãy tìm và chọn hồ sơ được giữ lại."))
         return redirect("registry:child_detail", pk=pk)
     survivor = selectors.child_get_for_user(user=request.user, pk=form.cleaned_data["survivor"])
     try:
