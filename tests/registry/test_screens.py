@@ -133,3 +133,18 @@ def test_registration_form_in_sections_with_one_date_style(officer_a_client):
 def test_search_needs_the_right_to_view_children(anon_client, partner_client, path):
     assert anon_client.get(path).status_code == 302
     assert partner_client.get(path).status_code in (403, 404)
+
+
+def test_this_child_button_links_without_javascript(officer_a_client, register, demo):
+    existing = register(full_name="Hoàng Văn Khải", birth_date="09/09/2017")
+    form = {
+        "full_name": "Hoàng Văn Khải", "birth_date": "09/09/2017", "sex": "M",
+        "commune": demo.commune_a.code, "birth_registration": "unknown",
+        "school_status": "unknown", "nutrition_status": "unknown", "legal_basis": "legal_duty",
+    }  # fmt: skip
+    # The form's own hidden link_to (empty) and the button's value are both posted.
+    r = officer_a_client.post(
+        "/app/registry/new/", {**form, "decision": "", "link_to": ["", str(existing.pk)]}
+    )
+    assert r.status_code == 302 and r["Location"].endswith(f"/{existing.pk}/")
+    assert Child.objects.filter(name_key="hoang van khai").count() == 1

@@ -168,14 +168,21 @@ def child_register_view(request):
     matches = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        # The warning's buttons carry the choice themselves (works without JavaScript): "this
+        # child" posts link_to=<id>, "a new child" posts decision=new. The form's hidden fields
+        # of the same names come empty, so the non-empty value wins.
+        link_to = next((int(v) for v in request.POST.getlist("link_to") if v.isdigit()), None)
+        decision = next((v for v in request.POST.getlist("decision") if v), None)
+        if link_to is not None:
+            decision = "linked"
         try:
             result = services.child_register(
                 actor=request.user,
                 raw=_raw(d),
                 carers=form.carers(),
                 poverty_status=d.get("poverty_status") or "",
-                decision=d.get("decision") or None,
-                link_to=d.get("link_to"),
+                decision=decision,
+                link_to=link_to,
             )
         except services.DuplicatesFound as exc:
             matches = duplicate_cards(exc)
