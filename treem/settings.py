@@ -226,6 +226,12 @@ MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Treem <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Registry imports --------------------------------------------------------------------------
+# Largest list accepted in one upload, in bytes and in data rows; larger files are refused before
+# they are parsed (a 300 KB .xlsx can hold a million rows).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
+
 # --- Background tasks (Django's tasks framework) -----------------------------------------------
 # "database" queues tasks for `manage.py db_worker`; "immediate" runs them inline (demo, tests).
 _TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate"))

@@ -36,3 +36,9 @@ def register(demo):
         return result.child
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Run background tasks inline, as the demo does (TASKS_BACKEND=immediate)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

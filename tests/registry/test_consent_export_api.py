@@ -153,11 +153,39 @@ def test_province_specialist_export_has_no_identifiers(specialist_client, export
     assert "075218123456" not in ",".join(rows[1])
 
 
-def test_xlsx_export(officer_a_client, exported_child):
-    r = officer_a_client.get("/app/registry/export.xlsx?q=xuat")
+def test_xlsx_export_in_the_layout_officials_file(officer_a_client, exported_child, demo):
+    r = officer_a_client.get(f"/app/registry/export.xlsx?q=xuat&commune={demo.commune_a.code}")
     ws = load_workbook(io.BytesIO(r.content)).active
     values = list(ws.values)
-    assert values[1][1] == "Xuất Dữ Liệu"
+    # Title block: the commune, the title, the date; then the header row, frozen.
+    assert values[0][0] == demo.commune_a.name.upper()
+    assert values[1][0] == "DANH SÁCH TRẺ EM" and values[2][0].startswith("Ngày lập: ")
+    assert values[4][:3] == ("Mã hồ sơ", "Họ và tên", "Ngày sinh")
+    assert ws.freeze_panes == "C6"
+    assert ws.column_dimensions["B"].width == 26
+    assert values[5][1] == "Xuất Dữ Liệu"
+    born = ws.cell(row=6, column=3)
+    assert born.is_date and born.number_format == "dd/mm/yyyy"
+
+
+def test_sensitive_columns_need_a_deliberate_choice_and_are_audited(
+    officer_a_client, exported_child
+):
+    from treem.registry import services
+
+    services.circumstance_add(
+        actor=exported_child.created_by, child=exported_child, group="dd",
+        start_date=dt.date(2024, 1, 1), confirmed_by="Trạm y tế",
+    )  # fmt: skip
+    plain = _csv(officer_a_client.get("/app/registry/export.csv"))
+    assert "Hoàn cảnh đặc biệt" not in plain[0] and "Khuyết tật" not in plain[0]
+    assert not AuditEvent.objects.filter(action="export").latest("seq").details["sensitive"]
+    chosen = _csv(officer_a_client.get("/app/registry/export.csv?sensitive=1"))
+    assert "Hoàn cảnh đặc biệt" in chosen[0]
+    # Groups by name, as the law words them.
+    assert "HIV" in chosen[1][chosen[0].index("Hoàn cảnh đặc biệt")]
+    event = AuditEvent.objects.filter(action="export").latest("seq")
+    assert event.details["sensitive"] is True and "circumstances" in event.details["columns"]
 
 
 def test_export_refused_without_the_right(collaborator_a_client, leader_client):

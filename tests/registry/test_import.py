@@ -157,11 +157,12 @@ def test_upload_map_preview_commit_through_the_pages(officer_a_client, demo, tmp
         "/app/registry/import/", {"file": upload, "commune": demo.commune_a.code}
     )
     assert r.status_code == 302
-    map_url = r["Location"]
+    preview = r["Location"]
+    map_url = preview.replace("preview", "map")
     assert officer_a_client.get(map_url).status_code == 200
     posted = {f"col{i}": f for i, f in enumerate(importer.guess_mapping(HEADERS).values())}
     r = officer_a_client.post(map_url, posted)
-    preview = r["Location"]
+    assert r["Location"] == preview
     page = officer_a_client.get(preview).content.decode()
     assert "Dòng 3, cột" in page
     assert not Child.objects.exists()

@@ -133,6 +133,10 @@ def test_background_scan_lists_pairs_for_review(demo, pair, officer_a_client):
     p = DuplicatePair.objects.get(child_a=min(a.pk, b.pk), child_b=max(a.pk, b.pk))
     assert officer_a_client.get("/app/registry/duplicates/").status_code == 200
     r = officer_a_client.get(f"/app/registry/duplicates/{p.pk}/")
-    assert r.status_code == 200 and "given_name" in r.content.decode()
+    page = r.content.decode()
+    # Labels and values as an official reads them; no engine field names, levels or weights.
+    assert r.status_code == 200 and "Họ và tên" in page and "Nguyễn Thị Ngọc Ánh" in page
+    assert "Giống (khác dấu hoặc chữ hoa)" in page and "cùng một trẻ" in page
+    assert "given_name" not in page and "weight" not in page
     # Scanning again does not repeat pairs already listed.
     assert services.duplicates_scan(province_code="75") == 0

@@ -348,7 +348,7 @@ def poverty_clean(value: Any, errors: dict) -> str:
 
 def child_values_to_model(values: dict[str, Any], child: Child) -> None:
     """Copy cleaned values onto a Child (and the derived search keys)."""
-    from treem.registry.keys import name_keys
+    from treem.registry.keys import name_keys, vi_sort_key
 
     for name in CHILD_FIELDS:
         if name in values:
@@ -356,3 +356,4 @@ def child_values_to_model(values: dict[str, Any], child: Child) -> None:
     child.birth_date_latest = values["birth_date_latest"]
     child.province_id = values["commune"].province_id
     child.name_key, child.name_key_given_first = name_keys(child.full_name)
+    child.name_sort = vi_sort_key(child.full_name)

@@ -26,7 +26,36 @@ from treem.registry.models import (
 )
 from treem.registry.selectors import AGE_GROUPS
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# One date style on every page: dd/mm/yyyy typed as officials write it (a browser date picker
+# shows the date in the browser's own locale, often mm/dd/yyyy, beside the registry's dd/mm/yyyy).
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+class VnDateInput(forms.DateInput):
+    def __init__(self, attrs=None):
+        base = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
+
+
+def date_field(label, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=VnDateInput(),
+        input_formats=DATE_FORMATS,
+        help_text=_("ngày/tháng/năm, ví dụ 05/03/2019"),
+    )
+
+
+class SubgroupSelect(forms.Select):
+    """Each subgroup option carries its group, so the page shows only the chosen group's."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-group"] = instance.group
+        return option
 
 
 _CHOOSE = _("— chọn —")
@@ -42,6 +71,7 @@ class ChildForm(forms.Form):
     birth_date = forms.CharField(
         label=_("Ngày sinh"),
         required=False,
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
         help_text=_("ngày/tháng/năm; nếu không rõ ngày, nhập tháng/năm hoặc chỉ năm."),
     )
     sex = forms.ChoiceField(label=_("Giới tính"), choices=_blank(Sex.choices), required=False)
@@ -119,9 +149,34 @@ class RegisterForm(ChildForm):
     carer_relationship = forms.ChoiceField(
         label=_("Quan hệ với trẻ"), choices=_blank(Relationship.choices), required=False
     )
+    # The form in the order an official fills it, one section at a time.
+    SECTIONS = [
+        (
+            _("Thông tin của trẻ"),
+            ["full_name", "other_names", "birth_date", "sex", "ethnicity", "nationality",
+             "id_number", "birth_registration", "commune", "village", "address",
+             "current_commune", "current_address"],
+        ),
+        (
+            _("Gia đình và người chăm sóc"),
+            ["mother_name", "mother_birth_year", "father_name", "father_birth_year",
+             "carer_name", "carer_relationship", "poverty_status"],
+        ),
+        (
+            _("Hoàn cảnh của trẻ"),
+            ["school_status", "school_name", "grade", "health_insurance_number",
+             "disability_type", "disability_severity", "nutrition_status"],
+        ),
+        (_("Đồng ý và cơ sở pháp lý"), ["legal_basis"]),
+    ]  # fmt: skip
+
     # Set by the duplicate step: "new" (confirmed a new child) or "linked" (+ link_to).
     decision = forms.CharField(widget=forms.HiddenInput, required=False)
     link_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def sections(self):
+        for title, names in self.SECTIONS:
+            yield title, [self[n] for n in names if n in self.fields]
 
     def carers(self) -> list[dict]:
         d = self.cleaned_data
@@ -195,14 +250,19 @@ class FilterForm(forms.Form):
 
 
 class CircumstanceForm(forms.Form):
-    group = forms.ChoiceField(label=_("Nhóm"), choices=CircumstanceGroup.choices)
+    # No group chosen in advance: the official picks one deliberately.
+    group = forms.ChoiceField(
+        label=_("Nhóm"), choices=_blank(CircumstanceGroup.choices, _("— chọn nhóm —"))
+    )
     subgroup = forms.ModelChoiceField(
         label=_("Nhóm nhỏ (Nghị định 56/2017)"),
         queryset=CircumstanceSubgroup.objects.filter(is_active=True),
         required=False,
+        widget=SubgroupSelect(attrs={"data-subgroups-of": "group"}),
+        empty_label=_("— không có nhóm nhỏ —"),
     )
-    start_date = forms.DateField(label=_("Từ ngày"), widget=_DATE)
-    end_date = forms.DateField(label=_("Đến ngày"), widget=_DATE, required=False)
+    start_date = date_field(_("Từ ngày"))
+    end_date = date_field(_("Đến ngày"), required=False)
     evidence = forms.CharField(
         label=_("Căn cứ, giấy tờ chứng minh"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -210,7 +270,7 @@ class CircumstanceForm(forms.Form):
 
 
 class CircumstanceEndForm(forms.Form):
-    end_date = forms.DateField(label=_("Ngày kết thúc"), widget=_DATE)
+    end_date = date_field(_("Ngày kết thúc"))
     reason = forms.CharField(label=_("Lý do"), max_length=255)
 
 
@@ -218,12 +278,12 @@ class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(label=_("Người đồng ý"), choices=Consent.GivenBy.choices)
     given_by_name = forms.CharField(label=_("Họ tên người đồng ý"), max_length=150)
     scope = forms.ChoiceField(label=_("Phạm vi"), choices=ConsentScope.choices)
-    given_on = forms.DateField(label=_("Ngày đồng ý"), widget=_DATE)
+    given_on = date_field(_("Ngày đồng ý"))
     document = forms.CharField(label=_("Văn bản, hình thức"), max_length=200, required=False)
 
 
 class ConsentWithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label=_("Ngày rút lại"), widget=_DATE)
+    withdrawn_on = date_field(_("Ngày rút lại"))
     reason = forms.CharField(label=_("Lý do"), max_length=255, required=False)
 
 
@@ -233,7 +293,8 @@ class LegalBasisForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    survivor = forms.IntegerField(label=_("Mã hồ sơ được giữ lại"))
+    # Chosen from the search results (a radio button), never typed.
+    survivor = forms.IntegerField(label=_("Hồ sơ được giữ lại"), widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Lý do"), max_length=255, required=False)
 
 

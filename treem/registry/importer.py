@@ -23,6 +23,9 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
+import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,26 +34,23 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from treem.audit.services import audit_record
 from treem.lib.dedup import DEFAULT_THRESHOLD, find_pairs
+from treem.lib.spreadsheet import safe_cell
 from treem.lib.text import fold, fold_many, nfc
-from treem.registry import dedup
+from treem.registry import dedup, sheets
 from treem.registry.cleaning import (
     CHILD_FIELDS,
     GeoLookup,
-    child_clean,
-    poverty_clean,
 )
-from treem.registry.keys import name_keys
 from treem.registry.models import (
     Child,
-    ChildCarer,
     DuplicateDecision,
-    Household,
     ImportBatch,
+    ImportRow,
     ImportTemplate,
-    Person,
 )
 
 # Fields a column can be mapped to, with the labels shown on the mapping page.
@@ -114,33 +114,58 @@ _BY_HEADER = {syn: name for name, syns in _SYNONYMS.items() for syn in syns}
 # --- reading files --------------------------------------------------------------------------
 
 
-def read_table(path: str | Path, *, file_name: str | None = None) -> tuple[list[str], list[list]]:
-    """(headers, rows) of the first sheet of an .xlsx file, or of a CSV (comma, semicolon or tab
-    separated, UTF-8 with or without BOM). Cells keep their types (dates stay dates)."""
-    name = (file_name or str(path)).lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
+def field_for(header: str) -> str | None:
+    """The field a column header names ("Họ và tên trẻ em", "Ngày, tháng, năm sinh (1)", a
+    two-row "Họ tên cha, mẹ - Cha"), or None."""
+    text = fold(header)
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
+    text = re.sub(r"\s+", " ", text).strip(" :*.-")
+    if not text:
+        return None
+    hit = _BY_HEADER.get(text)
+    if hit:
+        return hit
+    # Two-row headers read "group - column": the column's own words decide ("Cha", "Mẹ").
+    if " - " in text:
+        top, _sep, bottom = text.rpartition(" - ")
+        return _BY_HEADER.get(bottom.strip()) or _BY_HEADER.get(top.strip())
+    # "Họ và tên trẻ em", "Địa chỉ thường trú của hộ": the longest known start of six or more
+    # letters (short words such as "ap", "me" only count as the whole header).
+    best = None
+    for syn, name in _BY_HEADER.items():
+        if len(syn) >= 6 and text.startswith(syn + " ") and (best is None or len(syn) > best[0]):
+            best = (len(syn), name)
+    return best[1] if best else None
 
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            ws = wb.worksheets[0]
-            it = ws.iter_rows(values_only=True)
-            headers = [nfc(str(h)) if h is not None else "" for h in next(it, ())]
-            rows = [list(r) for r in it if any(c not in (None, "") for c in r)]
-        finally:
-            wb.close()
-        return headers, rows
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(fh, dialect)
-        headers = [nfc(h) for h in next(reader, [])]
-        rows = [r for r in reader if any(c.strip() for c in r)]
-    return headers, rows
+
+def _remembered_layouts() -> list[tuple[int, int]]:
+    return list(
+        ImportTemplate.objects.exclude(header_row=1, header_depth=1)
+        .values_list("header_row", "header_depth")
+        .distinct()
+    )
+
+
+def _known(headers: list[str]) -> bool:
+    return ImportTemplate.objects.filter(header_key=header_key(headers)).exists()
+
+
+def read_sheet(path: str | Path, *, file_name: str | None = None, on_progress=None):
+    """The data of a ward list (a `sheets.Table`), its title and signature blocks skipped."""
+    return sheets.read(
+        path,
+        file_name=file_name,
+        field_for=field_for,
+        remembered=_remembered_layouts(),
+        known_key=_known,
+        on_progress=on_progress,
+    )
+
+
+def read_table(path: str | Path, *, file_name: str | None = None) -> tuple[list[str], list[list]]:
+    """(headers, rows) of the first sheet of an .xlsx file or of a CSV."""
+    table = read_sheet(path, file_name=file_name)
+    return table.headers, table.rows
 
 
 def header_key(headers: Sequence[str]) -> str:
@@ -155,17 +180,30 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     used: set[str] = set()
     for h in headers:
-        name = _BY_HEADER.get(fold(h).strip(" :*"))
+        name = field_for(h)
         if name and name not in used:
             out[h] = name
             used.add(name)
     return out
 
 
-def template_remember(*, actor, headers: Sequence[str], mapping: dict[str, str]) -> None:
+def template_remember(
+    *,
+    actor,
+    headers: Sequence[str],
+    mapping: dict[str, str],
+    header_row: int = 1,
+    header_depth: int = 1,
+) -> None:
     ImportTemplate.objects.update_or_create(
         header_key=header_key(headers),
-        defaults={"headers": list(headers), "mapping": mapping, "created_by": actor},
+        defaults={
+            "headers": list(headers),
+            "mapping": mapping,
+            "created_by": actor,
+            "header_row": header_row,
+            "header_depth": header_depth,
+        },
     )
 
 
@@ -221,28 +259,21 @@ def validate_rows(
     commune_code: str,
     geo: GeoLookup,
     today: dt.date,
+    numbers: Sequence[int] | None = None,
 ) -> list[RowResult]:
+    """Check every row with the registration's own check (`services.child_validate`)."""
+    from treem.registry.services import child_validate
+
     column_of = {f: h for h, f in mapping.items()}
     pos = {h: i for i, h in enumerate(headers)}
     wanted = [(f, pos[h]) for h, f in mapping.items() if h in pos]
     results: list[RowResult] = []
-    for n, row in enumerate(rows, start=2):
+    for k, row in enumerate(rows):
+        n = numbers[k] if numbers is not None else k + 2
         raw: dict[str, Any] = {f: (row[i] if i < len(row) else None) for f, i in wanted}
         if raw.get("commune") in (None, ""):
             raw["commune"] = commune_code
         r = RowResult(number=n, raw=list(row))
-        values, errors = child_clean(raw, geo=geo, today=today)
-        if not errors and values["commune"].code != commune_code:
-            errors["commune"] = [
-                _("Dòng này thuộc xã, phường khác với xã đang nhập. Hãy nhập ở xã của trẻ.")
-            ]
-        pov_errors: dict = {}
-        r.poverty = poverty_clean(raw.get("poverty_status"), pov_errors)
-        errors.update(pov_errors)
-        for fname, messages in errors.items():
-            column = column_of.get(fname) or IMPORT_FIELDS.get(fname, fname)
-            r.errors.extend(_cell_error(n, column, m) for m in messages)
-        r.values = values
         for key, rel in (("mother_name", "mother"), ("father_name", "father")):
             name = nfc(str(raw.get(key) or ""))
             if name:
@@ -250,6 +281,23 @@ def validate_rows(
         carer = nfc(str(raw.get("carer_name") or ""))
         if carer:
             r.carers.append({"full_name": carer, "relationship": "guardian"})
+        item, errors = child_validate(
+            raw,
+            carers=r.carers,
+            poverty_status=raw.get("poverty_status"),
+            geo=geo,
+            today=today,
+        )
+        if not errors and item.values["commune"].code != commune_code:
+            errors["commune"] = [
+                _("Dòng này thuộc xã, phường khác với xã đang nhập. Hãy nhập ở xã của trẻ.")
+            ]
+        for fname, messages in errors.items():
+            column = column_of.get(fname) or IMPORT_FIELDS.get(fname, fname)
+            r.errors.extend(_cell_error(n, column, m) for m in messages)
+        r.values = item.values
+        r.carers = item.carers
+        r.poverty = item.poverty
         r.source_ref = nfc(str(raw.get("source_ref") or ""))[:40]
         results.append(r)
     return results
@@ -375,8 +423,12 @@ def run_import(
     batch: ImportBatch | None = None,
     today: dt.date | None = None,
     file_name: str = "",
+    numbers: Sequence[int] | None = None,
 ) -> ImportReport:
-    import time
+    """Validate, match and (unless `dry_run`) write the rows: new children through
+    `services.children_create`, filled fields through `services.children_fill` (the services
+    registration uses: same check, version, one audit entry per child)."""
+    from treem.registry.services import ChildInput, children_create, children_fill
 
     t0 = time.perf_counter()
     today = today or timezone.localdate()
@@ -386,7 +438,13 @@ def run_import(
         raise ValueError(_("Không có xã, phường mã %(code)s.") % {"code": commune_code})
     report = ImportReport()
     report.rows = validate_rows(
-        headers, rows, mapping=mapping, commune_code=commune.code, geo=geo, today=today
+        headers,
+        rows,
+        mapping=mapping,
+        commune_code=commune.code,
+        geo=geo,
+        today=today,
+        numbers=numbers,
     )
     t1 = time.perf_counter()
     match_rows(report.rows, commune_code=commune.code, province_code=commune.province_id)
@@ -394,30 +452,70 @@ def run_import(
     matched = {r.match_id for r in report.rows if not r.errors and r.match_id}
     children = Child.objects.in_bulk(list(matched)) if matched else {}
     for r in report.rows:
-        if r.errors:
-            report.rejected += 1
-        elif r.match_id:
+        if not r.errors and r.match_id:
             r.fills = _fills(children[r.match_id], r.values)
-            if r.fills:
-                report.updated += 1
-            else:
-                report.unchanged += 1
-        else:
-            report.imported += 1
+    _count(report)
     if dry_run:
         report.seconds = {"validate": t1 - t0, "match": t2 - t1}
         return report
     if batch is None:
         batch = ImportBatch.objects.create(
-            file_name=file_name[:255], commune=commune, mapping=mapping, created_by=actor
+            file_name=file_name[:255],
+            commune=commune,
+            mapping=mapping,
+            created_by=actor,
+            status=ImportBatch.Status.COMMITTING,
         )
+    details = {"import": batch.pk}
     with transaction.atomic():
-        report.created_ids = _write_new(actor, batch, [r for r in report.rows if _is_new(r)])
-        _write_updates(actor, batch, report.rows, children)
+        new_rows = [r for r in report.rows if _is_new(r)]
+        report.created_ids = children_create(
+            actor=actor,
+            items=[
+                ChildInput(
+                    values=r.values,
+                    carers=r.carers,
+                    poverty=r.poverty,
+                    source_ref=f"import:{batch.pk}:{r.source_ref or f'row{r.number}'}",
+                )
+                for r in new_rows
+            ],
+            source=DuplicateDecision.Source.IMPORT,
+            details=details,
+        )
+        filled = [r for r in report.rows if not r.errors and r.match_id and r.fills]
+        changed = set(
+            children_fill(
+                actor=actor,
+                fills=[(children[r.match_id], r.fills) for r in filled],
+                source=DuplicateDecision.Source.IMPORT,
+                details=details,
+            )
+        )
+        for r in filled:
+            if r.match_id in changed:
+                r.errors.append(
+                    _(
+                        "Dòng %(row)s: hồ sơ của trẻ vừa được người khác sửa trong lúc nhập nên "
+                        "không bổ sung. Hãy nhập lại dòng này."
+                    )
+                    % {"row": r.number}
+                )
+        _count(report)
+        _record_links(actor, report.rows, children)
         batch.imported, batch.updated = report.imported, report.updated
         batch.unchanged, batch.rejected = report.unchanged, report.rejected
         batch.status = ImportBatch.Status.DONE
         batch.finished_at = timezone.now()
+        batch.result = {
+            "imported": report.imported,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": report.rejected,
+            "created_ids": _ranges(report.created_ids),
+            "updated_ids": sorted(r.match_id for r in report.rows if r.fills and not r.errors),
+            "rejects": {str(r.number): r.errors for r in report.rows if r.errors},
+        }
         batch.save()
         audit_record(
             actor=actor,
@@ -429,12 +527,26 @@ def run_import(
                 "updated": report.updated,
                 "unchanged": report.unchanged,
                 "rejected": report.rejected,
-                "created_ids": _ranges(report.created_ids),
-                "updated_ids": sorted(r.match_id for r in report.rows if r.fills),
+                "created_ids": batch.result["created_ids"],
+                "updated_ids": batch.result["updated_ids"],
             },
         )
     report.seconds = {"validate": t1 - t0, "match": t2 - t1, "write": time.perf_counter() - t2}
     return report
+
+
+def _count(report: ImportReport) -> None:
+    report.imported = report.updated = report.unchanged = report.rejected = 0
+    for r in report.rows:
+        if r.errors:
+            report.rejected += 1
+        elif r.match_id:
+            if r.fills:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        else:
+            report.imported += 1
 
 
 def _is_new(r: RowResult) -> bool:
@@ -452,216 +564,34 @@ def _ranges(ids: list[int]) -> list[list[int]]:
     return out
 
 
-def _insert(model, fields: list[str], rows: list[tuple], *, returning: bool = True) -> list[int]:
-    """Insert rows in multi-row INSERT statements, returning the new ids in row order.
-
-    Django's bulk_create builds a model instance and compiles every value of every row; at
-    100,000 children plus their households and carers that alone takes over a minute. The values
-    here are already clean, so they go straight into parameterised SQL (the same RETURNING-order
-    guarantee bulk_create relies on, on SQLite and PostgreSQL).
-    """
-    from django.db import connection
-
-    if not rows:
-        return []
-    meta = model._meta
-    cols = [meta.get_field(f) for f in fields]
-
-    def converter(f):
-        memo: dict = {}
-
-        def convert(v):
-            # Dates repeat a lot (one `now`, a few thousand birthdays): convert each once.
-            out = memo.get(v, memo)
-            if out is memo:
-                out = memo[v] = f.get_db_prep_save(v, connection)
-            return out
-
-        return convert
-
-    prep = [
-        converter(f) if f.get_internal_type() in ("DateField", "DateTimeField") else None
-        for f in cols
-    ]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in cols)
-    table = connection.ops.quote_name(meta.db_table)
-    per = max(1, min(500, 30000 // len(fields)))
-    ids: list[int] = []
-    with connection.cursor() as cur:
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
-            params: list = []
-            for r in chunk:
-                params.extend(v if p is None else p(v) for v, p in zip(r, prep, strict=True))
-            one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            values = ", ".join([one] * len(chunk))
-            # Table and column names come from the model, values are parameters.
-            sql = f"INSERT INTO {table} ({names}) VALUES {values}"  # noqa: S608
-            if returning:
-                pk = connection.ops.quote_name(meta.pk.column)
-                cur.execute(f"{sql} RETURNING {pk}", params)
-                ids.extend(row[0] for row in cur.fetchall())
-            else:
-                cur.execute(sql, params)
-    return ids
-
-
-_CHILD_COLUMNS = [
-    "full_name", "name_key", "name_key_given_first", "other_names", "birth_date",
-    "birth_date_precision", "birth_date_latest", "sex", "ethnicity", "nationality", "id_number",
-    "birth_registration", "province", "commune", "village", "address", "current_commune",
-    "current_address", "school_status", "school_name", "grade", "health_insurance_number",
-    "disability_type", "disability_severity", "nutrition_status", "household", "legal_basis",
-    "processing_restricted", "is_active", "source_ref", "created_at", "updated_at", "created_by",
-    "version",
-]  # fmt: skip
-
-
-def _write_new(actor, batch: ImportBatch, rows: list[RowResult]) -> list[int]:
-    if not rows:
-        return []
-    now = timezone.now()
-    # Brothers and sisters on separate lines share one household and one set of parents.
-    households: dict[tuple, int] = {}
-    household_rows: list[tuple] = []
-    row_household: list[int] = []
-    for r in rows:
-        v = r.values
-        key = (
-            v["commune"].code,
-            v["village"].pk if v["village"] else None,
-            fold(v["address"]),
-            tuple(sorted(fold(c["full_name"]) + c["relationship"] for c in r.carers)),
+def _record_links(actor, rows: list[RowResult], children: dict[int, Child]) -> None:
+    """A row matched by the duplicate engine (not by ID number or an identical row) is recorded as
+    a linking decision, reviewable like one taken at registration."""
+    decisions = [
+        DuplicateDecision(
+            decision=DuplicateDecision.Decision.LINKED,
+            source=DuplicateDecision.Source.IMPORT,
+            child=children[r.match_id],
+            candidates=[{"child_id": r.match_id, "score": round(r.match_score or 0, 4)}],
+            decided_by=actor,
         )
-        if not key[2] and not key[3]:
-            key = ("row", r.number)
-        k = households.get(key)
-        if k is None:
-            k = households[key] = len(household_rows)
-            household_rows.append(
-                (
-                    v["commune"].code,
-                    v["village"].pk if v["village"] else None,
-                    v["address"],
-                    r.poverty or "unknown",
-                    now,
-                    now,
-                    1,
-                )
-            )
-        row_household.append(k)
-    hh_ids = _insert(
-        Household,
-        ["commune", "village", "address", "poverty_status", "created_at", "updated_at", "version"],
-        household_rows,
-    )
-    user_id = getattr(actor, "pk", None)
-    child_rows = []
-    for r, k in zip(rows, row_household, strict=True):
-        v = r.values
-        key, given_first = name_keys(v["full_name"])
-        ref = r.source_ref or f"row{r.number}"
-        child_rows.append(
-            (
-                v["full_name"], key, given_first, v["other_names"], v["birth_date"],
-                v["birth_date_precision"], v["birth_date_latest"], v["sex"], v["ethnicity"],
-                v["nationality"], v["id_number"], v["birth_registration"],
-                v["commune"].province_id, v["commune"].code,
-                v["village"].pk if v["village"] else None, v["address"],
-                v["current_commune"].code if v["current_commune"] else None,
-                v["current_address"], v["school_status"], v["school_name"], v["grade"],
-                v["health_insurance_number"], v["disability_type"], v["disability_severity"],
-                v["nutrition_status"], hh_ids[k], v["legal_basis"], False, True,
-                f"import:{batch.pk}:{ref}"[:80], now, now, user_id, 1,
-            )
-        )  # fmt: skip
-    child_ids = _insert(Child, _CHILD_COLUMNS, child_rows)
-    persons: dict[tuple, int] = {}
-    person_rows: list[tuple] = []
-    links: list[tuple] = []
-    for r, k, cid in zip(rows, row_household, child_ids, strict=True):
-        for carer in r.carers:
-            key = (k, fold(carer["full_name"]), carer["relationship"])
-            p = persons.get(key)
-            if p is None:
-                p = persons[key] = len(person_rows)
-                person_rows.append(
-                    (
-                        carer["full_name"],
-                        name_keys(carer["full_name"])[0],
-                        {"mother": "F", "father": "M"}.get(carer["relationship"], ""),
-                        "",
-                        "",
-                        hh_ids[k],
-                        False,
-                        now,
-                    )
-                )
-            links.append((cid, p, carer["relationship"], person_rows[p][1]))
-    person_ids = _insert(
-        Person,
-        ["full_name", "name_key", "sex", "id_number", "phone", "household", "is_deceased",
-         "created_at"],
-        person_rows,
-    )  # fmt: skip
-    seen: set[tuple[int, int]] = set()
-    link_rows = []
-    for cid, p, rel, carer_key in links:
-        if (cid, person_ids[p]) not in seen:
-            seen.add((cid, person_ids[p]))
-            link_rows.append((cid, person_ids[p], rel, False, True, carer_key))
-    _insert(
-        ChildCarer,
-        [
-            "child",
-            "person",
-            "relationship",
-            "is_primary_carer",
-            "lives_with_child",
-            "carer_name_key",
-        ],
-        link_rows,
-        returning=False,
-    )
-    return child_ids
-
-
-def _write_updates(actor, batch, rows: list[RowResult], children: dict[int, Child]) -> None:
-    decisions = []
-    to_update: dict[tuple, list[Child]] = {}
-    now = timezone.now()
-    for r in rows:
-        if r.errors or not r.match_id:
-            continue
-        child = children[r.match_id]
-        if r.match_by == "engine":
-            decisions.append(
-                DuplicateDecision(
-                    decision=DuplicateDecision.Decision.LINKED,
-                    source=DuplicateDecision.Source.IMPORT,
-                    child=child,
-                    candidates=[{"child_id": child.pk, "score": round(r.match_score or 0, 4)}],
-                    decided_by=actor,
-                )
-            )
-        if r.fills:
-            for f, value in r.fills.items():
-                setattr(child, f, value)
-            child.updated_at = now
-            to_update.setdefault(tuple(sorted(r.fills)), []).append(child)
-    for fields, objs in to_update.items():
-        Child.objects.bulk_update(objs, [*fields, "updated_at"], batch_size=2000)
+        for r in rows
+        if not r.errors and r.match_id and r.match_by == "engine"
+    ]
     DuplicateDecision.objects.bulk_create(decisions, batch_size=5000)
 
 
 def rejects_csv(headers: Sequence[str], rejects: Iterable[RowResult]) -> bytes:
     """The rejected rows as they were, plus a column with the reasons (UTF-8 with BOM, so that
-    Excel opens Vietnamese text correctly)."""
+    Excel opens Vietnamese text correctly). Every cell goes through `safe_cell`: a name such as
+    =HYPERLINK(...) must not run as a formula when the official opens the file."""
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow([_("Dòng"), *headers, _("Lý do")])
+    w.writerow([safe_cell(x) for x in [_("Dòng"), *headers, _("Lý do")]])
     for r in rejects:
-        w.writerow([r.number, *[_cell_text(c) for c in r.raw], " | ".join(r.errors)])
+        w.writerow(
+            [r.number, *[safe_cell(_cell_text(c)) for c in r.raw], safe_cell(" | ".join(r.errors))]
+        )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -673,3 +603,257 @@ def _cell_text(value) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+# --- batches: upload, read once, check in the background, commit once ------------------------
+
+_MATCH_LABELS = {
+    "id_number": gettext_lazy("cùng số định danh cá nhân"),
+    "exact": gettext_lazy("cùng họ tên, ngày sinh, giới tính"),
+    "engine": gettext_lazy("rất có thể là cùng một trẻ"),
+}
+
+
+def batch_create(*, actor, upload, commune_code: str) -> ImportBatch:
+    """Keep an uploaded file for reading in the background. A file over the size or row limits
+    is refused here, before anything is parsed (`sheets.precheck`)."""
+    name = Path(upload.name).name
+    if not name.lower().endswith((".xlsx", ".csv")):
+        raise sheets.FileRefused(
+            _("Chỉ nhận tệp .xlsx hoặc .csv. Hãy lưu tệp theo một trong hai dạng.")
+        )
+    sheets.precheck(upload, name=name, size=upload.size)
+    batch = ImportBatch(file_name=name[:255], commune_id=commune_code, created_by=actor)
+    batch.file.save(f"{os.urandom(8).hex()}-{name}", upload, save=False)
+    batch.save()
+    return batch
+
+
+def _progress(batch_id: int):
+    def report(n: int) -> None:
+        ImportBatch.objects.filter(pk=batch_id).update(progress=n)
+
+    return report
+
+
+def batch_read(batch_id: int) -> None:
+    """Read the file once into `ImportRow`s, guess the columns, then check the rows."""
+    # Only one reader: the status moves uploaded → checking in one conditional UPDATE.
+    if not ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.UPLOADED).update(
+        status=ImportBatch.Status.CHECKING, progress=0
+    ):
+        return
+    batch = ImportBatch.objects.get(pk=batch_id)
+    try:
+        table = read_sheet(
+            batch.file.path, file_name=batch.file_name, on_progress=_progress(batch_id)
+        )
+    except sheets.FileRefused as exc:
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportBatch.Status.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        return
+    with transaction.atomic():
+        ImportRow.objects.bulk_create(
+            (
+                ImportRow(batch_id=batch_id, number=n, cells=cells)
+                for n, cells in zip(table.numbers, table.rows, strict=True)
+            ),
+            batch_size=2000,
+        )
+        batch.headers = table.headers
+        batch.header_row = table.header_row
+        batch.header_depth = table.header_depth
+        batch.sheet_name = table.sheet_name[:100]
+        batch.total_rows = len(table.rows)
+        batch.mapping = guess_mapping(table.headers)
+        batch.save(
+            update_fields=[
+                "headers", "header_row", "header_depth", "sheet_name", "total_rows", "mapping",
+            ]
+        )  # fmt: skip
+    batch_check(batch_id, rows=(table.headers, table.rows, table.numbers))
+
+
+def batch_rows(batch: ImportBatch) -> tuple[list[str], list[list], list[int]]:
+    rows, numbers = [], []
+    qs = ImportRow.objects.filter(batch_id=batch.pk).order_by("number")
+    for number, cells in qs.values_list("number", "cells").iterator(chunk_size=5000):
+        numbers.append(number)
+        rows.append(cells)
+    return list(batch.headers), rows, numbers
+
+
+def batch_remap(*, actor, batch: ImportBatch, mapping: dict[str, str]) -> bool:
+    """Change the columns' meaning and check the rows again (not once the file is imported)."""
+    if not ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READY).update(
+        mapping=mapping, status=ImportBatch.Status.CHECKING, progress=0
+    ):
+        return False
+    template_remember(
+        actor=actor,
+        headers=batch.headers,
+        mapping=mapping,
+        header_row=batch.header_row,
+        header_depth=batch.header_depth,
+    )
+    return True
+
+
+def batch_check(batch_id: int, *, rows=None, today: dt.date | None = None) -> None:
+    """The dry run shown on the preview page: nothing written to the registry."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    headers, data, numbers = rows or batch_rows(batch)
+    report = run_import(
+        actor=None,
+        headers=headers,
+        rows=data,
+        numbers=numbers,
+        mapping=batch.mapping,
+        commune_code=batch.commune_id,
+        dry_run=True,
+        today=today,
+    )
+    preview = {
+        "imported": report.imported,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": report.rejected,
+        "outcome": {},
+        "rejects": [{"number": r.number, "errors": r.errors} for r in report.rejects[:200]],
+        "matched": [
+            {
+                "number": r.number,
+                "name": r.values.get("full_name", ""),
+                "child_id": r.match_id,
+                "by": r.match_by,
+                "fills": sorted(r.fills),
+            }
+            for r in report.rows
+            if not r.errors and r.match_id
+        ][:50],
+    }
+    for r in report.rows[:20]:
+        preview["outcome"][str(r.number)] = (
+            "reject" if r.errors else "match" if r.match_id else "new"
+        )
+    ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.CHECKING).update(
+        preview=preview, status=ImportBatch.Status.READY, progress=len(data)
+    )
+
+
+def commit_claim(*, actor, batch: ImportBatch) -> bool:
+    """ready → queued, once: the first click (or the first of two at once) wins."""
+    return bool(
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READY).update(
+            status=ImportBatch.Status.QUEUED, committed_by=actor
+        )
+    )
+
+
+def batch_commit(*, actor, batch_id: int, today: dt.date | None = None) -> dict:
+    """Write a checked file into the registry, once.
+
+    Two commits of one batch (two clicks at once, a retry after a time-out, a task run twice)
+    import it once: the status moves ready/queued → committing in one conditional UPDATE, which
+    only one caller can win (the row is locked by the first UPDATE until it commits, and the
+    second then sees the new status). The loser gets the first commit's result, kept on the
+    batch. The rows come from the database, not from the file.
+    """
+    claimed = ImportBatch.objects.filter(
+        pk=batch_id, status__in=[ImportBatch.Status.READY, ImportBatch.Status.QUEUED]
+    ).update(status=ImportBatch.Status.COMMITTING, committed_by=actor)
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if not claimed:
+        return batch.result
+    headers, rows, numbers = batch_rows(batch)
+    try:
+        run_import(
+            actor=actor,
+            headers=headers,
+            rows=rows,
+            numbers=numbers,
+            mapping=batch.mapping,
+            commune_code=batch.commune_id,
+            batch=batch,
+            today=today,
+        )
+    except Exception:
+        # Nothing was written (one transaction): the file can be committed again.
+        ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.READY)
+        raise
+    return batch.result
+
+
+def batch_rejects_csv(batch: ImportBatch) -> bytes:
+    """The rejected rows of a checked or imported file, with the reasons, from the database."""
+    reasons = (batch.result or {}).get("rejects")
+    if reasons is None:
+        reasons = {str(r["number"]): r["errors"] for r in (batch.preview or {}).get("rejects", [])}
+    rows = [
+        RowResult(number=n, raw=cells, errors=reasons[str(n)])
+        for n, cells in ImportRow.objects.filter(batch_id=batch.pk)
+        .order_by("number")
+        .values_list("number", "cells")
+        .iterator(chunk_size=5000)
+        if str(n) in reasons
+    ]
+    return rejects_csv(batch.headers, rows)
+
+
+def match_label(by: str) -> str:
+    return str(_MATCH_LABELS.get(by, ""))
+
+
+TEMPLATE_COLUMNS = [
+    ("STT", 6),
+    ("Họ và tên", 26),
+    ("Ngày sinh", 13),
+    ("Giới tính", 9),
+    ("Dân tộc", 10),
+    ("Số định danh cá nhân", 16),
+    ("Thôn, ấp", 14),
+    ("Địa chỉ", 28),
+    ("Họ tên cha", 24),
+    ("Họ tên mẹ", 24),
+    ("Người chăm sóc", 24),
+    ("Tình trạng đi học", 14),
+    ("Trường", 22),
+    ("Lớp", 6),
+    ("Số thẻ BHYT", 16),
+    ("Hộ nghèo, cận nghèo", 14),
+]
+
+
+def template_xlsx() -> bytes:
+    """An empty list laid out as communes file it (heading, title, header, signature block),
+    whose headers the importer recognises."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    def build(wb):
+        ws = wb.active
+        ws.title = str(_("Danh sách"))[:31]
+        last = get_column_letter(len(TEMPLATE_COLUMNS))
+        bold = Font(bold=True)
+        centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws["A1"] = _("UBND XÃ, PHƯỜNG …………")
+        ws["A1"].font = bold
+        ws["J1"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        ws["J2"] = "Độc lập - Tự do - Hạnh phúc"
+        ws["J1"].font = ws["J2"].font = bold
+        ws.merge_cells(f"A4:{last}4")
+        ws["A4"] = _("DANH SÁCH TRẺ EM")
+        ws["A4"].font = Font(bold=True, size=14)
+        ws["A4"].alignment = centre
+        for k, (label, width) in enumerate(TEMPLATE_COLUMNS, start=1):
+            cell = ws.cell(row=6, column=k, value=label)
+            cell.font = bold
+            cell.alignment = centre
+            ws.column_dimensions[get_column_letter(k)].width = width
+        ws.freeze_panes = "A7"
+        ws["B40"] = _("Người lập biểu")
+        ws["J39"] = _("…, ngày … tháng … năm …")
+        ws["J40"] = _("CHỦ TỊCH")
+
+    return sheets.xlsx_bytes(build)

@@ -246,6 +246,8 @@ class Child(models.Model):
     # The same words with the given name first ("an nguyen van"), so that a name typed in
     # Western order is found by the same prefix search.
     name_key_given_first = models.CharField(max_length=150, editable=False)
+    # Vietnamese alphabetical order (`keys.vi_sort_key`): the lists sort on it, in byte order.
+    name_sort = models.CharField(max_length=300, editable=False, default="", db_default="")
     other_names = models.CharField(
         _("tên gọi khác"),
         max_length=200,
@@ -370,6 +372,8 @@ class Child(models.Model):
             models.Index(fields=["name_key", "id"], name="registry_child_name"),
             models.Index(fields=["name_key_given_first"], name="registry_child_name_given"),
             models.Index(fields=["commune", "name_key", "id"], name="registry_child_commune_name"),
+            models.Index(fields=["name_sort", "id"], name="registry_child_sort"),
+            models.Index(fields=["commune", "name_sort", "id"], name="registry_child_commune_sort"),
             models.Index(
                 fields=["commune", "birth_date_latest"], name="registry_child_commune_dob"
             ),
@@ -670,6 +674,10 @@ class ImportTemplate(models.Model):
     header_key = models.CharField(max_length=64, unique=True)
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict)  # {"header": "field"}
+    # Where the header sits in files of this kind (below the administrative title block), so the
+    # next file laid out the same way is read the same way.
+    header_row = models.PositiveIntegerField(default=1)
+    header_depth = models.PositiveSmallIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -684,9 +692,22 @@ class ImportTemplate(models.Model):
 
 
 class ImportBatch(models.Model):
+    """One uploaded file, from upload to result. The file is read once, by a background task,
+    into `ImportRow`s; every page after that reads the rows from the database.
+
+    Status moves one way: uploaded → checking → ready → queued → committing → done; a file
+    that cannot be read ends as failed. `commit_claim` moves ready → queued with a conditional
+    UPDATE, so two clicks (or a retry after a time-out) start one commit, and the second answers
+    with the first one's `result`."""
+
     class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Đã tải lên")
+        UPLOADED = "uploaded", _("Đã tải lên, chờ đọc tệp")
+        CHECKING = "checking", _("Đang đọc và kiểm tra")
+        READY = "ready", _("Đã kiểm tra, chờ nhập")
+        QUEUED = "queued", _("Chờ ghi vào sổ")
+        COMMITTING = "committing", _("Đang ghi vào sổ")
         DONE = "done", _("Đã nhập")
+        FAILED = "failed", _("Không đọc được tệp")
         DRY_RUN = "dry_run", _("Chạy thử")
 
     file_name = models.CharField(max_length=255)
@@ -698,8 +719,23 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # The layout found in the file: sheet, header row (1-based) and how many rows it spans.
+    sheet_name = models.CharField(max_length=100, blank=True)
+    header_row = models.PositiveIntegerField(default=1)
+    header_depth = models.PositiveSmallIntegerField(default=1)
+    headers = models.JSONField(default=list)
+    total_rows = models.PositiveIntegerField(default=0)
+    progress = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # The dry run shown on the preview page (counts and the first rows of each kind).
+    preview = models.JSONField(default=dict, blank=True)
+    # What the commit did, answered again to a repeated commit; reasons per rejected row.
+    result = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -711,3 +747,32 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (
+            self.Status.UPLOADED,
+            self.Status.CHECKING,
+            self.Status.QUEUED,
+            self.Status.COMMITTING,
+        )
+
+
+class ImportRow(models.Model):
+    """A data row of an uploaded file, as read (cells as the official typed them: dates written
+    the way the cell showed them, whole numbers without ".0"), so the file is read only once."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField()  # row number in the sheet, as Excel shows it
+    cells = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["batch", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "number"], name="registry_importrow_unique")
+        ]
+        verbose_name = _("dòng của tệp nhập")
+        verbose_name_plural = _("dòng của tệp nhập")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.number}"

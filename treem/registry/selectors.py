@@ -13,7 +13,7 @@ from django.http import Http404
 from treem.accounts.jurisdiction import scope_queryset
 from treem.accounts.policy import Action, require
 from treem.lib.text import fold
-from treem.registry.keys import byte_order, name_order
+from treem.registry.keys import byte_order
 from treem.registry.models import (
     Child,
     ChildCarer,
@@ -142,7 +142,8 @@ def children_for_user(
             qs = by_name if by_name.exists() else qs.filter(name_key_given_first__prefix=key)
     if f.guardian.strip():
         return _by_guardian(qs, fold(f.guardian), hint=not query)
-    return qs.order_by(*name_order())
+    # Vietnamese alphabetical order ("Dương" before "Đặng"), the same on SQLite and PostgreSQL.
+    return qs.order_by(byte_order("name_sort"), "id")
 
 
 def _by_guardian(qs: QuerySet[Child], key: str, *, hint: bool) -> QuerySet[Child]:
@@ -289,3 +290,39 @@ def dashboard_counts(*, user, today: dt.date) -> tuple[int, int]:
         start_date__lte=today,
     )
     return qs.count(), qs.filter(Exists(current)).count()
+
+
+# How many children a search-to-pick shows: enough to choose among namesakes, small enough to read.
+PICK_LIMIT = 20
+
+
+def child_search(
+    *, user, name: str, born: str, parent: str, exclude: str = "", today: dt.date
+) -> tuple[list[Child], bool]:
+    """Children the user may see matching a name, a birth date (any precision) and a parent's
+    name, for picking one (linking a case, merging records). ([children], searched?)."""
+    from treem.registry.validation import DateParseError, parse_birth_date
+
+    name, born, parent = name.strip(), born.strip(), parent.strip()
+    if not (name or parent) and not born:
+        return [], False
+    filters = ChildFilters(query=name, guardian=parent, include_over_16=True)
+    qs = children_for_user(user=user, filters=filters, today=today)
+    if born:
+        try:
+            earliest, latest, _precision = parse_birth_date(born)
+        except DateParseError:
+            return [], True
+        # Overlapping periods: a child recorded with only a year matches a full date in it.
+        qs = qs.filter(birth_date__lte=latest, birth_date_latest__gte=earliest)
+    if exclude.isdigit():
+        qs = qs.exclude(pk=int(exclude))
+    rows = list(
+        qs.select_related("commune", "village").prefetch_related(
+            Prefetch(
+                "carers",
+                queryset=ChildCarer.objects.select_related("person").order_by("id"),
+            )
+        )[:PICK_LIMIT]
+    )
+    return rows, True

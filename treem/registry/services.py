@@ -18,7 +18,7 @@ from treem.accounts.policy import Action, require
 from treem.audit.services import audit_record
 from treem.core.concurrency import save_versioned
 from treem.lib.dedup import Candidate
-from treem.lib.text import nfc
+from treem.lib.text import fold, nfc
 from treem.registry import dedup
 from treem.registry.cleaning import (
     CHILD_FIELDS,
@@ -27,7 +27,7 @@ from treem.registry.cleaning import (
     child_values_to_model,
     poverty_clean,
 )
-from treem.registry.keys import name_keys
+from treem.registry.keys import name_keys, vi_sort_key
 from treem.registry.models import (
     Child,
     ChildCarer,
@@ -81,9 +81,12 @@ class Match:
 class DuplicatesFound(Exception):
     """Raised by `child_register` when likely duplicates exist and the user has not decided."""
 
-    def __init__(self, matches: list[Match]):
+    def __init__(self, matches: list[Match], *, values=None, carers=None):
         super().__init__("likely duplicates")
         self.matches = matches
+        # What was entered, cleaned, for showing side by side with each match.
+        self.values = values or {}
+        self.carers = carers or []
 
 
 def record_for(values: dict[str, Any], carers: list[dict]) -> dict[str, str]:
@@ -217,12 +220,10 @@ def child_register(
     require(actor, Action.CHILD_CHANGE)
     today = today or today_local()
     geo = geo or GeoLookup.load(actor.jurisdiction.province_code)
-    values, errors = child_clean(raw, geo=geo, today=today)
-    carer_values, carer_errors = carers_clean(carers or [])
-    errors.update(carer_errors)
-    pov_errors: dict = {}
-    poverty = poverty_clean(poverty_status, pov_errors)
-    errors.update(pov_errors)
+    item, errors = child_validate(
+        raw, carers=carers or [], poverty_status=poverty_status, geo=geo, today=today
+    )
+    values, carer_values = item.values, item.carers
     if errors:
         raise ValidationError(errors)
     if not actor.jurisdiction.covers_commune(values["commune"].code):
@@ -259,10 +260,16 @@ def child_register(
             )
         return RegisterResult(child=existing.child, created=False, matches=matches)
     if matches and decision != DuplicateDecision.Decision.NEW:
-        raise DuplicatesFound(matches)
+        raise DuplicatesFound(matches, values=values, carers=carer_values)
     try:
         with transaction.atomic():
-            child = _create_child(actor=actor, values=values, carers=carer_values, poverty=poverty)
+            child_id = children_create(
+                actor=actor,
+                items=[item],
+                source=source,
+                details={"duplicates_shown": len(matches)},
+            )[0]
+            child = Child.objects.get(pk=child_id)
             if matches:
                 DuplicateDecision.objects.create(
                     decision=DuplicateDecision.Decision.NEW,
@@ -271,12 +278,6 @@ def child_register(
                     candidates=[m.as_json() for m in matches],
                     decided_by=actor,
                 )
-            audit_record(
-                actor=actor,
-                action="create",
-                obj=child,
-                details={"source": source, "duplicates_shown": len(matches)},
-            )
     except IntegrityError as exc:
         raise ValidationError(
             {
@@ -292,38 +293,324 @@ def child_register(
 
 
 def _create_child(*, actor, values: dict, carers: list[dict], poverty: str) -> Child:
-    household = Household.objects.create(
-        commune=values["commune"],
-        village=values["village"],
-        address=values["address"],
-        poverty_status=poverty or "unknown",
+    ids = children_create(
+        actor=actor,
+        items=[ChildInput(values=values, carers=carers, poverty=poverty)],
+        source=DuplicateDecision.Source.REGISTER,
+        audit=False,
     )
-    child = Child(household=household, created_by=actor)
-    child_values_to_model(values, child)
-    child.full_clean(exclude=["household", "created_by", "province"], validate_unique=False)
-    child.save()
-    for c in carers:
-        person = Person.objects.create(
-            full_name=c["full_name"],
-            name_key=name_keys(c["full_name"])[0],
-            sex="F"
-            if c["relationship"] in ("mother", "stepmother")
-            else "M"
-            if c["relationship"] in ("father", "stepfather")
-            else "",
-            birth_year=c.get("birth_year"),
-            phone=c.get("phone", ""),
-            household=household,
+    return Child.objects.get(pk=ids[0])
+
+
+# --- writing many children: registration and import share it --------------------------------
+
+
+@dataclass
+class ChildInput:
+    """A child checked by `child_validate`, ready to be written."""
+
+    values: dict[str, Any]
+    carers: list[dict]
+    poverty: str = "unknown"
+    source_ref: str = ""
+
+
+def child_validate(
+    raw: dict[str, Any],
+    *,
+    carers: list[dict],
+    poverty_status: Any,
+    geo: GeoLookup,
+    today: dt.date,
+) -> tuple[ChildInput, dict[str, list[str]]]:
+    """The one check of a child's data, for the form, the API and every imported row."""
+    values, errors = child_clean(raw, geo=geo, today=today)
+    carer_values, carer_errors = carers_clean(carers)
+    errors.update(carer_errors)
+    pov_errors: dict = {}
+    poverty = poverty_clean(poverty_status, pov_errors)
+    errors.update(pov_errors)
+    return ChildInput(values=values, carers=carer_values, poverty=poverty or "unknown"), errors
+
+
+def _carer_sex(relationship: str) -> str:
+    if relationship in ("mother", "stepmother"):
+        return "F"
+    if relationship in ("father", "stepfather"):
+        return "M"
+    return ""
+
+
+_CHILD_COLUMNS = [
+    "full_name", "name_key", "name_key_given_first", "name_sort", "other_names", "birth_date",
+    "birth_date_precision", "birth_date_latest", "sex", "ethnicity", "nationality", "id_number",
+    "birth_registration", "province", "commune", "village", "address", "current_commune",
+    "current_address", "school_status", "school_name", "grade", "health_insurance_number",
+    "disability_type", "disability_severity", "nutrition_status", "household", "legal_basis",
+    "processing_restricted", "is_active", "source_ref", "created_at", "updated_at", "created_by",
+    "version",
+]  # fmt: skip
+
+
+def children_create(
+    *,
+    actor,
+    items: list[ChildInput],
+    source: str,
+    details: dict[str, Any] | None = None,
+    audit: bool = True,
+) -> list[int]:
+    """Write new children (validated by `child_validate`) with their households and carers, and
+    one audit entry per child. Returns their ids in order. Runs in the caller's transaction.
+
+    Registration writes one child through here, an import writes thousands: brothers and sisters
+    on separate lines (same address and parents) share one household and one set of parents.
+    Rows go straight into multi-row INSERTs (`_insert`): Django's bulk_create compiles every
+    value of every row and alone takes over a minute at 100,000 children.
+    """
+    if not items:
+        return []
+    now = timezone.now()
+    households: dict[tuple, int] = {}
+    household_rows: list[tuple] = []
+    item_household: list[int] = []
+    for n, it in enumerate(items):
+        v = it.values
+        key = (
+            v["commune"].code,
+            v["village"].pk if v["village"] else None,
+            fold(v["address"]),
+            tuple(sorted(fold(c["full_name"]) + c["relationship"] for c in it.carers)),
         )
-        ChildCarer.objects.create(
-            child=child,
-            person=person,
-            carer_name_key=person.name_key,
-            relationship=c["relationship"],
-            is_primary_carer=c.get("is_primary_carer", False),
-            lives_with_child=c.get("lives_with_child", True),
+        if not key[2] and not key[3]:
+            key = ("item", n)
+        k = households.get(key)
+        if k is None:
+            k = households[key] = len(household_rows)
+            household_rows.append(
+                (
+                    v["commune"].code,
+                    v["village"].pk if v["village"] else None,
+                    v["address"],
+                    it.poverty or "unknown",
+                    now,
+                    now,
+                    1,
+                )
+            )
+        item_household.append(k)
+    hh_ids = _insert(
+        Household,
+        ["commune", "village", "address", "poverty_status", "created_at", "updated_at", "version"],
+        household_rows,
+    )
+    user_id = getattr(actor, "pk", None)
+    child_rows = []
+    for it, k in zip(items, item_household, strict=True):
+        v = it.values
+        key, given_first = name_keys(v["full_name"])
+        child_rows.append(
+            (
+                v["full_name"], key, given_first, vi_sort_key(v["full_name"]), v["other_names"],
+                v["birth_date"],
+                v["birth_date_precision"], v["birth_date_latest"], v["sex"], v["ethnicity"],
+                v["nationality"], v["id_number"], v["birth_registration"],
+                v["commune"].province_id, v["commune"].code,
+                v["village"].pk if v["village"] else None, v["address"],
+                v["current_commune"].code if v["current_commune"] else None,
+                v["current_address"], v["school_status"], v["school_name"], v["grade"],
+                v["health_insurance_number"], v["disability_type"], v["disability_severity"],
+                v["nutrition_status"], hh_ids[k], v["legal_basis"], False, True,
+                it.source_ref[:80], now, now, user_id, 1,
+            )
+        )  # fmt: skip
+    child_ids = _insert(Child, _CHILD_COLUMNS, child_rows)
+    persons: dict[tuple, int] = {}
+    person_rows: list[tuple] = []
+    links: list[tuple] = []
+    for it, k, cid in zip(items, item_household, child_ids, strict=True):
+        for c in it.carers:
+            pkey = (k, fold(c["full_name"]), c["relationship"])
+            p = persons.get(pkey)
+            if p is None:
+                p = persons[pkey] = len(person_rows)
+                person_rows.append(
+                    (
+                        c["full_name"], name_keys(c["full_name"])[0],
+                        _carer_sex(c["relationship"]), c.get("birth_year"), "",
+                        c.get("phone", ""), hh_ids[k], False, now,
+                    )
+                )  # fmt: skip
+            links.append(
+                (
+                    cid,
+                    p,
+                    c["relationship"],
+                    person_rows[p][1],
+                    c.get("is_primary_carer", False),
+                    c.get("lives_with_child", True),
+                )
+            )
+    person_ids = _insert(
+        Person,
+        ["full_name", "name_key", "sex", "birth_year", "id_number", "phone", "household",
+         "is_deceased", "created_at"],
+        person_rows,
+    )  # fmt: skip
+    seen: set[tuple[int, int]] = set()
+    link_rows = []
+    for cid, p, rel, carer_key, primary, lives in links:
+        if (cid, person_ids[p]) not in seen:
+            seen.add((cid, person_ids[p]))
+            link_rows.append((cid, person_ids[p], rel, primary, lives, carer_key))
+    _insert(
+        ChildCarer,
+        ["child", "person", "relationship", "is_primary_carer", "lives_with_child",
+         "carer_name_key"],
+        link_rows,
+        returning=False,
+    )  # fmt: skip
+    if audit:
+        extra = {"source": source, **(details or {})}
+        audit_many(
+            actor=actor,
+            action="create",
+            object_type="registry.child",
+            entries=[(cid, {}, extra) for cid in child_ids],
         )
-    return child
+    return child_ids
+
+
+class ChildChanged(Exception):
+    """A child edited by someone else between a check and a write (version moved)."""
+
+
+def children_fill(
+    *,
+    actor,
+    fills: list[tuple[Child, dict[str, Any]]],
+    source: str,
+    details: dict[str, Any] | None = None,
+) -> list[int]:
+    """Fill empty fields of existing children: each child's version goes up by one and an audit
+    entry lists the fields. A child whose version moved since it was read (someone saved it
+    meanwhile) is left alone: its id is returned so the caller can report it."""
+    now = timezone.now()
+    changed: list[int] = []
+    entries = []
+    extra = {"source": source, **(details or {})}
+    for child, values in fills:
+        if not values:
+            continue
+        # The version in the WHERE clause refuses to overwrite an edit made after the match.
+        n = Child.objects.filter(pk=child.pk, version=child.version).update(
+            **values, version=child.version + 1, updated_at=now
+        )
+        if n != 1:
+            changed.append(child.pk)
+            continue
+        changes = {f: [_plain(getattr(child, f)), _plain(v)] for f, v in values.items()}
+        for f, v in values.items():
+            setattr(child, f, v)
+        child.version += 1
+        entries.append((child.pk, changes, extra))
+    audit_many(actor=actor, action="update", object_type="registry.child", entries=entries)
+    return changed
+
+
+def audit_many(*, actor, action: str, object_type: str, entries: list[tuple]) -> None:
+    """One audit entry per (object id, changes, details), chained as `audit_record` chains them.
+
+    `audit_record` locks the chain head once per entry; an import of 100,000 children would take
+    minutes that way. Here the head is locked once and the entries are hashed in order and
+    inserted together, so the chain is the same one `audit_verify` walks.
+    """
+    if not entries:
+        return
+    from treem.audit.context import current_ip
+    from treem.audit.models import AuditEvent, AuditHead
+    from treem.audit.services import _jsonable
+
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    username = actor.get_username() if authenticated else ""
+    ip = current_ip.get()
+    at = timezone.now()
+    with transaction.atomic():
+        head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
+        seq, prev = head.seq, head.hash
+        events = []
+        for object_id, changes, details in entries:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                at=at,
+                actor=actor if authenticated else None,
+                actor_username=username,
+                ip_address=ip,
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id),
+                changes=_jsonable(changes or {}) if changes else {},
+                details=_jsonable(details or {}) if details else {},
+                prev_hash=prev,
+            )
+            event.hash = prev = event.compute_hash()
+            events.append(event)
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash"])
+
+
+def _insert(model, fields: list[str], rows: list[tuple], *, returning: bool = True) -> list[int]:
+    """Insert rows in multi-row INSERT statements, returning the new ids in row order.
+
+    The values are already clean, so they go straight into parameterised SQL (the same
+    RETURNING-order guarantee bulk_create relies on, on SQLite and PostgreSQL).
+    """
+    from django.db import connection
+
+    if not rows:
+        return []
+    meta = model._meta
+    cols = [meta.get_field(f) for f in fields]
+
+    def converter(f):
+        memo: dict = {}
+
+        def convert(v):
+            # Dates repeat a lot (one `now`, a few thousand birthdays): convert each once.
+            out = memo.get(v, memo)
+            if out is memo:
+                out = memo[v] = f.get_db_prep_save(v, connection)
+            return out
+
+        return convert
+
+    prep = [
+        converter(f) if f.get_internal_type() in ("DateField", "DateTimeField") else None
+        for f in cols
+    ]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in cols)
+    table = connection.ops.quote_name(meta.db_table)
+    per = max(1, min(500, 30000 // len(fields)))
+    ids: list[int] = []
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            params: list = []
+            for r in chunk:
+                params.extend(v if p is None else p(v) for v, p in zip(r, prep, strict=True))
+            one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            values = ", ".join([one] * len(chunk))
+            # Table and column names come from the model, values are parameters.
+            sql = f"INSERT INTO {table} ({names}) VALUES {values}"  # noqa: S608
+            if returning:
+                pk = connection.ops.quote_name(meta.pk.column)
+                cur.execute(f"{sql} RETURNING {pk}", params)
+                ids.extend(row[0] for row in cur.fetchall())
+            else:
+                cur.execute(sql, params)
+    return ids
 
 
 def child_update(
@@ -354,7 +641,10 @@ def child_update(
         for f in CHILD_FIELDS
         if before[f] != getattr(child, f)
     }
-    fields = [*CHILD_FIELDS, "birth_date_latest", "province", "name_key", "name_key_given_first"]
+    fields = [
+        *CHILD_FIELDS, "birth_date_latest", "province", "name_key", "name_key_given_first",
+        "name_sort",
+    ]  # fmt: skip
     try:
         with transaction.atomic():
             child.updated_at = timezone.now()

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,9 +15,16 @@ from treem.audit.models import AuditEvent
 from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
 from treem.geo.selectors import communes_for_user, villages_for_user
-from treem.lib.dedup import Index
-from treem.registry import export, forms, importer, selectors, services
-from treem.registry.dedup import child_records, evidence_json
+from treem.registry import (
+    export,
+    forms,
+    importer,
+    presentation,
+    selectors,
+    services,
+    sheets,
+    tasks,
+)
 from treem.registry.models import (
     Child,
     ChildMerge,
@@ -66,6 +68,7 @@ def child_list_view(request):
     qs = selectors.children_for_user(user=request.user, filters=filters, today=today)
     page = _page_number(request)
     rows, has_next = selectors.children_page(qs, page=page)
+    total = qs.count()
     if filters.query or filters.guardian:
         audit_record(
             actor=request.user,
@@ -81,12 +84,14 @@ def child_list_view(request):
         {
             "form": form,
             "rows": rows,
+            "total": total,
             "page": page,
             "has_next": has_next,
             "params": params.urlencode(),
             "today": today,
             "can_register": can(request.user, Action.CHILD_CHANGE),
             "can_export": can(request.user, Action.CHILD_EXPORT),
+            "can_export_sensitive": export.may_export_sensitive(request.user),
             "can_import": can(request.user, Action.CHILD_IMPORT),
             "can_merge": can(request.user, Action.CHILD_MERGE),
         },
@@ -99,9 +104,14 @@ def child_export_view(request, fmt: str):
     _form, filters = _filters(request)
     today = services.today_local()
     qs = selectors.children_for_user(user=request.user, filters=filters, today=today)
-    columns = export.columns_for(request.user)
+    # Sensitive columns (disability, HIV, violence...) only on a deliberate choice, audited.
+    sensitive = request.GET.get("sensitive") == "1" and export.may_export_sensitive(request.user)
+    columns = export.columns_for(request.user, sensitive=sensitive)
     if fmt == "xlsx":
-        body, n = export.export_xlsx(qs, columns, today)
+        communes = list(communes_for_user(user=request.user))
+        chosen = [c for c in communes if c.code == filters.commune] or communes
+        place = chosen[0].name if len(chosen) == 1 else ""
+        body, n = export.export_xlsx(qs, columns, today, place=place)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "csv":
         body, n = export.export_csv(qs, columns, today)
@@ -116,12 +126,26 @@ def child_export_view(request, fmt: str):
             **filters.as_audit(),
             "format": fmt,
             "rows": n,
+            "sensitive": sensitive,
             "columns": [c.key for c in columns],
         },
     )
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="tre-em-{today:%Y%m%d}.{fmt}"'
     return response
+
+
+def duplicate_cards(exc: services.DuplicatesFound) -> list[dict]:
+    """The likely duplicates as the warning shows them: a verdict and, for a record the user may
+    see, each field side by side as entered and as recorded."""
+    mine = presentation.side_of_values(exc.values, exc.carers)
+    cards = []
+    for m in exc.matches:
+        card = {"match": m, "verdict": presentation.verdict(m.score), "rows": []}
+        if m.visible and m.child is not None:
+            card["rows"] = presentation.comparison(mine, presentation.side_of_child(m.child))
+        cards.append(card)
+    return cards
 
 
 def _register_form(request, data=None):
@@ -144,17 +168,24 @@ def child_register_view(request):
     matches = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        # The warning's buttons carry the choice themselves (works without JavaScript): "this
+        # child" posts link_to=<id>, "a new child" posts decision=new. The form's hidden fields
+        # of the same names come empty, so the non-empty value wins.
+        link_to = next((int(v) for v in request.POST.getlist("link_to") if v.isdigit()), None)
+        decision = next((v for v in request.POST.getlist("decision") if v), None)
+        if link_to is not None:
+            decision = "linked"
         try:
             result = services.child_register(
                 actor=request.user,
                 raw=_raw(d),
                 carers=form.carers(),
                 poverty_status=d.get("poverty_status") or "",
-                decision=d.get("decision") or None,
-                link_to=d.get("link_to"),
+                decision=decision,
+                link_to=link_to,
             )
         except services.DuplicatesFound as exc:
-            matches = exc.matches
+            matches = duplicate_cards(exc)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -337,6 +368,42 @@ def child_access_log_view(request, pk: int):
     )
 
 
+# --- search to pick a child (link a case, merge records) ----------------------------------
+
+
+@login_required
+def child_search_view(request):
+    """Find a child by name, birth date and parents; answers the rows as a partial that other
+    pages include (htmx) to pick a child by radio button, never by typing a record number.
+
+    Query: `q` (child's name), `born` (dd/mm/yyyy, mm/yyyy or a year), `parent` (a parent's or
+    carer's name), `field` (the radio's name, default "child"), `exclude` (a child id to leave
+    out: the record being merged). Reused by the protection app's link-child form."""
+    require(request.user, Action.CHILD_VIEW)
+    field = request.GET.get("field") or "child"
+    if not field.isidentifier():
+        field = "child"
+    rows, searched = selectors.child_search(
+        user=request.user,
+        name=request.GET.get("q", ""),
+        born=request.GET.get("born", ""),
+        parent=request.GET.get("parent", ""),
+        exclude=request.GET.get("exclude", ""),
+        today=services.today_local(),
+    )
+    if searched:
+        audit_record(
+            actor=request.user,
+            action="search",
+            object_type="registry.child",
+            details={"purpose": "pick", "results": len(rows)},
+        )
+    context = {"rows": rows, "field": field, "searched": searched}
+    if request.headers.get("HX-Request"):
+        return render(request, "registry/_child_pick.html", context)
+    return render(request, "registry/child_search.html", context)
+
+
 # --- duplicates and merges ------------------------------------------------------------------
 
 
@@ -350,19 +417,16 @@ def duplicate_list_view(request):
 def duplicate_detail_view(request, pk: int):
     require(request.user, Action.CHILD_MERGE)
     pair = selectors.duplicate_pair_get_for_user(user=request.user, pk=pk)
-    recs = {
-        r["record_id"]: r
-        for r in child_records(Child.objects.filter(pk__in=[pair.child_a_id, pair.child_b_id]))
-    }
-    evidence = []
-    if len(recs) == 2:
-        found = Index([recs[str(pair.child_b_id)]]).query(
-            recs[str(pair.child_a_id)], threshold=None
-        )
-        evidence = evidence_json(found[0]) if found else []
+    rows = presentation.comparison(
+        presentation.side_of_child(pair.child_a), presentation.side_of_child(pair.child_b)
+    )
     for c in (pair.child_a, pair.child_b):
         audit_record(actor=request.user, action="view", obj=c, details={"duplicate_pair": pk})
-    return render(request, "registry/duplicate_detail.html", {"pair": pair, "evidence": evidence})
+    return render(
+        request,
+        "registry/duplicate_detail.html",
+        {"pair": pair, "rows": rows, "verdict": presentation.verdict(pair.score)},
+    )
 
 
 @login_required
@@ -384,7 +448,7 @@ def child_merge_view(request, pk: int):
     merged = selectors.child_get_for_user(user=request.user, pk=pk)
     form = forms.MergeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Hãy nhập mã hồ sơ được giữ lại."))
+        messages.error(request, _("Hãy tìm và chọn hồ sơ được giữ lại."))
         return redirect("registry:child_detail", pk=pk)
     survivor = selectors.child_get_for_user(user=request.user, pk=form.cleaned_data["survivor"])
     try:
@@ -431,57 +495,84 @@ def import_upload_view(request):
     communes = communes_for_user(user=request.user)
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None, communes=communes)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            form.add_error(
-                "file", _("Chỉ nhận tệp .xlsx hoặc .csv. Hãy lưu tệp theo một trong hai dạng.")
-            )
-        elif not request.user.jurisdiction.covers_commune(form.cleaned_data["commune"]):
+        if not request.user.jurisdiction.covers_commune(form.cleaned_data["commune"]):
             raise PermissionDenied
-        else:
-            batch = ImportBatch(
-                file_name=upload.name[:255],
-                commune_id=form.cleaned_data["commune"],
-                created_by=request.user,
+        try:
+            batch = importer.batch_create(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                commune_code=form.cleaned_data["commune"],
             )
-            batch.file.save(f"{os.urandom(8).hex()}-{Path(upload.name).name}", upload, save=False)
-            try:
-                headers, _rows = importer.read_table(batch.file.path, file_name=upload.name)
-            except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
-                default_storage.delete(batch.file.name)
-                form.add_error(
-                    "file", _("Không đọc được tệp. Hãy kiểm tra tệp có mở được bằng Excel.")
-                )
-            else:
-                batch.mapping = importer.guess_mapping(headers)
-                batch.save()
-                return redirect("registry:import_map", pk=batch.pk)
-    return render(request, "registry/import_upload.html", {"form": form})
+        except sheets.FileRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            tasks.import_read_task.enqueue(batch.pk)
+            return redirect("registry:import_preview", pk=batch.pk)
+    return render(
+        request,
+        "registry/import_upload.html",
+        {
+            "form": form,
+            "max_rows": sheets.max_rows(),
+            "max_mb": sheets.max_bytes() // (1024 * 1024),
+        },
+    )
+
+
+@login_required
+def import_template_view(request):
+    """An empty list in the layout communes file, with the columns the importer recognises."""
+    require(request.user, Action.CHILD_IMPORT)
+    body = importer.template_xlsx()
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-tre-em.xlsx"'
+    return response
+
+
+@login_required
+def import_history_view(request):
+    require(request.user, Action.CHILD_IMPORT)
+    communes = communes_for_user(user=request.user)
+    codes = [c.code for c in communes]
+    commune = request.GET.get("commune") or ""
+    qs = ImportBatch.objects.filter(commune_id__in=codes).select_related(
+        "commune", "created_by", "committed_by"
+    )
+    if commune in codes:
+        qs = qs.filter(commune_id=commune)
+    return render(
+        request,
+        "registry/import_history.html",
+        {"batches": qs[:200], "communes": communes, "commune": commune},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_map_view(request, pk: int):
     batch = _batch_for(request, pk)
-    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
     if request.method == "POST":
         mapping = {}
-        for i, h in enumerate(headers):
+        for i, h in enumerate(batch.headers):
             f = request.POST.get(f"col{i}", "")
             if f in importer.IMPORT_FIELDS:
                 mapping[h] = f
-        batch.mapping = mapping
-        batch.save(update_fields=["mapping"])
-        importer.template_remember(actor=request.user, headers=headers, mapping=mapping)
+        if importer.batch_remap(actor=request.user, batch=batch, mapping=mapping):
+            tasks.import_check_task.enqueue(batch.pk)
+        else:
+            messages.info(request, _("Tệp này đã được nhập hoặc đang được xử lý."))
         return redirect("registry:import_preview", pk=batch.pk)
+    samples = list(batch.rows.order_by("number").values_list("cells", flat=True)[:3])
     columns = [
         {
             "index": i,
             "header": h,
             "field": batch.mapping.get(h, ""),
-            "sample": [r[i] if i < len(r) else "" for r in rows[:3]],
+            "sample": [sheets.display(r[i]) for r in samples if i < len(r) and r[i] != ""],
         }
-        for i, h in enumerate(headers)
+        for i, h in enumerate(batch.headers)
     ]
     return render(
         request,
@@ -492,27 +583,43 @@ def import_map_view(request, pk: int):
 
 @login_required
 def import_preview_view(request, pk: int):
-    """The dry run: what would be imported, updated and rejected, with every message."""
+    """The page of one file, which stays: progress while it is read, checked or written (htmx
+    polls it), then the dry run (what would be imported, updated, rejected), then the result."""
     batch = _batch_for(request, pk)
-    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
-    report = importer.run_import(
-        actor=request.user,
-        headers=headers,
-        rows=rows,
-        mapping=batch.mapping,
-        commune_code=batch.commune_id,
-        dry_run=True,
-    )
-    matched = [r for r in report.rows if not r.errors and r.match_id][:50]
+    if request.headers.get("HX-Request") and request.GET.get("progress"):
+        if batch.busy:
+            return render(request, "registry/_import_progress.html", {"batch": batch})
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    preview = batch.preview or {}
+    sample = []
+    if batch.status in (ImportBatch.Status.READY, ImportBatch.Status.DONE):
+        outcome = preview.get("outcome", {})
+        reasons = (batch.result or {}).get("rejects") or {}
+        for number, cells in batch.rows.order_by("number").values_list("number", "cells")[:20]:
+            cells = list(cells) + [""] * (len(batch.headers) - len(cells))
+            sample.append(
+                {
+                    "number": number,
+                    "cells": [sheets.display(c) for c in cells[: len(batch.headers)]],
+                    "outcome": outcome.get(str(number), ""),
+                    "rejected": str(number) in reasons,
+                }
+            )
+    matched = [{**m, "verdict": importer.match_label(m["by"])} for m in preview.get("matched", [])]
     return render(
         request,
         "registry/import_preview.html",
         {
             "batch": batch,
-            "report": report,
-            "new_rows": [r for r in report.rows if not r.errors and not r.match_id][:20],
+            "preview": preview,
+            "result": batch.result or {},
+            "sample": sample,
+            "mapped": [batch.mapping.get(h, "") for h in batch.headers],
+            "field_labels": importer.IMPORT_FIELDS,
             "matched": matched,
-            "rejects": report.rejects[:200],
+            "rejects": preview.get("rejects", []),
             "done": batch.status == ImportBatch.Status.DONE,
         },
     )
@@ -522,40 +629,19 @@ def import_preview_view(request, pk: int):
 @require_POST
 def import_commit_view(request, pk: int):
     batch = _batch_for(request, pk)
-    if batch.status == ImportBatch.Status.DONE:
-        messages.info(request, _("Tệp này đã được nhập rồi."))
-        return redirect("registry:import_preview", pk=pk)
-    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
-    report = importer.run_import(
-        actor=request.user,
-        headers=headers,
-        rows=rows,
-        mapping=batch.mapping,
-        commune_code=batch.commune_id,
-        batch=batch,
-    )
-    messages.success(
-        request,
-        _("Đã nhập %(n)s trẻ mới, cập nhật %(u)s, không nhập %(r)s dòng lỗi.")
-        % {"n": report.imported, "u": report.updated, "r": report.rejected},
-    )
-    return redirect(reverse("registry:child_list") + f"?commune={batch.commune_id}")
+    if importer.commit_claim(actor=request.user, batch=batch):
+        tasks.import_commit_task.enqueue(batch.pk, request.user.pk)
+    else:
+        # A second click, or a retry after a time-out: the first commit's page answers.
+        messages.info(request, _("Tệp này đã được nhập (hoặc đang được nhập); đây là kết quả."))
+    return redirect("registry:import_preview", pk=pk)
 
 
 @login_required
 def import_rejects_view(request, pk: int):
     batch = _batch_for(request, pk)
-    headers, rows = importer.read_table(batch.file.path, file_name=batch.file_name)
-    report = importer.run_import(
-        actor=request.user,
-        headers=headers,
-        rows=rows,
-        mapping=batch.mapping,
-        commune_code=batch.commune_id,
-        dry_run=True,
-    )
     response = HttpResponse(
-        importer.rejects_csv(headers, report.rejects), content_type="text/csv; charset=utf-8"
+        importer.batch_rejects_csv(batch), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="loi-nhap-{batch.pk}.csv"'
     return response
