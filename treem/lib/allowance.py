@@ -184,6 +184,12 @@ class CaseError(ValueError):
         self.code = code
 
 
+def format_coefficient(value: Decimal) -> str:
+    """2.50 → "2.5", 1.00 → "1.0": one decimal at least, no trailing zeros beyond it."""
+    text = f"{value:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
 def amount_of(coefficient: Decimal, standard: int) -> int:
     return int((coefficient * Decimal(standard)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -225,15 +231,19 @@ def validate(case: Case, rules: Rules) -> None:
         raise CaseError("too_old", "too old for every basis at the first month")
 
 
-def entitlement(case: Case, rules: Rules) -> list[MonthAmount]:
-    """Every month with an amount, from the first month of the decision until the entitlement
-    ends or `to_month`. Raises CaseError for a case that cannot be computed."""
-    validate(case, rules)
+def entitlement(
+    case: Case, rules: Rules, *, window_from: Month | None = None, check: bool = True
+) -> list[MonthAmount]:
+    """Every month with an amount, from the first month of the decision (or `window_from`, if
+    later: a payment list needs only the months not yet listed) until the entitlement ends or
+    `to_month`. Raises CaseError for a case that cannot be computed."""
+    if check:
+        validate(case, rules)
     first = case.start_month
     decision_month = Month.of(case.decided_on)
     last = case.to_month or Month.of(add_years(case.birth_date, rules.default_last_age))
     out: list[MonthAmount] = []
-    month = first
+    month = max(first, window_from) if window_from else first
     while month <= last:
         # The state that decides this month: at the end of the previous month's last day.
         ref = month.prev().last_day()
