@@ -708,7 +708,7 @@ def payment_list_approve(*, actor, payment_list: PaymentList, expected_version: 
         if updated != 1:
             current = PaymentList.objects.select_related("approved_by").get(pk=payment_list.pk)
             if current.status == PaymentList.Status.APPROVED:
-                who = current.approved_by.get_full_name() if current.approved_by else ""
+                who = current.approved_by.full_name if current.approved_by else ""
                 raise ValidationError(
                     _(
                         "Danh sách này đã được %(who)s phê duyệt lúc %(at)s. Không cần phê duyệt "
