@@ -107,8 +107,9 @@ def seed(ctx) -> None:
         if worker is None or chairman is None:
             continue
         candidates = _candidates(commune, today)
-        decided = candidates[:6]
-        pending = candidates[6:8]
+        # Some decided, one in progress, the rest left for the entitlement scan to find.
+        decided = candidates[:3]
+        pending = candidates[3:4]
         for child, basis, since in decided:
             number += 1
             _walk(

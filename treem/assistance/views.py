@@ -201,6 +201,7 @@ def dossier_detail_view(request, pk: int):
             and dossier.status in (Dossier.Status.DRAFT, Dossier.Status.REVIEWED),
             "document_form": forms.DocumentForm(),
             "required": required,
+            "missing": any(not ok for _label, ok in required),
             "recipient": recipient,
             "end_form": forms.EndForm(),
             "can_end": recipient is not None
