@@ -302,3 +302,18 @@ def test_schema_is_served(admin_client, specialist_client):
     response = specialist_client.get("/api/schema/")
     assert response.status_code == 200
     assert "/api/assistance/calculate/" in response.content.decode()
+
+
+def test_payment_list_page_queries_do_not_grow_with_lines(
+    officer_a_client, decided, users, demo, make_child, django_assert_max_num_queries
+):
+    for i in range(6):
+        decided(make_child(name=f"Trẻ Số {i}", birth="2016-01-01"))
+    payment_list = services.payment_list_prepare(
+        actor=users.officer_a, commune_code=demo.commune_a.code, month=dt.date(2025, 2, 1)
+    )
+    with django_assert_max_num_queries(20):
+        response = officer_a_client.get(reverse("assistance:payment_list", args=[payment_list.pk]))
+    assert response.status_code == 200
+    with django_assert_max_num_queries(12):
+        assert officer_a_client.get("/api/assistance/lists/").status_code == 200

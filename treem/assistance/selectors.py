@@ -240,7 +240,7 @@ def changes_report(payment_list: PaymentList) -> list[ChangeRow]:
     now = {
         line.recipient_id: line
         for line in payment_list.lines.filter(kind=PaymentLine.Kind.PAYMENT).select_related(
-            "recipient__child"
+            "recipient__child", "recipient__dossier"
         )
     }
     before = {
@@ -249,7 +249,7 @@ def changes_report(payment_list: PaymentList) -> list[ChangeRow]:
             payment_list__commune_id=payment_list.commune_id,
             payment_list__month=previous_month,
             kind=PaymentLine.Kind.PAYMENT,
-        ).select_related("recipient__child")
+        ).select_related("recipient__child", "recipient__dossier")
     }
     month = Month.of(payment_list.month)
     rules_ = rules.load_rules(province_code=payment_list.commune.province_id)
