@@ -41,7 +41,7 @@ class PaymentIn(serializers.Serializer):
 
 
 class CalculateIn(serializers.Serializer):
-    rows = serializers.ListField(child=CaseRowIn(), max_length=20000, allow_empty=False)
+    rows = serializers.ListField(child=CaseRowIn(), max_length=5000, allow_empty=False)
     payments = PaymentIn(many=True, required=False)
 
 

@@ -77,7 +77,10 @@ def _date(value: str, column: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
+        if not 1900 <= day.year <= 2100:
+            raise ValueError(value)
+        return day
     except ValueError:
         raise ValueError(
             _("Cột %(column)s: “%(value)s” không phải ngày dạng YYYY-MM-DD.")

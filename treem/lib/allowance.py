@@ -55,7 +55,7 @@ class Month:
         if len(text) != 7 or text[4] != "-":
             raise ValueError(text)
         year, month = int(text[:4]), int(text[5:])
-        if not 1 <= month <= 12 or year < 1900:
+        if not 1 <= month <= 12 or not 1900 <= year <= 2100:
             raise ValueError(text)
         return cls(year, month)
 
@@ -242,6 +242,11 @@ def entitlement(
     first = case.start_month
     decision_month = Month.of(case.decided_on)
     last = case.to_month or Month.of(add_years(case.birth_date, rules.default_last_age))
+    kinds = {b.kind for b in case.bases}
+    ages = [band.age_to for band in rules.bands if band.basis in kinds]
+    if ages and None not in ages:
+        # Nothing is owed after the month of the last birthday any band reaches.
+        last = min(last, Month.of(add_years(case.birth_date, max(ages))))
     out: list[MonthAmount] = []
     month = max(first, window_from) if window_from else first
     while month <= last:
