@@ -317,3 +317,20 @@ def test_payment_list_page_queries_do_not_grow_with_lines(
     assert response.status_code == 200
     with django_assert_max_num_queries(12):
         assert officer_a_client.get("/api/assistance/lists/").status_code == 200
+
+
+def test_upcoming_changes_names_the_fourth_birthday(decided, make_child, users):
+    from treem.assistance import selectors
+    from treem.lib.allowance import Month
+
+    # Born 2021-05-20, paid 2.5 from 02/2025; the 4th birthday is in May 2025, so June is 1.5:
+    # 1,250,000 this month, 750,000 next month.
+    decided(make_child(name="Bé Sắp Bốn Tuổi", birth="2021-05-20"))
+    rows = selectors.upcoming_changes(user=users.officer_a, commune_code=None, month=Month(2025, 5))
+    assert [(r.full_name, r.reason, r.before, r.after) for r in rows] == [
+        ("Bé Sắp Bốn Tuổi", "Đủ 4 tuổi: hệ số giảm", 1_250_000, 750_000)
+    ]
+    assert (
+        selectors.upcoming_changes(user=users.officer_b, commune_code=None, month=Month(2025, 5))
+        == []
+    )
