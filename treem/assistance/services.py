@@ -817,6 +817,14 @@ def payment_list_approve(*, actor, payment_list: PaymentList, expected_version: 
                 _("Danh sách vừa được lập lại sau khi bạn mở. Hãy tải lại trang, xem rồi duyệt.")
             )
         first_day = payment_list.month
+        if PaymentList.objects.filter(
+            commune_id=payment_list.commune_id,
+            month__gt=first_day,
+            status=PaymentList.Status.APPROVED,
+        ).exists():
+            raise ValidationError(
+                _("Đã có danh sách tháng sau được phê duyệt: không thể duyệt danh sách tháng cũ.")
+            )
         changed = Recipient.objects.filter(
             commune_id=payment_list.commune_id, updated_at__gt=payment_list.prepared_at
         ).exists()
