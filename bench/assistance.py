@@ -360,7 +360,17 @@ def main() -> None:
         size = {"children": 1_000_000, "recipients": 60_000}
     data = generate(communes=communes, rng=rng, **size)
     results = measure(data, quick=args.quick)
-    figures = data["figures"] | results | {"engine": engine, "setup_s": round(setup_s, 1)}
+    figures = (
+        data["figures"]
+        | results
+        | {
+            "engine": engine,
+            "setup_s": round(setup_s, 1),
+            # The machine is shared: the load during the run says how far the times can be trusted.
+            "load_average": [round(x, 1) for x in os.getloadavg()],
+            "cpu_count": os.cpu_count(),
+        }
+    )
     for key, value in figures.items():
         print(f"{key:32} {value}")
     ok = {
