@@ -334,3 +334,22 @@ def test_upcoming_changes_names_the_fourth_birthday(decided, make_child, users):
         selectors.upcoming_changes(user=users.officer_b, commune_code=None, month=Month(2025, 5))
         == []
     )
+
+
+def test_xlsx_neutralises_a_name_that_would_run_as_a_formula(
+    officer_a_client, decided, make_child, users, demo
+):
+    decided(make_child(name='=HYPERLINK("http://x")', birth="2016-01-01"))
+    payment_list = services.payment_list_prepare(
+        actor=users.officer_a, commune_code=demo.commune_a.code, month=dt.date(2025, 2, 1)
+    )
+    xlsx = officer_a_client.get(
+        reverse("assistance:payment_list_export", args=[payment_list.pk, "xlsx"])
+    )
+    values = [
+        c
+        for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
+        for c in row
+    ]
+    assert '\'=HYPERLINK("http://x")' in values
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
