@@ -171,7 +171,7 @@ def entitlement_scan(*, user, commune_code: str | None, today: dt.date) -> list[
                 row["birth_date"],
                 row["commune_id"],
                 basis,
-                str(reason) + " — " + _("chưa hưởng trợ cấp, chưa có hồ sơ"),
+                str(reason),
             )
         )
     return out
