@@ -738,39 +738,47 @@ _LINE_COLUMNS = [
 ]
 
 
+def _line_values(line: _Line) -> tuple:
+    return (
+        line.payment_list_id,
+        line.recipient_id,
+        line.kind,
+        line.basis,
+        str(line.coefficient),
+        line.standard_amount,
+        line.amount,
+        line.arrears,
+        line.carried,
+        line.deductions,
+        line.total,
+        line.recovery,
+        json.dumps(line.details),
+        line.carried_from_id,
+        line.channel,
+        line.paid_status,
+        None,
+    )
+
+
 def _insert_lines(lines: list[_Line]) -> None:
-    """One multi-row INSERT per batch: `bulk_create` spends most of a province's list preparing
-    each value through the field machinery; these values are plain already."""
+    """Write the lines in bulk. `bulk_create` spends most of a province's list preparing each
+    value through the field machinery, and a long multi-row INSERT spends it in the driver's
+    placeholder parsing; PostgreSQL takes them through COPY, SQLite as multi-row INSERTs."""
     if not lines:
         return
     table = connection.ops.quote_name(PaymentLine._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _LINE_COLUMNS)
-    batch = 5000 if connection.vendor == "postgresql" else 900 // len(_LINE_COLUMNS)
-    row_marks = "(" + ", ".join(["%s"] * len(_LINE_COLUMNS)) + ")"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for line in lines:
+                    copy.write_row(_line_values(line))
+            return
+        batch = 900 // len(_LINE_COLUMNS)
+        row_marks = "(" + ", ".join(["%s"] * len(_LINE_COLUMNS)) + ")"
         for start in range(0, len(lines), batch):
             chunk = lines[start : start + batch]
-            params: list = []
-            for line in chunk:
-                params += [
-                    line.payment_list_id,
-                    line.recipient_id,
-                    line.kind,
-                    line.basis,
-                    str(line.coefficient),
-                    line.standard_amount,
-                    line.amount,
-                    line.arrears,
-                    line.carried,
-                    line.deductions,
-                    line.total,
-                    line.recovery,
-                    json.dumps(line.details),
-                    line.carried_from_id,
-                    line.channel,
-                    line.paid_status,
-                    None,
-                ]
+            params = [value for line in chunk for value in _line_values(line)]
             # Table and column names come from the model; every value is a parameter.
             sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_marks] * len(chunk))  # noqa: S608
             cursor.execute(sql, params)

@@ -39,14 +39,32 @@ BASES = (
 )
 
 
-@dataclass(frozen=True, order=True)
 class Month:
-    year: int
-    month: int
+    """A calendar month. Compared and hashed by one integer (year × 12 + month − 1): a
+    province's payment list compares hundreds of thousands of months."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, year: int, month: int):
+        self.key = year * 12 + month - 1
+
+    @classmethod
+    def _from_key(cls, key: int) -> Month:
+        obj = cls.__new__(cls)
+        obj.key = key
+        return obj
+
+    @property
+    def year(self) -> int:
+        return self.key // 12
+
+    @property
+    def month(self) -> int:
+        return self.key % 12 + 1
 
     @classmethod
     def of(cls, day: dt.date) -> Month:
-        return cls(day.year, day.month)
+        return cls._from_key(day.year * 12 + day.month - 1)
 
     @classmethod
     def parse(cls, text: str) -> Month:
@@ -66,10 +84,31 @@ class Month:
         return self.next().first_day() - dt.timedelta(days=1)
 
     def next(self) -> Month:
-        return Month(self.year + (self.month == 12), self.month % 12 + 1)
+        return Month._from_key(self.key + 1)
 
     def prev(self) -> Month:
-        return Month(self.year - (self.month == 1), 12 if self.month == 1 else self.month - 1)
+        return Month._from_key(self.key - 1)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Month) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __lt__(self, other: Month) -> bool:
+        return self.key < other.key
+
+    def __le__(self, other: Month) -> bool:
+        return self.key <= other.key
+
+    def __gt__(self, other: Month) -> bool:
+        return self.key > other.key
+
+    def __ge__(self, other: Month) -> bool:
+        return self.key >= other.key
+
+    def __repr__(self) -> str:
+        return f"Month({self.year}, {self.month})"
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -115,6 +154,11 @@ class StandardAmount:
     amount: int  # đồng
 
 
+def _last_age(bands: list[Band]) -> int | None:
+    ages = [band.age_to for band in bands]
+    return None if None in ages else max(ages)
+
+
 @dataclass(frozen=True)
 class Rules:
     bands: Sequence[Band]
@@ -123,6 +167,21 @@ class Rules:
     local: Sequence[StandardAmount] = ()
     # Where output stops when the case gives no `to_month` and nothing else ends it.
     default_last_age: int = 22
+
+    def __post_init__(self) -> None:
+        # Lookups done for every recipient and month: bands grouped by basis, amounts sorted.
+        by_basis: dict[str, list[Band]] = {}
+        for band in self.bands:
+            by_basis.setdefault(band.basis, []).append(band)
+        object.__setattr__(self, "_by_basis", by_basis)
+        object.__setattr__(self, "_last_age", {k: _last_age(v) for k, v in by_basis.items()})
+
+    def bands_for(self, basis: str) -> list[Band]:
+        return self._by_basis.get(basis, [])
+
+    def last_age(self, basis: str) -> int | None:
+        """The age at which every band of `basis` has ended (None: a band without an end)."""
+        return self._last_age.get(basis)
 
     def standard_for(self, month: Month) -> int:
         def current(amounts: Sequence[StandardAmount]) -> int:
@@ -190,14 +249,25 @@ def format_coefficient(value: Decimal) -> str:
     return text + "0" if text.endswith(".") else text
 
 
+_AMOUNTS: dict[tuple[Decimal, int], int] = {}
+
+
 def amount_of(coefficient: Decimal, standard: int) -> int:
-    return int((coefficient * Decimal(standard)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """Coefficient × standard amount in exact decimal arithmetic, rounded half up to the đồng.
+    Few distinct pairs exist, so each is computed once."""
+    key = (coefficient, standard)
+    value = _AMOUNTS.get(key)
+    if value is None:
+        value = int((coefficient * Decimal(standard)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        if len(_AMOUNTS) < 10_000:
+            _AMOUNTS[key] = value
+    return value
 
 
 def _coefficient(rules: Rules, basis: str, age: int, studying: bool) -> Decimal | None:
     best: Decimal | None = None
-    for band in rules.bands:
-        if band.basis != basis or age < band.age_from:
+    for band in rules.bands_for(basis):
+        if age < band.age_from:
             continue
         if band.age_to is not None and age >= band.age_to:
             continue
@@ -242,8 +312,7 @@ def entitlement(
     first = case.start_month
     decision_month = Month.of(case.decided_on)
     last = case.to_month or Month.of(add_years(case.birth_date, rules.default_last_age))
-    kinds = {b.kind for b in case.bases}
-    ages = [band.age_to for band in rules.bands if band.basis in kinds]
+    ages = [rules.last_age(b.kind) for b in case.bases]
     if ages and None not in ages:
         # Nothing is owed after the month of the last birthday any band reaches.
         last = min(last, Month.of(add_years(case.birth_date, max(ages))))
