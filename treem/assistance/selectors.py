@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
@@ -143,11 +144,24 @@ def entitlement_scan(*, user, commune_code: str | None, today: dt.date) -> list[
             "household__poverty_status",
             "no_support",
             "hiv",
+            "name_key",
         )
-        .order_by("commune_id", "name_key", "pk")
+        # No ORDER BY: ordering in SQL makes PostgreSQL walk a million children through the
+        # name index; the few thousand candidates are sorted here instead (same order).
+        .order_by()
     )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The plan is a scan with hashed sub-plans; PostgreSQL's JIT compiles it for seconds
+            # (measured: 5.5 s of a 31 s run at 1M children) and gains nothing back.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        rows = sorted(
+            qs.iterator(chunk_size=5000),
+            key=lambda r: (r["commune_id"], r["name_key"], r["pk"]),
+        )
     out: list[Candidate] = []
-    for row in qs.iterator(chunk_size=5000):
+    for row in rows:
         if row["disability_severity"] == DisabilitySeverity.ESPECIALLY_SEVERE:
             basis, reason = Basis.DISABILITY_ESPECIALLY_SEVERE, _("Khuyết tật đặc biệt nặng")
         elif row["hiv"] and row["household__poverty_status"] == PovertyStatus.POOR:

@@ -680,6 +680,10 @@ def payment_list_prepare(*, actor, commune_code: str, month: dt.date) -> Payment
     access.require_prepare(actor, commune_code)
     first_day = _month_start(month)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Short queries on indexed ranges; JIT compilation would cost more than it saves.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
         payment_list, created = PaymentList.objects.select_for_update().get_or_create(
             commune_id=commune_code, month=first_day, defaults={"prepared_by": actor}
         )
