@@ -334,7 +334,7 @@ def measure(data: dict, *, quick: bool) -> dict:
             "province_lines": total_lines,
         }
     )
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     candidates = selectors.entitlement_scan(user=data["specialist"], commune_code=None, today=TODAY)
     scan_s = time.perf_counter() - t0
     results.update(
