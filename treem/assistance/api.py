@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from treem.assistance import access, rules, services
 from treem.assistance.calculator import INPUT_COLUMNS, calculate
-from treem.assistance.models import Dossier, PaymentChannel, PaymentLine, PaymentList
+from treem.assistance.models import Dossier, PaymentChannel, PaymentLine
 from treem.core.api import ErrorSerializer
 from treem.lib.allowance import BASES, Month, format_coefficient
 
@@ -137,7 +137,9 @@ class DossierOut(serializers.Serializer):
     tracking_code = serializers.CharField()
     child_id = serializers.IntegerField()
     commune = serializers.CharField(source="commune_id")
-    status = serializers.ChoiceField(choices=Dossier.Status.choices)
+    # Plain strings, not enums: several apps have a "status" choice set and the schema's enum
+    # names would collide.
+    status = serializers.CharField(help_text="draft, reviewed, posted, decided or refused")
     applied_on = serializers.DateField()
     decided_on = serializers.DateField(allow_null=True)
     decision_number = serializers.CharField()
@@ -163,7 +165,7 @@ class DossierList(generics.ListAPIView):
 
 
 class TrackOut(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Dossier.Status.choices)
+    status = serializers.CharField(help_text="draft, reviewed, posted, decided or refused")
     status_label = serializers.CharField()
     posting_until = serializers.DateField(allow_null=True)
     from_month = serializers.DateField(allow_null=True)
@@ -215,7 +217,7 @@ class PaymentListOut(serializers.Serializer):
     id = serializers.IntegerField()
     commune = serializers.CharField(source="commune_id")
     month = serializers.DateField()
-    status = serializers.ChoiceField(choices=PaymentList.Status.choices)
+    status = serializers.CharField(help_text="draft or approved")
     version = serializers.IntegerField()
     total_amount = serializers.IntegerField()
     total_arrears = serializers.IntegerField()
