@@ -49,6 +49,12 @@ class Action(StrEnum):
     COMMENT_MODERATE = "portal.comment.moderate"
 
     # ---- Social assistance (issue 11): only the assistance app adds lines here.
+    ASSISTANCE_VIEW = "assistance.view"  # dossiers, recipients, lists of the user's communes
+    ASSISTANCE_PREPARE = "assistance.prepare"  # dossiers and payment lists of the commune
+    ASSISTANCE_DECIDE = "assistance.decide"  # the chairman's decision and list approval
+    ASSISTANCE_RULES_MANAGE = "assistance.rules.manage"  # policies, coefficients, amounts
+    ASSISTANCE_AGGREGATES = "assistance.aggregates"  # figures by commune, group, month
+    ASSISTANCE_CALCULATE = "assistance.calculate"  # the calculator (no personal data)
 
     # ---- Programmes (issue 9): only the programmes app adds lines here.
 
@@ -108,7 +114,28 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
 
 # ---- Social assistance (issue 11): grants per role.
 # Only the assistance app edits this block; its actions live in the Action enum above.
-_ASSISTANCE_GRANTS: dict[str, frozenset[Action]] = {}
+_ASSISTANCE_GRANTS: dict[str, frozenset[Action]] = {
+    Role.COMMUNE_WORKER: frozenset(
+        {Action.ASSISTANCE_VIEW, Action.ASSISTANCE_PREPARE, Action.ASSISTANCE_CALCULATE}
+    ),
+    Role.COMMUNE_CHAIRMAN: frozenset(
+        {
+            Action.ASSISTANCE_VIEW,
+            Action.ASSISTANCE_DECIDE,
+            Action.ASSISTANCE_AGGREGATES,
+            Action.ASSISTANCE_CALCULATE,
+        }
+    ),
+    Role.PROVINCE_SPECIALIST: frozenset(
+        {
+            Action.ASSISTANCE_VIEW,
+            Action.ASSISTANCE_RULES_MANAGE,
+            Action.ASSISTANCE_AGGREGATES,
+            Action.ASSISTANCE_CALCULATE,
+        }
+    ),
+    Role.PROVINCE_LEADER: frozenset({Action.ASSISTANCE_AGGREGATES, Action.ASSISTANCE_CALCULATE}),
+}
 
 
 # ---- Programmes (issue 9): grants per role.

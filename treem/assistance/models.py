@@ -1,0 +1,462 @@
+"""Social assistance for children (Decree 20/2021/NĐ-CP; standard amount from Decree 76/2024/NĐ-CP):
+the rules as data (policies, beneficiary groups, coefficients by age band, standard amounts,
+settings), the dossier and its decision, recipients, and monthly payment lists.
+
+Rules are never in code: every coefficient, amount and setting is a row with its legal source, its
+effective date and whether it was checked against the text (`verified`). Money is whole đồng.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from treem.geo.models import Commune, Province
+from treem.registry.models import Child
+
+
+class Basis(models.TextChoices):
+    """The bases of Decree 20/2021 Art. 5 that concern children (codes used by the calculator)."""
+
+    NO_SUPPORT = "no_support", _("Trẻ em không có nguồn nuôi dưỡng (Điều 5 khoản 1)")
+    DISABILITY_SEVERE = "disability_severe", _("Trẻ em khuyết tật nặng")
+    DISABILITY_ESPECIALLY_SEVERE = (
+        "disability_especially_severe",
+        _("Trẻ em khuyết tật đặc biệt nặng"),
+    )
+    HIV_POOR = "hiv_poor", _("Trẻ em nhiễm HIV thuộc hộ nghèo")
+    UNDER3_POOR_MOUNTAIN = (
+        "under3_poor_mountain",
+        _("Trẻ em dưới 3 tuổi thuộc hộ nghèo, cận nghèo ở xã, thôn đặc biệt khó khăn"),
+    )
+    SINGLE_PARENT_POOR = (
+        "single_parent_poor",
+        _("Con của người đơn thân nghèo đang nuôi con"),
+    )
+
+
+class Policy(models.Model):
+    class Kind(models.TextChoices):
+        MONTHLY_CASH = "monthly_cash", _("Trợ cấp tiền hằng tháng")
+        IN_KIND = "in_kind", _("Hỗ trợ hiện vật, dịch vụ")
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên chính sách"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
+    note = models.TextField(_("ghi chú"), blank=True)
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("chính sách")
+        verbose_name_plural = _("chính sách")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BeneficiaryGroup(models.Model):
+    """A group of Decree 20/2021 Art. 5, and the policies it opens."""
+
+    code = models.CharField(_("mã"), max_length=32, unique=True, choices=Basis.choices)
+    name = models.CharField(_("tên nhóm"), max_length=255)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
+    policies = models.ManyToManyField(Policy, related_name="groups", verbose_name=_("chính sách"))
+    # Document kinds (see DocumentKind) the dossier of this group must carry.
+    required_documents = models.JSONField(_("giấy tờ bắt buộc"), default=list)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("nhóm đối tượng")
+        verbose_name_plural = _("nhóm đối tượng")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CoefficientBand(models.Model):
+    """The coefficient of a group for ages [age_from, age_to), Decree 20/2021 Art. 6."""
+
+    group = models.ForeignKey(
+        BeneficiaryGroup, on_delete=models.PROTECT, related_name="bands", verbose_name=_("nhóm")
+    )
+    age_from = models.PositiveSmallIntegerField(_("từ tuổi"))
+    age_to = models.PositiveSmallIntegerField(_("đến dưới tuổi"), null=True, blank=True)
+    requires_studying = models.BooleanField(_("chỉ khi đang đi học"), default=False)
+    coefficient = models.DecimalField(_("hệ số"), max_digits=4, decimal_places=2)
+    effective_from = models.DateField(_("áp dụng từ"))
+    effective_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
+
+    class Meta:
+        ordering = ["group", "age_from", "requires_studying"]
+        verbose_name = _("hệ số trợ cấp")
+        verbose_name_plural = _("hệ số trợ cấp")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(coefficient__gt=0), name="assistance_band_positive_coefficient"
+            ),
+            models.CheckConstraint(
+                condition=Q(age_to__isnull=True) | Q(age_to__gt=models.F("age_from")),
+                name="assistance_band_ages_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.age_from}-{self.age_to}: {self.coefficient}"
+
+
+class StandardAmount(models.Model):
+    """The standard amount (mức chuẩn trợ giúp xã hội): national, or a province's own higher one."""
+
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tỉnh (để trống: mức toàn quốc)"),
+    )
+    amount = models.BigIntegerField(_("mức chuẩn (đồng)"))
+    effective_from = models.DateField(_("áp dụng từ"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["province", "-effective_from"]
+        verbose_name = _("mức chuẩn trợ giúp xã hội")
+        verbose_name_plural = _("mức chuẩn trợ giúp xã hội")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="assistance_standard_positive"),
+            models.UniqueConstraint(
+                fields=["province", "effective_from"],
+                name="assistance_standard_unique_province_date",
+            ),
+            models.UniqueConstraint(
+                fields=["effective_from"],
+                condition=Q(province__isnull=True),
+                name="assistance_standard_unique_national_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.effective_from})"
+
+
+class Setting(models.Model):
+    """A setting with an effective date: who decides, how long the list is posted."""
+
+    class Key(models.TextChoices):
+        DECIDING_LEVEL = "deciding_level", _("Cấp quyết định trợ cấp")
+        POSTING_WORKING_DAYS = "posting_working_days", _("Số ngày làm việc niêm yết công khai")
+        HIGHEST_AMOUNT_ONLY = (
+            "highest_amount_only",
+            _("Thuộc nhiều nhóm chỉ hưởng một mức cao nhất"),
+        )
+
+    key = models.CharField(_("thông số"), max_length=32, choices=Key.choices)
+    value = models.CharField(_("giá trị"), max_length=64)
+    effective_from = models.DateField(_("áp dụng từ"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
+
+    class Meta:
+        ordering = ["key", "-effective_from"]
+        verbose_name = _("thông số trợ giúp xã hội")
+        verbose_name_plural = _("thông số trợ giúp xã hội")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "effective_from"], name="assistance_setting_unique_key_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+
+class DisadvantagedCommune(models.Model):
+    """An especially disadvantaged ethnic-minority or mountain commune (for Art. 5(7)); the list is
+    decided by the Prime Minister and entered here as data."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    effective_from = models.DateField(_("từ ngày"))
+    effective_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255)
+
+    class Meta:
+        verbose_name = _("xã đặc biệt khó khăn")
+        verbose_name_plural = _("xã đặc biệt khó khăn")
+
+    def __str__(self) -> str:
+        return str(self.commune_id)
+
+
+class DocumentKind(models.TextChoices):
+    DECLARATION = "declaration", _("Tờ khai đề nghị trợ giúp xã hội")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Giấy khai sinh")
+    CIRCUMSTANCE_PROOF = "circumstance_proof", _("Giấy tờ chứng minh hoàn cảnh")
+    DISABILITY_CERTIFICATE = "disability_certificate", _("Giấy xác nhận khuyết tật")
+    POVERTY_CERTIFICATE = "poverty_certificate", _("Giấy chứng nhận hộ nghèo, cận nghèo")
+    SCHOOL_CERTIFICATE = "school_certificate", _("Giấy xác nhận đang đi học")
+    HIV_CERTIFICATE = "hiv_certificate", _("Giấy xác nhận nhiễm HIV của cơ sở y tế")
+    COUNCIL_MINUTES = "council_minutes", _("Biên bản họp Hội đồng xét duyệt")
+    OTHER = "other", _("Giấy tờ khác")
+
+
+class PaymentChannel(models.TextChoices):
+    CASH = "cash", _("Tiền mặt tại UBND xã")
+    POST = "post", _("Qua bưu điện")
+    BANK = "bank", _("Chuyển khoản ngân hàng")
+
+
+class Dossier(models.Model):
+    """An application for the monthly allowance and its path to a decision (hồ sơ)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang lập hồ sơ")
+        REVIEWED = "reviewed", _("Hội đồng xã đã xét")
+        POSTED = "posted", _("Đang niêm yết công khai")
+        DECIDED = "decided", _("Đã có quyết định trợ cấp")
+        REFUSED = "refused", _("Không được trợ cấp")
+
+    tracking_code = models.CharField(_("mã tra cứu"), max_length=12, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    applicant_name = models.CharField(_("người làm đơn"), max_length=150)
+    applicant_relation = models.CharField(_("quan hệ với trẻ"), max_length=60)
+    applied_on = models.DateField(_("ngày nộp đơn"))
+    studying_until = models.DateField(_("đi học đến ngày (nếu từ 16 tuổi)"), null=True, blank=True)
+    payment_channel = models.CharField(
+        _("hình thức nhận tiền"),
+        max_length=8,
+        choices=PaymentChannel.choices,
+        default=PaymentChannel.CASH,
+    )
+    bank_name = models.CharField(_("ngân hàng"), max_length=100, blank=True)
+    account_number = models.CharField(_("số tài khoản"), max_length=19, blank=True)
+    reviewed_on = models.DateField(_("ngày họp Hội đồng"), null=True, blank=True)
+    review_note = models.TextField(_("kết luận của Hội đồng"), blank=True)
+    posted_on = models.DateField(_("ngày niêm yết"), null=True, blank=True)
+    posting_until = models.DateField(_("niêm yết đến hết ngày"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)
+    decided_on = models.DateField(_("ngày ký quyết định"), null=True, blank=True)
+    decision_signer = models.CharField(_("người ký"), max_length=150, blank=True)
+    decision_level = models.CharField(_("cấp quyết định"), max_length=16, blank=True)
+    from_month = models.DateField(_("hưởng từ tháng"), null=True, blank=True)
+    refusal_reason = models.TextField(_("lý do không được trợ cấp"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("hồ sơ trợ cấp")
+        verbose_name_plural = _("hồ sơ trợ cấp")
+        indexes = [models.Index(fields=["commune", "status"], name="assistance_dossier_status")]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class DossierBasis(models.Model):
+    """A basis claimed in the dossier, with the dates of the circumstance."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="bases")
+    basis = models.CharField(_("diện hưởng"), max_length=32, choices=Basis.choices)
+    basis_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    basis_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    end_reason = models.CharField(_("lý do kết thúc"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("diện hưởng")
+        verbose_name_plural = _("diện hưởng")
+
+    def __str__(self) -> str:
+        return self.get_basis_display()
+
+
+class DossierDocument(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("loại giấy tờ"), max_length=24, choices=DocumentKind.choices)
+    file = models.FileField(_("tệp"), upload_to="assistance/dossiers/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=40)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("giấy tờ trong hồ sơ")
+        verbose_name_plural = _("giấy tờ trong hồ sơ")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class DossierEvent(models.Model):
+    """One step of the dossier, for its timeline and the public tracking page."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.action}"
+
+
+class Recipient(models.Model):
+    """A child receiving the monthly allowance under a decision. The bases come from the dossier;
+    an end (death, adoption, end of the circumstance) is written on the basis rows or here."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="recipient")
+    # Copies of the decision's values the calculator needs, so a payment list reads one table.
+    birth_date = models.DateField()
+    decided_on = models.DateField()
+    from_month = models.DateField()
+    studying_until = models.DateField(null=True, blank=True)
+    # [{"basis", "from", "to"}] — the calculator's input.
+    bases = models.JSONField(default=list)
+    ended_on = models.DateField(_("ngày thôi hưởng"), null=True, blank=True)
+    end_reason = models.CharField(_("lý do thôi hưởng"), max_length=255, blank=True)
+    payment_channel = models.CharField(
+        _("hình thức nhận tiền"), max_length=8, choices=PaymentChannel.choices
+    )
+    bank_name = models.CharField(_("ngân hàng"), max_length=100, blank=True)
+    account_number = models.CharField(_("số tài khoản"), max_length=19, blank=True)
+    # The last month included in an approved payment list: later lists pay what follows it.
+    listed_through = models.DateField(null=True, blank=True)
+    # Set when a past date changes (an end or a basis recorded late): the next list compares every
+    # month with what was paid, to find arrears and recovery, instead of the months after
+    # `listed_through` only.
+    reconcile_needed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("người hưởng trợ cấp")
+        verbose_name_plural = _("người hưởng trợ cấp")
+        indexes = [models.Index(fields=["commune", "ended_on"], name="assistance_recipient_c")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id}"
+
+
+class PaymentList(models.Model):
+    """The commune's payment list for one month (danh sách chi trả)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        APPROVED = "approved", _("Đã phê duyệt")
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("tháng"))  # the first day of the month
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    total_amount = models.BigIntegerField(_("tiền trợ cấp tháng"), default=0)
+    total_arrears = models.BigIntegerField(_("truy lĩnh"), default=0)
+    total_carried = models.BigIntegerField(_("chưa nhận tháng trước"), default=0)
+    total_deductions = models.BigIntegerField(_("khấu trừ"), default=0)
+    total_payable = models.BigIntegerField(_("tổng số tiền"), default=0)
+    total_recovery = models.BigIntegerField(_("phải thu hồi"), default=0)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    prepared_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-month", "commune"]
+        verbose_name = _("danh sách chi trả")
+        verbose_name_plural = _("danh sách chi trả")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "month"], name="assistance_list_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.month:%m/%Y}"
+
+
+class PaymentLine(models.Model):
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("Chi trả")
+        RECOVERY = "recovery", _("Thu hồi")
+
+    class PaidStatus(models.TextChoices):
+        PENDING = "pending", _("Chưa chi")
+        PAID = "paid", _("Đã nhận")
+        UNPAID = "unpaid", _("Không nhận được")
+
+    payment_list = models.ForeignKey(PaymentList, on_delete=models.CASCADE, related_name="lines")
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="lines")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
+    basis = models.CharField(_("diện hưởng"), max_length=32, choices=Basis.choices, blank=True)
+    coefficient = models.DecimalField(_("hệ số"), max_digits=4, decimal_places=2, default=0)
+    standard_amount = models.BigIntegerField(_("mức chuẩn"), default=0)
+    amount = models.BigIntegerField(_("tiền trợ cấp tháng"), default=0)
+    arrears = models.BigIntegerField(_("truy lĩnh"), default=0)
+    carried = models.BigIntegerField(_("chưa nhận tháng trước"), default=0)
+    deductions = models.BigIntegerField(_("khấu trừ"), default=0)
+    total = models.BigIntegerField(_("tổng số tiền"), default=0)
+    recovery = models.BigIntegerField(_("phải thu hồi"), default=0)
+    # {"YYYY-MM": amount} for the arrears and recovery months, for the record.
+    details = models.JSONField(default=dict)
+    carried_from = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="carried_to"
+    )
+    channel = models.CharField(max_length=8, choices=PaymentChannel.choices)
+    paid_status = models.CharField(
+        _("tình trạng chi"),
+        max_length=8,
+        choices=PaidStatus.choices,
+        default=PaidStatus.PENDING,
+    )
+    paid_on = models.DateField(_("ngày chi"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payment_list", "recipient", "kind"], name="assistance_line_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "payment_list"], name="assistance_line_r")]
+
+    def __str__(self) -> str:
+        return f"{self.payment_list_id}/{self.recipient_id}"

@@ -1,0 +1,121 @@
+"""Forms of the assistance pages: parsing only; the rules are in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from treem.assistance.models import Basis, DocumentKind, PaymentChannel
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month typed as YYYY-MM (the browser's month input) or a date; stored as its first day."""
+
+    widget = MONTH
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m", "%m/%Y", "%Y-%m-%d"])
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace(day=1) if value else value
+
+
+class DossierForm(forms.Form):
+    child = forms.IntegerField(widget=forms.HiddenInput)
+    applicant_name = forms.CharField(label=_("Người làm đơn"), max_length=150)
+    applicant_relation = forms.CharField(label=_("Quan hệ với trẻ"), max_length=60)
+    applied_on = forms.DateField(label=_("Ngày nộp đơn"), widget=DATE)
+    basis = forms.MultipleChoiceField(
+        label=_("Diện hưởng"),
+        choices=Basis.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Chọn mọi diện trẻ thuộc; trẻ chỉ được hưởng mức cao nhất."),
+    )
+    basis_from = forms.DateField(label=_("Hoàn cảnh từ ngày"), required=False, widget=DATE)
+    studying_until = forms.DateField(
+        label=_("Đi học đến ngày (nếu từ 16 tuổi)"), required=False, widget=DATE
+    )
+    payment_channel = forms.ChoiceField(
+        label=_("Hình thức nhận tiền"), choices=PaymentChannel.choices
+    )
+    bank_name = forms.CharField(label=_("Ngân hàng"), max_length=100, required=False)
+    account_number = forms.CharField(label=_("Số tài khoản"), max_length=30, required=False)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại giấy tờ"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("Tệp (PDF, JPEG, PNG)"))
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReviewForm(VersionForm):
+    reviewed_on = forms.DateField(label=_("Ngày họp Hội đồng xét duyệt"), widget=DATE)
+    review_note = forms.CharField(
+        label=_("Kết luận"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    minutes = forms.FileField(label=_("Biên bản họp Hội đồng (PDF, ảnh)"))
+
+
+class PostForm(VersionForm):
+    posted_on = forms.DateField(label=_("Ngày niêm yết"), widget=DATE)
+
+
+class DecideForm(VersionForm):
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=40)
+    decided_on = forms.DateField(label=_("Ngày ký"), widget=DATE)
+    signer = forms.CharField(label=_("Người ký"), max_length=150)
+    from_month = MonthField(
+        label=_("Hưởng từ tháng"),
+        required=False,
+        help_text=_("Để trống: từ tháng ký quyết định. Tháng trước đó được truy lĩnh."),
+    )
+
+
+class RefuseForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Lý do không đồng ý"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ngày thôi hưởng (ngày xảy ra sự việc)"), widget=DATE)
+    reason = forms.CharField(label=_("Lý do"), max_length=255)
+
+
+class PrepareForm(forms.Form):
+    month = MonthField(label=_("Tháng"))
+
+
+class MarkForm(forms.Form):
+    paid = forms.TypedChoiceField(
+        label=_("Tình trạng"),
+        choices=[("1", _("Đã nhận")), ("0", _("Không nhận được"))],
+        coerce=lambda v: v == "1",
+    )
+    paid_on = forms.DateField(label=_("Ngày chi"), required=False, widget=DATE)
+
+
+class CalculatorForm(forms.Form):
+    file = forms.FileField(label=_("Tệp CSV các trường hợp"))
+
+
+class StandardAmountForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Phạm vi"),
+        choices=[("national", _("Mức toàn quốc")), ("province", _("Mức riêng của tỉnh"))],
+    )
+    amount = forms.IntegerField(label=_("Mức chuẩn (đồng)"), min_value=1)
+    effective_from = MonthField(label=_("Áp dụng từ tháng"))
+    legal_basis = forms.CharField(label=_("Căn cứ pháp lý"), max_length=255)
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Mã tra cứu hồ sơ"), max_length=12)
