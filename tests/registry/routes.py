@@ -66,6 +66,7 @@ ROUTES = {
     "registry:child_register": route(
         403, specialist=200, chairman_a=200, officer_a=200, officer_b=200
     ),
+    "registry:child_search": route(200, admin=403, leader=403, partner=403),
     "registry:child_detail": route(
         200,
         admin=403,
@@ -110,6 +111,20 @@ ROUTES = {
     "registry:duplicate_dismiss": route(405, kwargs=lambda o: {"pk": o["duplicate_a"].pk}),
     "registry:import_upload": route(
         403, specialist=200, chairman_a=200, officer_a=200, officer_b=200
+    ),
+    "registry:import_history": route(
+        403, specialist=200, chairman_a=200, officer_a=200, officer_b=200
+    ),
+    "registry:import_template": route(
+        403, specialist=200, chairman_a=200, officer_a=200, officer_b=200
+    ),
+    "registry:import_detail": route(
+        403,
+        specialist=200,
+        chairman_a=200,
+        officer_a=200,
+        officer_b=404,
+        kwargs=lambda o: {"pk": o["import_a"].pk},
     ),
     "registry:import_map": route(
         403,

@@ -1,0 +1,91 @@
+"""Expected status of every assistance route for every persona (format: tests/route_matrix.py).
+
+Per-record pages go through `treem.assistance.access.*_get_for_user`, which scopes by role and
+jurisdiction: a role without the assistance grants, or a commune outside the user's, gets 404."""
+
+from tests.route_matrix import route
+
+
+def objects(ctx) -> dict:
+    """A decided dossier of commune A (with its recipient) and an approved payment list of
+    commune A with one line, from the assistance demo."""
+    from treem.assistance.models import Dossier, PaymentList, Recipient
+
+    recipient = Recipient.objects.filter(commune=ctx.commune_a).order_by("pk").first()
+    from treem.registry.models import Child
+
+    child = (
+        Child.objects.filter(commune=ctx.commune_a, merged_into__isnull=True).order_by("pk").first()
+    )
+    # The query string cannot name a record before the demo exists: fill it in now.
+    ROUTES["assistance:dossier_new"].query["child"] = str(child.pk)
+    payment_list = (
+        PaymentList.objects.filter(commune=ctx.commune_a, lines__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    return {
+        "dossier_a": Dossier.objects.filter(commune=ctx.commune_a).order_by("pk").first(),
+        "recipient_a": recipient,
+        "payment_list_a": payment_list,
+        "payment_line_a": payment_list.lines.order_by("pk").first(),
+    }
+
+
+_VIEW = {"specialist": 200, "chairman_a": 200, "officer_a": 200, "officer_b": 200}
+_RECORD_A = {"specialist": 200, "chairman_a": 200, "officer_a": 200}
+
+
+def _dossier(o):
+    return {"pk": o["dossier_a"].pk}
+
+
+def _list(o):
+    return {"pk": o["payment_list_a"].pk}
+
+
+ROUTES = {
+    # Aggregates only (leadership): redirected to the province figures.
+    "assistance:index": route(200, admin=403, leader=302, collaborator_a=403, partner=403),
+    "assistance:scan": route(403, **_VIEW),
+    # Only the commune worker prepares a dossier; a child the user may not open is 404 (as the
+    # registry's door answers), one they may open but not prepare for is 403.
+    "assistance:dossier_new": route(
+        404,
+        specialist=403,
+        chairman_a=403,
+        officer_a=200,
+        collaborator_a=403,
+        query={"child": ""},  # filled in by objects(): a child of commune A
+    ),
+    "assistance:dossier_detail": route(404, **_RECORD_A, kwargs=_dossier),
+    "assistance:dossier_document": route(405, kwargs=_dossier),
+    "assistance:dossier_action": route(
+        405, kwargs=lambda o: {"pk": o["dossier_a"].pk, "action": "review"}
+    ),
+    "assistance:recipient_end": route(405, kwargs=lambda o: {"pk": o["recipient_a"].pk}),
+    "assistance:payment_list_prepare": route(405),
+    "assistance:payment_list": route(404, **_RECORD_A, kwargs=_list),
+    "assistance:payment_list_approve": route(405, kwargs=_list),
+    "assistance:payment_mark": route(
+        405,
+        kwargs=lambda o: {"pk": o["payment_list_a"].pk, "line_pk": o["payment_line_a"].pk},
+    ),
+    "assistance:payment_list_export": route(
+        404, **_RECORD_A, kwargs=lambda o: {"pk": o["payment_list_a"].pk, "fmt": "xlsx"}
+    ),
+    # Figures of the user's own communes (aggregates or the commune's own assistance work).
+    "assistance:province": route(200, admin=403, collaborator_a=403, partner=403),
+    "assistance:calculator": route(200, admin=403, collaborator_a=403, partner=403),
+    "assistance:rules": route(200, admin=403, collaborator_a=403, partner=403),
+    # Public: the applicant follows a dossier by its code.
+    "assistance:track": route(200, anonymous=200),
+    "api:assistance:calculate": route(405, anonymous=401),
+    "api:assistance:dossier_list": route(403, anonymous=401, **_VIEW),
+    "api:assistance:track": route(
+        200, anonymous=200, kwargs=lambda o: {"code": o["dossier_a"].tracking_code}
+    ),
+    "api:assistance:list_list": route(403, anonymous=401, **_VIEW),
+    "api:assistance:list_detail": route(404, anonymous=401, **_RECORD_A, kwargs=_list),
+    "api:assistance:list_approve": route(405, anonymous=401, kwargs=_list),
+}
