@@ -1,0 +1,93 @@
+"""Expected status of every people route for every persona (format: tests/route_matrix.py).
+
+Grants (treem/accounts/policy.py `_PEOPLE_GRANTS`): commune staff (chairman, worker) see and manage
+their commune's staff and nominations; the province specialist everything, plus training, movements,
+meetings and decisions; leadership reads coverage and the commendation record (and votes where it
+sits on the council). The system administrator, collaborators and partners have no grant."""
+
+from tests.route_matrix import once_routed, route
+
+
+def objects(ctx) -> dict:
+    """A staff member and a nomination of commune A; the province's course, movement, council
+    meeting and decision, from the people demo."""
+    from tests.route_matrix import routed
+
+    if not routed("people:coverage"):
+        return {}
+    from treem.people.models import (
+        CouncilMeeting,
+        Course,
+        Decision,
+        Movement,
+        Nomination,
+        Person,
+    )
+
+    nominations = Nomination.objects.filter(commune=ctx.commune_a).order_by("pk")
+    return {
+        "person_a": Person.objects.filter(commune=ctx.commune_a).order_by("pk").first(),
+        "course": Course.objects.order_by("pk").first(),
+        "movement": Movement.objects.order_by("pk").first(),
+        "nomination_a": nominations.first(),
+        "nomination_file_a": nominations.exclude(report_file="").first() or nominations.first(),
+        "meeting": CouncilMeeting.objects.order_by("pk").first(),
+        "decision": Decision.objects.order_by("pk").first(),
+    }
+
+
+# Commune staff and the province specialist.
+_STAFF = {"specialist": 200, "chairman_a": 200, "officer_a": 200, "officer_b": 200}
+# The same, and leadership (coverage, the commendation record).
+_READ = {**_STAFF, "leader": 200}
+# A record of commune A: 404 to a role that cannot see it and to commune B.
+_RECORD_A = {"specialist": 200, "chairman_a": 200, "officer_a": 200}
+
+
+def _pk(key):
+    return lambda o: {"pk": o[key].pk}
+
+
+ROUTES = once_routed(
+    {
+        "people:coverage": route(403, **_READ),
+        "people:staff_list": route(403, **_STAFF),
+        "people:staff_new": route(403, **_STAFF),
+        "people:person_detail": route(404, **_RECORD_A, kwargs=_pk("person_a")),
+        "people:period_add": route(405, kwargs=_pk("person_a")),
+        "people:period_end": route(405, kwargs=_pk("person_a")),
+        "people:course_list": route(403, **_STAFF),
+        "people:course_new": route(403, specialist=200),
+        "people:course_detail": route(403, **_STAFF, kwargs=_pk("course")),
+        "people:training_needs": route(403, **_STAFF),
+        "people:movement_list": route(403, **_READ),
+        "people:movement_new": route(403, specialist=200),
+        "people:movement_detail": route(403, **_READ, kwargs=_pk("movement")),
+        "people:nomination_new": route(403, **_STAFF, kwargs=_pk("movement")),
+        # Leadership reads the commendation record of the whole province.
+        "people:nomination_detail": route(404, **_RECORD_A, leader=200, kwargs=_pk("nomination_a")),
+        "people:nomination_file": route(
+            404,
+            **_RECORD_A,
+            leader=200,
+            kwargs=lambda o: {"pk": o["nomination_file_a"].pk, "which": "report"},
+        ),
+        "people:nomination_withdraw": route(405, kwargs=_pk("nomination_a")),
+        "people:meeting_new": route(403, specialist=200),
+        # The awards specialist and the council's members only.
+        "people:meeting_detail": route(403, specialist=200, leader=200, kwargs=_pk("meeting")),
+        "people:vote": route(405, kwargs=_pk("meeting")),
+        "people:meeting_close": route(405, kwargs=_pk("meeting")),
+        "people:decision_new": route(403, specialist=200, kwargs=_pk("meeting")),
+        "people:decision_detail": route(403, **_READ, kwargs=_pk("decision")),
+        "people:certificates_pdf": route(403, **_READ, kwargs=_pk("decision")),
+        "people:annex": route(
+            403, **_READ, kwargs=lambda o: {"pk": o["decision"].pk, "fmt": "xlsx"}
+        ),
+        "people:history": route(403, **_READ),
+        "api:people:staff_list": route(403, anonymous=401, **_STAFF),
+        "api:people:coverage": route(403, anonymous=401, **_READ),
+        "api:people:nomination_list": route(403, anonymous=401, **_READ),
+        "api:people:vote_create": route(405, anonymous=401, kwargs=_pk("meeting")),
+    }
+)
