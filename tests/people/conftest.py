@@ -124,21 +124,21 @@ def movement(demo, users):
 @pytest.fixture
 def nominate(demo, users, movement, award_form):
     def make(*, person=None, collective_name="", actor=None, unit="ubnd_a", **kw):
-        values = dict(
-            actor=actor or users.officer_a,
-            movement=movement,
-            nominating_unit=demo.organisations[unit],
-            award_form=award_form,
-            nominee_kind="individual" if person else "collective",
-            person=person,
-            collective_name=collective_name,
-            nominee_unit="Công chức Văn hóa - Xã hội, UBND Phường Trấn Biên",
-            achievement_line="Đã có thành tích xuất sắc trong công tác bảo vệ, chăm sóc trẻ em",
-            achievement_report="<p>Báo cáo thành tích <script>alert(1)</script>đầy đủ.</p>",
-            report_file=pdf_upload(),
-            minutes_file=pdf_upload("bien-ban.pdf"),
-            today=D(2026, 3, 1),
-        )
+        values = {
+            "actor": actor or users.officer_a,
+            "movement": movement,
+            "nominating_unit": demo.organisations[unit],
+            "award_form": award_form,
+            "nominee_kind": "individual" if person else "collective",
+            "person": person,
+            "collective_name": collective_name,
+            "nominee_unit": "Công chức Văn hóa - Xã hội, UBND Phường Trấn Biên",
+            "achievement_line": "Đã có thành tích xuất sắc trong công tác bảo vệ, chăm sóc trẻ em",
+            "achievement_report": "<p>Báo cáo thành tích <script>alert(1)</script>đầy đủ.</p>",
+            "report_file": pdf_upload(),
+            "minutes_file": pdf_upload("bien-ban.pdf"),
+            "today": D(2026, 3, 1),
+        }
         values.update(kw)
         return services.nomination_submit(**values)
 

@@ -33,7 +33,7 @@ def world(demo):
         code__in=[demo.commune_a.code, demo.commune_b.code]
     )[:2]
     vx = [village(x, n) for n in ("Ấp 1", "Ấp 2", "Ấp 3")]
-    vy = [village(y, "Ấp Bình Lộc")]
+    [village(y, "Ấp Bình Lộc")]
     org = demo.organisations["so_y_te"]
     skills = TrainingTopic.objects.get(code="ky-nang-bao-ve-tre-em")
     cases = TrainingTopic.objects.get(code="quan-ly-truong-hop")
@@ -67,8 +67,8 @@ def world(demo):
     px, _ = person(
         "Trần Văn Xuân", x, off, D(2020, 1, 1), employment="full_time", is_responsible=True
     )
-    c1, _ = person("Lê Thị Một", x, ctv, D(2021, 1, 1), villages=vx[:1])
-    c2, _ = person("Lê Thị Hai", x, ctv, D(2024, 1, 1), villages=vx[1:2])
+    _c1, _ = person("Lê Thị Một", x, ctv, D(2021, 1, 1), villages=vx[:1])
+    _c2, _ = person("Lê Thị Hai", x, ctv, D(2024, 1, 1), villages=vx[1:2])
     _c3, p3 = person("Lê Thị Ba", x, ctv, D(2019, 1, 1), villages=vx[2:3])
     services.period_end(actor=None, period=p3, ended_on=D(2025, 8, 31), reason="Nghỉ")
     py, _ = person(
@@ -171,7 +171,7 @@ def test_collaborator_villages_must_belong_to_their_commune(demo):
 
 
 def test_training_needs_list_missing_required_topics(demo, world, users):
-    x, _y = world
+    _x, _y = world
     y_people = {
         n.person.full_name: [t.code for t in n.missing]
         for n in selectors.training_needs(user=users.specialist, on=D(2026, 1, 1))

@@ -5,8 +5,9 @@ mark comes before the same letters with one, in the dictionary order of tones: n
 ngã, sắc, nặng. People are listed by given name (the last word), then by family and middle names,
 as Vietnamese registers and award annexes do.
 
-The key is made of digits only (two per letter, one per tone), so a database compares it the same way under any
-collation (PostgreSQL's en_US or C, SQLite's bytewise), and a list can be ordered in SQL.
+The key is made of digits only (two per letter, one per tone), so a database compares it the
+same way under any collation (PostgreSQL's en_US or C, SQLite's bytewise), and a list can be
+ordered in SQL.
 """
 
 from __future__ import annotations
