@@ -14,6 +14,7 @@ from treem.accounts.jurisdiction import Level
 from treem.geo.models import Commune, Village
 from treem.lib.text import fold
 from treem.people import access
+from treem.people.collation import sort_key
 from treem.people.models import (
     Attendance,
     Nomination,
@@ -188,7 +189,7 @@ def coverage_for_communes(
     every topic required of commune officials; a village is covered when a collaborator whose
     period is current on that day covers it.
     """
-    communes = list(communes.order_by("name_folded"))
+    communes = sorted(communes, key=lambda c: sort_key(c.name))
     codes = [c.code for c in communes]
     rows = {c.code: CommuneCoverage(commune=c) for c in communes}
     periods = list(
