@@ -200,7 +200,7 @@ def fill(*, quick: bool, seed: int = 2026) -> dict:
     form = AwardForm.objects.get(code="bang-khen-ubnd-tinh")
     council = Council.objects.create(name="Hội đồng Thi đua - Khen thưởng tỉnh", province=province)
     rule = VotingRule.objects.order_by("effective_from").first()
-    collectives = [f"UBND {c.name}" for c in communes] + [
+    collectives = [f"Tập thể UBND {c.name}" for c in communes] + [
         f"Trường Tiểu học số {i}" for i in range(1, 200)
     ]
     units = {c.code: None for c in communes}
@@ -285,6 +285,7 @@ def fill(*, quick: bool, seed: int = 2026) -> dict:
                     meeting=meeting,
                     yes_votes=9 if awarded else 3,
                     decision=decisions[(year, made % 10)] if awarded else None,
+                    awarded_on=decisions[(year, made % 10)].signed_on if awarded else None,
                     submitted_at=datetime.datetime(year + 1, 3, 1, tzinfo=datetime.UTC),
                 )
             )

@@ -76,7 +76,7 @@ def test_whole_award_path_from_movement_to_printed_certificate(
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     for expected in (
         "BẰNG KHEN",
-        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ ĐỒNG NAI",
         "Võ Thị Hồng Nhung",
         "Công chức Văn hóa - Xã hội, UBND Phường Trấn Biên",
         "Đã có thành tích xuất sắc trong công tác bảo vệ, chăm sóc trẻ em",

@@ -116,7 +116,7 @@ def test_nomination_walked_to_decision_and_certificate(e2e_server, browser, arti
     page.get_by_role("button", name="Ghi quyết định khen thưởng").click()
     page.get_by_label("Số, ký hiệu").fill("35/QĐ-UBND")
     page.get_by_label("Ngày ký").fill("2027-01-25")
-    page.get_by_label("Người ký", exact=True).fill("Lê Quang Minh")
+    page.get_by_label(re.compile("^Người ký")).fill("Lê Quang Minh")
     page.get_by_label("Chức vụ người ký").fill("Chủ tịch")
     page.get_by_label("Hình thức khen thưởng").select_option(
         label="Bằng khen của Chủ tịch UBND tỉnh"

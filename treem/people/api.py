@@ -7,7 +7,7 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,7 +33,7 @@ class PersonOut(serializers.Serializer):
     commune = serializers.CharField(source="commune_id", allow_null=True)
     posts = serializers.SerializerMethodField()
 
-    @extend_schema(responses=PostOut(many=True))
+    @extend_schema_field(PostOut(many=True))
     def get_posts(self, person) -> list[dict]:
         periods = self.context.get("periods", {}).get(person.pk, [])
         return PostOut(periods, many=True).data

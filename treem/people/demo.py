@@ -282,7 +282,7 @@ def _courses(ctx, people) -> None:
 def _council(ctx) -> Council:
     council, _ = Council.objects.get_or_create(
         province=ctx.province,
-        defaults={"name": "Hội đồng Thi đua - Khen thưởng tỉnh %s" % ctx.province.name},
+        defaults={"name": "Hội đồng Thi đua - Khen thưởng %s" % ctx.province.name},
     )
     specialist = ctx.users["chuyenvien"]
     for username, full_name, title in COUNCIL_MEMBERS:

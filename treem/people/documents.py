@@ -19,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from treem.lib.spreadsheet import safe_cell
-from treem.people.models import Decision, Nomination
+from treem.people.models import AwardForm, Decision, Nomination
 from treem.protection.pdf import FONT, _register_fonts
 
 
@@ -63,9 +63,13 @@ def _certificate_page(c, nomination: Nomination, decision: Decision, province_na
     y = _centred(c, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), y, f"{FONT}-Bold", 13, page_w, width)
     y = _centred(c, _("Độc lập - Tự do - Hạnh phúc"), y, f"{FONT}-Bold", 13, page_w, width)
     y -= 6 * mm
+    # The issuing authority is completed with the unit's name as the geography holds it
+    # ("THÀNH PHỐ ĐỒNG NAI" since 2025, "TỈNH …" elsewhere), never a hard-coded "TỈNH".
     issuer = form.issuer_title
-    if province_name and issuer.endswith("TỈNH"):
-        issuer = f"{issuer} {province_name.upper()}"
+    if form.level == AwardForm.Level.PROVINCE:
+        issuer = f"{issuer} {decision.province.name.upper()}"
+    elif form.level == AwardForm.Level.COMMUNE and nomination.commune_id:
+        issuer = f"{issuer} {nomination.commune.name.upper()}"
     y = _centred(c, issuer, y, f"{FONT}-Bold", 15, page_w, width)
     y = _centred(c, _("TẶNG"), y - 2 * mm, f"{FONT}-Bold", 14, page_w, width)
     y -= 4 * mm
@@ -86,7 +90,6 @@ def _certificate_page(c, nomination: Nomination, decision: Decision, province_na
         38 * mm,
         _("Quyết định số %(n)s") % {"n": decision.number},
     )
-    c.drawString(left_x, 32 * mm, _("Số sổ vàng: %(n)s") % {"n": nomination.pk})
     right_x = page_w * 0.70
     c.setFont(f"{FONT}-Italic", 12)
     c.drawCentredString(right_x, 62 * mm, f"{province_name}, {_date_words(decision.signed_on)}")

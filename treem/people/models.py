@@ -465,6 +465,9 @@ class Nomination(models.Model):
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="nominations"
     )
+    # The decision's date, copied when the decision is recorded, so that the award history is
+    # grouped without joining decisions.
+    awarded_on = models.DateField(null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField()
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -496,6 +499,9 @@ class Nomination(models.Model):
         indexes = [
             models.Index(fields=["status", "award_year"], name="people_nom_status_year"),
             models.Index(fields=["nominee_key"], name="people_nom_key"),
+            models.Index(
+                fields=["status", "nominee_sort_key", "nominee_key"], name="people_nom_history"
+            ),
         ]
         verbose_name = _("hồ sơ đề nghị khen thưởng")
         verbose_name_plural = _("hồ sơ đề nghị khen thưởng")

@@ -183,7 +183,8 @@ class Coverage:
 def coverage_for_communes(
     communes: QuerySet, on: datetime.date, *, turnover_years: int = 5
 ) -> Coverage:
-    """Coverage of the given communes on a day, in six queries whatever their number.
+    """Coverage of the given communes on a day, in a fixed number of grouped queries whatever
+    their number (a province's 95 communes and thousands of staff included).
 
     A commune is covered when its responsible official (is_responsible) holds a certificate for
     every topic required of commune officials; a village is covered when a collaborator whose
@@ -192,36 +193,42 @@ def coverage_for_communes(
     communes = sorted(communes, key=lambda c: sort_key(c.name))
     codes = [c.code for c in communes]
     rows = {c.code: CommuneCoverage(commune=c) for c in communes}
-    periods = list(
-        _active(ServicePeriod.objects.filter(commune_id__in=codes), on)
-        .filter(kind__in=[PostKind.COMMUNE_OFFICIAL, PostKind.VILLAGE_COLLABORATOR])
-        .select_related("person")
-    )
+    current = _active(ServicePeriod.objects.filter(commune_id__in=codes), on)
+    officials = current.filter(kind=PostKind.COMMUNE_OFFICIAL)
+    collaborators = current.filter(kind=PostKind.VILLAGE_COLLABORATOR)
     required = [t.pk for t in required_topics().get(PostKind.COMMUNE_OFFICIAL, [])]
-    officials = [p for p in periods if p.kind == PostKind.COMMUNE_OFFICIAL]
-    held = certified_topics({p.person_id for p in officials}, on)
-    collab_ids = [p.pk for p in periods if p.kind == PostKind.VILLAGE_COLLABORATOR]
-    covered = set(
-        ServicePeriod.villages.through.objects.filter(serviceperiod_id__in=collab_ids).values_list(
-            "village_id", flat=True
-        )
-    )
-    for period in periods:
-        row = rows[period.commune_id]
-        if period.kind == PostKind.COMMUNE_OFFICIAL:
-            row.officials += 1
-            trained = all(t in held.get(period.person_id, set()) for t in required)
-            row.trained_officials += int(trained)
-            if period.is_responsible:
-                row.responsible.append(period.person.full_name)
-                row.trained_responsible = row.trained_responsible or trained
-        else:
-            row.collaborators += 1
-    for village in Village.objects.filter(commune_id__in=codes).only("id", "name", "commune_id"):
-        row = rows[village.commune_id]
-        row.villages += 1
-        if village.pk not in covered:
-            row.villages_without.append(village.name)
+    trained = trained_people_query(officials.values("person_id"), required, on)
+    for commune_id, n, n_trained in (
+        officials.values("commune_id")
+        .annotate(n=Count("id"), t=Count("id", filter=Q(person_id__in=trained)))
+        .values_list("commune_id", "n", "t")
+    ):
+        rows[commune_id].officials = n
+        rows[commune_id].trained_officials = n_trained
+    for commune_id, name, is_trained in (
+        officials.filter(is_responsible=True)
+        .annotate(is_trained=Exists(trained.filter(person_id=OuterRef("person_id"))))
+        .values_list("commune_id", "person__full_name", "is_trained")
+        .order_by("person__sort_key")
+    ):
+        rows[commune_id].responsible.append(name)
+        rows[commune_id].trained_responsible = rows[commune_id].trained_responsible or is_trained
+    for commune_id, n in (
+        collaborators.values("commune_id").annotate(n=Count("id")).values_list("commune_id", "n")
+    ):
+        rows[commune_id].collaborators = n
+    villages = Village.objects.filter(commune_id__in=codes)
+    for commune_id, n in (
+        villages.values("commune_id").annotate(n=Count("id")).values_list("commune_id", "n")
+    ):
+        rows[commune_id].villages = n
+    covered = ServicePeriod.villages.through.objects.filter(
+        serviceperiod__in=collaborators.values("pk")
+    ).values("village_id")
+    for commune_id, name in (
+        villages.exclude(pk__in=covered).order_by("name_folded").values_list("commune_id", "name")
+    ):
+        rows[commune_id].villages_without.append(name)
     return Coverage(
         on=on,
         rows=list(rows.values()),
@@ -229,26 +236,46 @@ def coverage_for_communes(
     )
 
 
+def trained_people_query(person_ids, required: list[int], on: datetime.date) -> QuerySet:
+    """A subquery of `person_id`s certified by `on` in every topic of `required`."""
+    qs = Attendance.objects.filter(
+        person_id__in=person_ids, certified=True, course__ends_on__lte=on
+    )
+    if not required:
+        return ServicePeriod.objects.filter(person_id__in=person_ids).values("person_id")
+    return (
+        qs.filter(course__topic_id__in=required)
+        .values("person_id")
+        .annotate(topics=Count("course__topic_id", distinct=True))
+        .filter(topics=len(required))
+        .values("person_id")
+    )
+
+
 def turnover(codes: list[str], last_year: int, years: int) -> list[TurnoverYear]:
     """Per year: staff and collaborators in post on 1 January, how many left and joined in the
-    year. Turnover = left ÷ in post on 1 January."""
-    first = datetime.date(last_year - years + 1, 1, 1)
-    spans = list(
-        ServicePeriod.objects.filter(
-            commune_id__in=codes,
-            kind__in=[PostKind.COMMUNE_OFFICIAL, PostKind.VILLAGE_COLLABORATOR],
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
-        .values_list("started_on", "ended_on")
+    year. Turnover = left ÷ in post on 1 January. One grouped query for all the years."""
+    spans = ServicePeriod.objects.filter(
+        commune_id__in=codes,
+        kind__in=[PostKind.COMMUNE_OFFICIAL, PostKind.VILLAGE_COLLABORATOR],
     )
-    out = []
-    for year in range(last_year - years + 1, last_year + 1):
+    aggregates = {}
+    year_list = list(range(last_year - years + 1, last_year + 1))
+    for year in year_list:
         jan1 = datetime.date(year, 1, 1)
-        at_start = sum(1 for s, e in spans if s < jan1 and (e is None or e >= jan1))
-        left = sum(1 for s, e in spans if e is not None and e.year == year)
-        joined = sum(1 for s, e in spans if s.year == year)
-        out.append(TurnoverYear(year, at_start, left, joined))
-    return out
+        aggregates[f"s{year}"] = Count(
+            "id",
+            filter=Q(started_on__lt=jan1) & (Q(ended_on__isnull=True) | Q(ended_on__gte=jan1)),
+        )
+        aggregates[f"l{year}"] = Count("id", filter=Q(ended_on__year=year))
+        aggregates[f"j{year}"] = Count("id", filter=Q(started_on__year=year))
+    totals = spans.aggregate(**aggregates) if codes else {}
+    return [
+        TurnoverYear(
+            year, totals.get(f"s{year}", 0), totals.get(f"l{year}", 0), totals.get(f"j{year}", 0)
+        )
+        for year in year_list
+    ]
 
 
 def coverage_for_user(*, user, on: datetime.date | None = None) -> Coverage:
@@ -306,7 +333,7 @@ def award_history(*, user, q: str = "", kind: str = "") -> QuerySet:
         qs.values("nominee_key", "nominee_kind")
         .annotate(
             times=Count("id"),
-            since=Min(ExtractYear("decision__signed_on")),
+            since=Min(ExtractYear("awarded_on")),
             sort=Min("nominee_sort_key"),
             person_id=Min("person_id"),
             collective=Min("collective_name"),
@@ -321,7 +348,7 @@ def awards_of(*, user, nominee_key: str) -> QuerySet:
         access.scope_nominations(user, Nomination.objects.all())
         .filter(nominee_key=nominee_key, status=NominationStatus.AWARDED)
         .select_related("award_form", "decision", "nominating_unit")
-        .order_by("decision__signed_on", "id")
+        .order_by("awarded_on", "id")
     )
 
 
@@ -333,8 +360,8 @@ def commended_counts(
     qs = Nomination.objects.filter(
         status=NominationStatus.AWARDED,
         province_id=province_code,
-        decision__signed_on__year__gte=year_from,
-        decision__signed_on__year__lte=year_to,
+        awarded_on__year__gte=year_from,
+        awarded_on__year__lte=year_to,
     )
     if commune_code:
         qs = qs.filter(commune_id=commune_code)

@@ -448,7 +448,9 @@ def _transition(*, actor, nomination: Nomination, action: str, to: str, details=
     before = nomination.status
     nomination.status = to
     nomination.version += 1
-    nomination.save(update_fields=["status", "version", "meeting", "yes_votes", "decision"])
+    nomination.save(
+        update_fields=["status", "version", "meeting", "yes_votes", "decision", "awarded_on"]
+    )
     NominationEvent.objects.create(
         nomination=nomination,
         actor=actor,
@@ -657,6 +659,7 @@ def decision_issue(
     decision.save()
     for nomination in locked:
         nomination.decision = decision
+        nomination.awarded_on = decision.signed_on
         _transition(
             actor=actor,
             nomination=nomination,

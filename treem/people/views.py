@@ -521,6 +521,8 @@ def meeting_detail_view(request, pk: int):
             "can_manage": access.can_manage_awards(request.user),
             "threshold_pct": round(meeting.rule.threshold * 100, 1),
             "members": meeting.council.members.select_related("user"),
+            "decisions": meeting.decisions.all(),
+            "awaiting_decision": any(n.status == NominationStatus.PASSED for n in items),
         },
     )
 

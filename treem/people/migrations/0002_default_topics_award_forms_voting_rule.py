@@ -23,14 +23,14 @@ FORMS = [
         "Bằng khen của Chủ tịch UBND tỉnh",
         "province",
         "BẰNG KHEN",
-        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN",
     ),
     (
         "giay-khen-ubnd-xa",
         "Giấy khen của Chủ tịch UBND xã",
         "commune",
         "GIẤY KHEN",
-        "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN",
     ),
     (
         "bang-khen-bo-truong",
