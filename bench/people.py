@@ -363,7 +363,11 @@ def main() -> None:
         return run
 
     results = {
+        # A page with almost no data, for the machine's floor in this run (only ratios from the
+        # same run compare on a shared machine).
+        "baseline_small_page": measure(get("/app/people/training/"), args.repeat),
         "coverage_page": measure(get("/app/people/"), args.repeat),
+        "coverage_page_with_table": measure(get("/app/people/?table=1"), args.repeat),
         "history_page": measure(get("/app/people/awards/history/"), args.repeat),
         "history_page_search": measure(get("/app/people/awards/history/?q=nguyen"), args.repeat),
     }

@@ -98,6 +98,8 @@ def test_coverage_page_leads_with_the_gaps(demo, staff, specialist_client):
     # Neither responsible official is trained yet: both demo communes are gaps among 95.
     assert "xã, phường chưa có người phụ trách được tập huấn" in page
     assert page.index("Phường Trấn Biên") < page.index("Theo xã, phường")
+    assert "Khu phố 3" not in page  # the 95-row table is shown on request
+    page = specialist_client.get(reverse("people:coverage") + "?table=1").content.decode()
     assert "Khu phố 3" in page  # a village without a collaborator
 
 

@@ -4,6 +4,7 @@ fed to the indicators app come from the same functions, without a user."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -24,6 +25,11 @@ from treem.people.models import (
     ServicePeriod,
     TrainingTopic,
 )
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_key(name: str) -> str:
+    return sort_key(name)
 
 
 def _active(qs: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
@@ -190,29 +196,30 @@ def coverage_for_communes(
     every topic required of commune officials; a village is covered when a collaborator whose
     period is current on that day covers it.
     """
-    communes = sorted(communes, key=lambda c: sort_key(c.name))
+    communes = sorted(communes, key=lambda c: _name_key(c.name))
     codes = [c.code for c in communes]
     rows = {c.code: CommuneCoverage(commune=c) for c in communes}
     current = _active(ServicePeriod.objects.filter(commune_id__in=codes), on)
     officials = current.filter(kind=PostKind.COMMUNE_OFFICIAL)
     collaborators = current.filter(kind=PostKind.VILLAGE_COLLABORATOR)
     required = [t.pk for t in required_topics().get(PostKind.COMMUNE_OFFICIAL, [])]
-    trained = trained_people_query(officials.values("person_id"), required, on)
-    for commune_id, n, n_trained in (
-        officials.values("commune_id")
-        .annotate(n=Count("id"), t=Count("id", filter=Q(person_id__in=trained)))
-        .values_list("commune_id", "n", "t")
-    ):
-        rows[commune_id].officials = n
-        rows[commune_id].trained_officials = n_trained
-    for commune_id, name, is_trained in (
-        officials.filter(is_responsible=True)
-        .annotate(is_trained=Exists(trained.filter(person_id=OuterRef("person_id"))))
-        .values_list("commune_id", "person__full_name", "is_trained")
-        .order_by("person__sort_key")
-    ):
-        rows[commune_id].responsible.append(name)
-        rows[commune_id].trained_responsible = rows[commune_id].trained_responsible or is_trained
+    # The officials themselves are few (one to a handful per commune): read them once, and the
+    # set of fully trained people once, then count in Python.
+    trained = set(
+        trained_people_query(officials.values("person_id"), required, on).values_list(
+            "person_id", flat=True
+        )
+    )
+    for commune_id, person_id, is_responsible, name in officials.values_list(
+        "commune_id", "person_id", "is_responsible", "person__full_name"
+    ).order_by("person__sort_key"):
+        row = rows[commune_id]
+        row.officials += 1
+        is_trained = person_id in trained
+        row.trained_officials += int(is_trained)
+        if is_responsible:
+            row.responsible.append(name)
+            row.trained_responsible = row.trained_responsible or is_trained
     for commune_id, n in (
         collaborators.values("commune_id").annotate(n=Count("id")).values_list("commune_id", "n")
     ):
@@ -242,7 +249,7 @@ def trained_people_query(person_ids, required: list[int], on: datetime.date) -> 
         person_id__in=person_ids, certified=True, course__ends_on__lte=on
     )
     if not required:
-        return ServicePeriod.objects.filter(person_id__in=person_ids).values("person_id")
+        return ServicePeriod.objects.filter(person_id__in=person_ids).values("person_id").distinct()
     return (
         qs.filter(course__topic_id__in=required)
         .values("person_id")
@@ -254,28 +261,35 @@ def trained_people_query(person_ids, required: list[int], on: datetime.date) -> 
 
 def turnover(codes: list[str], last_year: int, years: int) -> list[TurnoverYear]:
     """Per year: staff and collaborators in post on 1 January, how many left and joined in the
-    year. Turnover = left ÷ in post on 1 January. One grouped query for all the years."""
+    year. Turnover = left ÷ in post on 1 January.
+
+    Two grouped queries (periods by start year, by end year) whatever the number of people: in
+    post on 1 January of Y = started before Y − ended before Y, since a period that ended before
+    Y also started before it."""
     spans = ServicePeriod.objects.filter(
         commune_id__in=codes,
         kind__in=[PostKind.COMMUNE_OFFICIAL, PostKind.VILLAGE_COLLABORATOR],
     )
-    aggregates = {}
-    year_list = list(range(last_year - years + 1, last_year + 1))
-    for year in year_list:
-        jan1 = datetime.date(year, 1, 1)
-        aggregates[f"s{year}"] = Count(
-            "id",
-            filter=Q(started_on__lt=jan1) & (Q(ended_on__isnull=True) | Q(ended_on__gte=jan1)),
+    started = dict(
+        spans.annotate(y=ExtractYear("started_on"))
+        .values("y")
+        .annotate(n=Count("id"))
+        .values_list("y", "n")
+    )
+    ended = dict(
+        spans.filter(ended_on__isnull=False)
+        .annotate(y=ExtractYear("ended_on"))
+        .values("y")
+        .annotate(n=Count("id"))
+        .values_list("y", "n")
+    )
+    out = []
+    for year in range(last_year - years + 1, last_year + 1):
+        before = sum(n for y, n in started.items() if y < year) - sum(
+            n for y, n in ended.items() if y < year
         )
-        aggregates[f"l{year}"] = Count("id", filter=Q(ended_on__year=year))
-        aggregates[f"j{year}"] = Count("id", filter=Q(started_on__year=year))
-    totals = spans.aggregate(**aggregates) if codes else {}
-    return [
-        TurnoverYear(
-            year, totals.get(f"s{year}", 0), totals.get(f"l{year}", 0), totals.get(f"j{year}", 0)
-        )
-        for year in year_list
-    ]
+        out.append(TurnoverYear(year, before, ended.get(year, 0), started.get(year, 0)))
+    return out
 
 
 def coverage_for_user(*, user, on: datetime.date | None = None) -> Coverage:

@@ -56,6 +56,8 @@ def coverage_view(request):
             "on": on,
             "can_staff": can(request.user, Action.STAFF_VIEW),
             "can_manage": can(request.user, Action.STAFF_MANAGE),
+            # A province's 95-row table is shown on request; a commune sees its row at once.
+            "show_table": len(cov.rows) <= 10 or request.GET.get("table") == "1",
         },
     )
 
