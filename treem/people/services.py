@@ -561,7 +561,11 @@ def vote_cast(*, actor, meeting: CouncilMeeting, nomination: Nomination, in_favo
 def meeting_close(*, actor, meeting: CouncilMeeting) -> dict[str, int]:
     """Count the votes by the rule fixed when the meeting opened; forward those who passed."""
     access.require_manage_awards(actor)
-    meeting = CouncilMeeting.objects.select_for_update().select_related("rule").get(pk=meeting.pk)
+    meeting = (
+        CouncilMeeting.objects.select_for_update(of=("self",))
+        .select_related("rule")
+        .get(pk=meeting.pk)
+    )
     if meeting.status != CouncilMeeting.Status.OPEN:
         raise ValidationError(_("Phiên họp này đã được kiểm phiếu."))
     yes = dict(
@@ -613,7 +617,7 @@ def decision_issue(
     if not nominations:
         raise ValidationError({"nominations": _("Quyết định phải có ít nhất một đối tượng.")})
     locked = list(
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("person")
         .filter(pk__in=[n.pk for n in nominations])
     )
