@@ -59,6 +59,15 @@ class Action(StrEnum):
     # ---- Programmes (issue 9): only the programmes app adds lines here.
 
     # ---- People and recognition (issue 10): only the people app adds lines here.
+    STAFF_VIEW = "people.staff.view"
+    STAFF_MANAGE = "people.staff.manage"
+    # Coverage figures and award decisions carry no personal detail beyond public acts.
+    COVERAGE_VIEW = "people.coverage.view"
+    TRAINING_MANAGE = "people.training.manage"
+    NOMINATION_VIEW = "people.nomination.view"
+    NOMINATION_SUBMIT = "people.nomination.submit"
+    AWARD_VOTE = "people.award.vote"
+    AWARD_MANAGE = "people.award.manage"
 
     # ---- Indicators and reports (issue 8): only the indicators app adds lines here.
 
@@ -145,7 +154,27 @@ _PROGRAMMES_GRANTS: dict[str, frozenset[Action]] = {}
 
 # ---- People and recognition (issue 10): grants per role.
 # Only the people app edits this block; its actions live in the Action enum above.
-_PEOPLE_GRANTS: dict[str, frozenset[Action]] = {}
+_PEOPLE_COMMUNE = frozenset(
+    {
+        Action.STAFF_VIEW,
+        Action.STAFF_MANAGE,
+        Action.COVERAGE_VIEW,
+        Action.NOMINATION_VIEW,
+        Action.NOMINATION_SUBMIT,
+    }
+)
+_PEOPLE_GRANTS: dict[str, frozenset[Action]] = {
+    # The province specialist manages the register, training, movements, the council's meetings
+    # and decisions; where they sit on the council they vote too (membership is checked).
+    Role.PROVINCE_SPECIALIST: _PEOPLE_COMMUNE
+    | {Action.TRAINING_MANAGE, Action.AWARD_VOTE, Action.AWARD_MANAGE},
+    # Leadership reads coverage and the commendation record, and votes as council members.
+    Role.PROVINCE_LEADER: frozenset(
+        {Action.COVERAGE_VIEW, Action.NOMINATION_VIEW, Action.AWARD_VOTE}
+    ),
+    Role.COMMUNE_CHAIRMAN: _PEOPLE_COMMUNE,
+    Role.COMMUNE_WORKER: _PEOPLE_COMMUNE,
+}
 
 
 # ---- Indicators and reports (issue 8): grants per role.
