@@ -21,12 +21,20 @@ from treem.accounts.models import Organisation
 from treem.geo.models import Commune, Province
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files with no public URL at all: served only by the access-checked download views."""
+
+    def url(self, name):
+        raise ValueError("private files have no URL; use the app's download view")
+
+
 def private_storage() -> FileSystemStorage:
-    """Files of this app live outside any public URL (base_url None): they are served only by the
-    access-checked download views."""
-    return FileSystemStorage(
-        location=Path(settings.MEDIA_ROOT) / "private" / "programmes", base_url=None
+    """Beside MEDIA_ROOT, not inside it, so no web server rule for /media/ can ever expose these
+    files (TREEM_PRIVATE_ROOT overrides the place)."""
+    root = getattr(settings, "TREEM_PRIVATE_ROOT", None) or Path(settings.MEDIA_ROOT).parent / (
+        "private"
     )
+    return PrivateStorage(location=Path(root) / "programmes")
 
 
 def _random_path(prefix: str):

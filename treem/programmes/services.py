@@ -107,7 +107,7 @@ def document_create(
             {"expires_on": _("Ngày hết hiệu lực phải sau ngày có hiệu lực. Hãy sửa lại ngày.")}
         )
     if upload is not None:
-        document.file_type = uploads.check(upload, allowed=uploads.DOCUMENT_TYPES)
+        document.file_type = uploads.check(upload, allowed=uploads.DOCUMENT_TYPES, field="upload")
         document.file_name = nfc(upload.name)[:200]
     document.full_clean(exclude=["file", "created_by"])
     if Document.objects.filter(
