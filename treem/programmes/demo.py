@@ -262,21 +262,82 @@ def seed(ctx) -> None:
         "Phát 5.000 tờ rơi; 12 buổi sinh hoạt chi hội.",
         {"Số buổi tuyên truyền": 12},
     )
+    report(
+        "Tổ chức diễn đàn trẻ em cấp tỉnh",
+        3,
+        TaskStatus.DONE,
+        100,
+        "Diễn đàn cấp tỉnh ngày 20/9 với 180 đại biểu trẻ em của 95 xã, phường.",
+        {"Số trẻ em tham gia diễn đàn": 180},
+    )
+    for quarter in (1, 2, 3):
+        report(
+            "Báo cáo tình hình trẻ em có hoàn cảnh đặc biệt",
+            quarter,
+            TaskStatus.DONE,
+            100,
+            "Tổng hợp số liệu của 95 xã, phường gửi Bộ Y tế.",
+            {},
+        )
+    report(
+        "Giáo dục kỹ năng sống, phòng chống xâm hại trong trường học",
+        4,
+        TaskStatus.IN_PROGRESS,
+        85,
+        "Đã triển khai tại 412/480 trường tiểu học và trung học cơ sở.",
+        {"Số trường đã triển khai": 412},
+    )
+    report(
+        "Giám sát thực hiện quyền trẻ em",
+        4,
+        TaskStatus.IN_PROGRESS,
+        50,
+        "Giám sát tại 8 xã, phường; đang tổng hợp kiến nghị.",
+        {},
+    )
     services.period_close(actor=specialist, period=periods[1])
 
     commune_plan = services.plan_derive_for_commune(
         actor=specialist, plan=plan, commune=ctx.commune_a
     )
-    first = commune_plan.tasks.order_by("order").first()
-    services.progress_report(
-        actor=worker_a,
-        task=first,
-        period=periods[2],
-        status=TaskStatus.DONE,
-        percent=100,
-        done_text="Cử 3 cán bộ phường tham dự tập huấn của tỉnh.",
-        figures={"Số cán bộ được tập huấn": 3},
-    )
+    commune_tasks = list(commune_plan.tasks.order_by("order"))
+    first = commune_tasks[0]
+    for task, period, status, percent, text, figures in [
+        (
+            first,
+            2,
+            TaskStatus.DONE,
+            100,
+            "Cử 3 cán bộ phường tham dự tập huấn của tỉnh.",
+            {"Số cán bộ được tập huấn": 3},
+        ),
+        (
+            commune_tasks[1],
+            2,
+            TaskStatus.DONE,
+            100,
+            "Tổ chức vui Tết Thiếu nhi, tặng 120 suất quà cho trẻ em có hoàn cảnh khó khăn.",
+            {"Số trẻ em được tặng quà": 120},
+        ),
+        (
+            commune_tasks[2],
+            3,
+            TaskStatus.DONE,
+            100,
+            "Diễn đàn trẻ em phường ngày 5/6.",
+            {"Số trẻ em tham gia diễn đàn": 150},
+        ),
+        (commune_tasks[4], 4, TaskStatus.IN_PROGRESS, 40, "Phát thanh 12 số trên loa phường.", {}),
+    ]:
+        services.progress_report(
+            actor=worker_a,
+            task=task,
+            period=periods[period],
+            status=status,
+            percent=percent,
+            done_text=text,
+            figures=figures,
+        )
 
     lines = [
         (

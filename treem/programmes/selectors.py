@@ -234,7 +234,8 @@ class PlanReport:
 
 
 def plan_report(*, user, plan: Plan, date_from: date, date_to: date) -> PlanReport:
-    """Assembled from the task reports of the periods inside [date_from, date_to]: for each task
+    """Assembled from the task reports of the periods starting inside [date_from, date_to] (so a
+    report at a date includes the period under way): for each task
     the latest report of the range gives its status and text; figures achieved add up over the
     latest report of each task in each period (a corrected report replaces the one before, it does
     not add to it)."""
@@ -243,7 +244,7 @@ def plan_report(*, user, plan: Plan, date_from: date, date_to: date) -> PlanRepo
         ProgressReport.objects.filter(
             task__in=[t.pk for t in tasks],
             period__starts_on__gte=date_from,
-            period__ends_on__lte=date_to,
+            period__starts_on__lte=date_to,
         )
         .select_related("period")
         .order_by("task_id", "period_id", "-reported_at", "-id")

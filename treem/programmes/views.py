@@ -463,15 +463,22 @@ def task_detail_view(request, pk: int):
     can_manage = access.can_manage_plan(request.user, task.plan)
     form = None
     if can_report and report_choices(task.status):
+        periods = selectors.open_periods(user=request.user, plan=task.plan)
+        today = timezone.localdate()
+        # The open period under way today comes first in the choice; a quarter before a year.
+        current = (
+            periods.filter(starts_on__lte=today, ends_on__gte=today).order_by("ends_on").first()
+        )
         form = forms.ProgressForm(
             request.POST or None,
             request.FILES or None,
-            periods=selectors.open_periods(user=request.user, plan=task.plan),
+            periods=periods,
             status_choices=report_choices(task.status),
             initial={
                 "idempotency_key": secrets.token_hex(16),
                 "status": task.status,
                 "percent": task.percent,
+                "period": current.pk if current else None,
             },
         )
     status_form = None
