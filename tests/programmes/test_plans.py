@@ -221,3 +221,36 @@ def test_persona_matrix(client_for, username, board, create):
 
 def test_anonymous_is_sent_to_login(anon_client):
     assert anon_client.get(reverse("programmes:board")).status_code == 302
+
+
+def test_task_edit_is_checked_like_a_new_task_and_stale_edits_refused(plan, specialist, demo):
+    task = services.task_add(
+        actor=specialist,
+        plan=plan,
+        title="Tập huấn",
+        lead_organisation=specialist.organisation,
+        due_on=date(2026, 5, 29),
+    )
+    values = {
+        "title": "Tập huấn kỹ năng",
+        "due_on": date(2026, 10, 17),  # a Saturday
+        "lead_organisation": demo.users["doitac"].organisation,
+    }
+    services.task_update(actor=specialist, task=task, expected_version=1, **values)
+    task.refresh_from_db()
+    assert (task.title, task.deadline_on, task.version) == (
+        "Tập huấn kỹ năng",
+        date(2026, 10, 19),
+        2,
+    )
+    with pytest.raises(ConcurrentEditError):
+        services.task_update(actor=specialist, task=task, expected_version=1, **values)
+    with pytest.raises(ValidationError):
+        services.task_update(
+            actor=specialist,
+            task=task,
+            expected_version=2,
+            **(values | {"due_on": date(2025, 1, 1)}),
+        )
+    task.refresh_from_db()
+    assert task.due_on == date(2026, 10, 17)

@@ -302,3 +302,27 @@ def test_api_progress_report(tasks, periods, partner_client):
         url, body | {"percent": 100, "idempotency_key": "api-2"}, content_type="application/json"
     )
     assert bad.status_code == 400 and "percent" in bad.json()["error"]["fields"]
+
+
+def test_province_sees_completion_by_agency_and_by_commune(
+    tasks, periods, specialist, partner, demo, officer_a_client, specialist_client
+):
+    services.progress_report(
+        actor=partner,
+        task=tasks["talks"],
+        period=periods[2],
+        status=TaskStatus.DONE,
+        percent=100,
+        done_text="Xong.",
+    )
+    board = selectors.plan_board(user=specialist, today=date(2026, 6, 1), year=2026)
+    agencies = {r.label: (r.total, r.done) for r in board.by_agency}
+    assert agencies[partner.organisation.name] == (1, 1)
+    assert agencies[specialist.organisation.name] == (1, 0)
+    assert {r.key: (r.total, r.done) for r in board.by_commune} == {demo.commune_a.code: (1, 0)}
+    assert (board.total, board.done, board.rate) == (3, 1, 33)
+    page = specialist_client.get(reverse("programmes:board") + "?year=2026").content.decode()
+    assert "Mức độ hoàn thành theo cơ quan chủ trì" in page
+    # A commune's staff see their own tasks, not the province's completion tables.
+    page = officer_a_client.get(reverse("programmes:board") + "?year=2026").content.decode()
+    assert "Mức độ hoàn thành theo cơ quan chủ trì" not in page

@@ -157,6 +157,7 @@ class PlanEditForm(forms.Form):
 
 
 class TaskForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Nhiệm vụ"), max_length=400)
     description = forms.CharField(
         label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}), required=False

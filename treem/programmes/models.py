@@ -545,7 +545,13 @@ class BudgetLine(models.Model):
 
     class Meta:
         ordering = ["year", "source", "id"]
-        indexes = [models.Index(fields=["province", "year"], name="programmes_budget_year")]
+        indexes = [
+            models.Index(fields=["province", "year"], name="programmes_budget_year"),
+            # The budget page lists a year's lines by source: an ordered index scan, no sort.
+            models.Index(
+                fields=["province", "year", "source", "id"], name="programmes_budget_list"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimate__gte=0) & Q(allocated__gte=0) & Q(spent__gte=0),

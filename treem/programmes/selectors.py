@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from treem.accounts.models import Organisation
@@ -78,21 +78,42 @@ def _year_q(year: int) -> Q:
 
 def plan_board(*, user, today: date, year: int | None = None) -> Board:
     """Tasks of the plans running in `year` (default: this year): completion, overdue and due soon
-    (deadlines moved past weekends and holidays), and completion by agency and by commune."""
+    (deadlines moved past weekends and holidays), and completion by agency and by commune.
+
+    The figures come from one grouped scan of the year's tasks (by lead agency and place), summed
+    here into the totals and both completion tables; the two lists are index-ordered and capped.
+    """
     year = year or today.year
     board = Board(today=today, year=year)
     tasks = access.tasks_for_user(user).filter(_year_q(year))
     soon_until = due_soon_until(today)
     overdue_q = Q(status__in=OPEN_STATUSES, deadline_on__lt=today)
     soon_q = Q(status__in=OPEN_STATUSES, deadline_on__gte=today, deadline_on__lte=soon_until)
-    counts = tasks.aggregate(
-        total=Count("id", filter=~Q(status=TaskStatus.CANCELLED)),
-        done=Count("id", filter=Q(status=TaskStatus.DONE)),
-        overdue=Count("id", filter=overdue_q),
-        soon=Count("id", filter=soon_q),
+    groups = list(
+        tasks.exclude(status=TaskStatus.CANCELLED)
+        .annotate(place=Coalesce("lead_commune_id", "plan__commune_id"))
+        .values("lead_organisation_id", "place")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=TaskStatus.DONE)),
+            overdue=Count("id", filter=overdue_q),
+            soon=Count("id", filter=soon_q),
+        )
+        .order_by()
     )
-    board.total, board.done = counts["total"], counts["done"]
-    board.overdue_count, board.due_soon_count = counts["overdue"], counts["soon"]
+    by_org: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_place: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for g in groups:
+        board.total += g["total"]
+        board.done += g["done"]
+        board.overdue_count += g["overdue"]
+        board.due_soon_count += g["soon"]
+        for key, target in ((g["lead_organisation_id"], by_org), (g["place"], by_place)):
+            if key is not None:
+                row = target[key]
+                row[0] += g["total"]
+                row[1] += g["done"]
+                row[2] += g["overdue"]
     board.overdue = list(
         task_list_columns(tasks.filter(overdue_q)).order_by("deadline_on", "id")[:BOARD_LIST_LIMIT]
     )
@@ -100,64 +121,25 @@ def plan_board(*, user, today: date, year: int | None = None) -> Board:
         task_list_columns(tasks.filter(soon_q)).order_by("deadline_on", "id")[:BOARD_LIST_LIMIT]
     )
     if access.is_province_wide(user):
-        board.by_agency = completion_by_agency(tasks=tasks, today=today)
-        board.by_commune = completion_by_commune(tasks=tasks, today=today)
+        org_names = dict(Organisation.objects.filter(pk__in=list(by_org)).values_list("pk", "name"))
+        place_names = dict(
+            Commune.objects.filter(code__in=list(by_place)).values_list("code", "name")
+        )
+        board.by_agency = vi_sorted(
+            [
+                CompletionRow(key=k, label=org_names.get(k, ""), total=t, done=d, overdue=o)
+                for k, (t, d, o) in by_org.items()
+            ],
+            key=lambda r: r.label,
+        )
+        board.by_commune = vi_sorted(
+            [
+                CompletionRow(key=k, label=place_names.get(k, k), total=t, done=d, overdue=o)
+                for k, (t, d, o) in by_place.items()
+            ],
+            key=lambda r: r.label,
+        )
     return board
-
-
-def _completion(tasks: QuerySet[Task], group: str, today: date) -> list[dict]:
-    return list(
-        tasks.exclude(status=TaskStatus.CANCELLED)
-        .values(group)
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(status=TaskStatus.DONE)),
-            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline_on__lt=today)),
-        )
-        .order_by()
-    )
-
-
-def completion_by_agency(*, tasks: QuerySet[Task], today: date) -> list[CompletionRow]:
-    rows = _completion(tasks.filter(lead_organisation__isnull=False), "lead_organisation", today)
-    names = dict(
-        Organisation.objects.filter(pk__in=[r["lead_organisation"] for r in rows]).values_list(
-            "pk", "name"
-        )
-    )
-    result = [
-        CompletionRow(
-            key=r["lead_organisation"],
-            label=names.get(r["lead_organisation"], ""),
-            total=r["total"],
-            done=r["done"],
-            overdue=r["overdue"],
-        )
-        for r in rows
-    ]
-    return vi_sorted(result, key=lambda r: r.label)
-
-
-def completion_by_commune(*, tasks: QuerySet[Task], today: date) -> list[CompletionRow]:
-    """A task counts for the commune leading it, or for the commune of its plan."""
-    tasks = tasks.annotate(place=Coalesce("lead_commune_id", "plan__commune_id")).filter(
-        place__isnull=False
-    )
-    rows = _completion(tasks, "place", today)
-    names = dict(
-        Commune.objects.filter(code__in=[r["place"] for r in rows]).values_list("code", "name")
-    )
-    result = [
-        CompletionRow(
-            key=r["place"],
-            label=names.get(r["place"], r["place"]),
-            total=r["total"],
-            done=r["done"],
-            overdue=r["overdue"],
-        )
-        for r in rows
-    ]
-    return vi_sorted(result, key=lambda r: r.label)
 
 
 def plans_list(*, user, year: int | None = None) -> list[Plan]:
@@ -356,58 +338,60 @@ def budget_lines(*, user, year: int | None = None, plan: Plan | None = None):
     return qs
 
 
-def _group(qs, field_name: str, labels) -> list[RollupRow]:
-    rows = qs.values(field_name).annotate(**_SUMS).order_by()
-    result = [
-        RollupRow(
-            key=r[field_name],
-            label=labels(r[field_name]),
-            estimate=r["estimate"] or 0,
-            allocated=r["allocated"] or 0,
-            spent=r["spent"] or 0,
-        )
-        for r in rows
-    ]
-    return result
-
-
 def budget_rollup(*, user, year: int | None = None, plan: Plan | None = None) -> BudgetRollup:
+    """Sums by source, activity, agency, commune and year from one grouped scan of the lines
+    (at most sources × activities × units × years groups), added up here in Python integers."""
     qs = budget_lines(user=user, year=year, plan=plan)
-    totals = qs.aggregate(**_SUMS)
-    total = RollupRow(
-        key=None,
-        label="",
-        estimate=totals["estimate"] or 0,
-        allocated=totals["allocated"] or 0,
-        spent=totals["spent"] or 0,
+    groups = (
+        qs.values("source", "activity", "organisation_id", "commune_id", "year")
+        .annotate(**_SUMS)
+        .order_by()
     )
+    dims = {
+        name: defaultdict(lambda: [0, 0, 0])
+        for name in ("source", "activity", "organisation_id", "commune_id", "year")
+    }
+    total = [0, 0, 0]
+    for g in groups:
+        amounts = (g["estimate"] or 0, g["allocated"] or 0, g["spent"] or 0)
+        total = [a + b for a, b in zip(total, amounts, strict=True)]
+        for name, table in dims.items():
+            if g[name] is not None:
+                row = table[g[name]]
+                for i in range(3):
+                    row[i] += amounts[i]
+
+    def rows(name: str, labels) -> list[RollupRow]:
+        return [
+            RollupRow(key=k, label=labels(k), estimate=e, allocated=a, spent=s)
+            for k, (e, a, s) in dims[name].items()
+        ]
+
     source_labels = dict(Source.choices)
     activity_labels = dict(Activity.choices)
-    by_source = _group(qs, "source", lambda k: str(source_labels.get(k, k)))
-    by_source.sort(key=lambda r: list(source_labels).index(r.key))
-    by_activity = _group(qs, "activity", lambda k: str(activity_labels.get(k, k)))
-    by_activity.sort(key=lambda r: list(activity_labels).index(r.key))
-    by_agency_raw = _group(qs.filter(organisation__isnull=False), "organisation", lambda k: "")
     org_names = dict(
-        Organisation.objects.filter(pk__in=[r.key for r in by_agency_raw]).values_list("pk", "name")
+        Organisation.objects.filter(pk__in=list(dims["organisation_id"])).values_list("pk", "name")
     )
-    for r in by_agency_raw:
-        r.label = org_names.get(r.key, "")
-    by_commune_raw = _group(qs.filter(commune__isnull=False), "commune", lambda k: "")
     commune_names = dict(
-        Commune.objects.filter(code__in=[r.key for r in by_commune_raw]).values_list("code", "name")
+        Commune.objects.filter(code__in=list(dims["commune_id"])).values_list("code", "name")
     )
-    for r in by_commune_raw:
-        r.label = commune_names.get(r.key, r.key)
-    by_year = _group(qs, "year", str)
+    by_source = rows("source", lambda k: str(source_labels.get(k, k)))
+    by_source.sort(key=lambda r: list(source_labels).index(r.key))
+    by_activity = rows("activity", lambda k: str(activity_labels.get(k, k)))
+    by_activity.sort(key=lambda r: list(activity_labels).index(r.key))
+    by_year = rows("year", str)
     by_year.sort(key=lambda r: r.key)
     return BudgetRollup(
         year=year,
-        total=total,
+        total=RollupRow(key=None, label="", estimate=total[0], allocated=total[1], spent=total[2]),
         by_source=by_source,
         by_activity=by_activity,
-        by_agency=vi_sorted(by_agency_raw, key=lambda r: r.label),
-        by_commune=vi_sorted(by_commune_raw, key=lambda r: r.label),
+        by_agency=vi_sorted(
+            rows("organisation_id", lambda k: org_names.get(k, "")), key=lambda r: r.label
+        ),
+        by_commune=vi_sorted(
+            rows("commune_id", lambda k: commune_names.get(k, k)), key=lambda r: r.label
+        ),
         by_year=by_year,
     )
 
@@ -438,19 +422,19 @@ class PerChildRow:
         return self.spent // self.children if self.children else None
 
 
-def budget_per_child(*, user, year: int, on: date) -> tuple[PerChildRow, list[PerChildRow]]:
+def budget_per_child(
+    *, user, year: int, on: date, rollup: BudgetRollup | None = None
+) -> tuple[PerChildRow, list[PerChildRow]]:
     """Spending of the year per child under 16: the province's total over all its children, and
-    each commune's own spending over its children."""
+    each commune's own spending over its children. Reuses the year's roll-up when given."""
     province = access.province_code(user)
     codes = None if access.is_province_wide(user) else sorted(access.commune_codes(user))
     counts = children_under_16_by_commune(commune_codes=codes, province_code=province, on=on)
-    qs = budget_lines(user=user, year=year)
-    spent_by_commune = dict(
-        qs.filter(commune__isnull=False).values_list("commune").annotate(s=Sum("spent")).order_by()
-    )
-    total_spent = qs.aggregate(s=Sum("spent"))["s"] or 0
-    codes_all = set(spent_by_commune) | set(counts)
-    names = dict(Commune.objects.filter(code__in=codes_all).values_list("code", "name"))
+    rollup = rollup or budget_rollup(user=user, year=year)
+    spent_by_commune = {r.key: r.spent for r in rollup.by_commune}
+    names = {r.key: r.label for r in rollup.by_commune}
+    missing = set(counts) - set(names)
+    names.update(Commune.objects.filter(code__in=missing).values_list("code", "name"))
     rows = [
         PerChildRow(
             code=c,
@@ -458,9 +442,9 @@ def budget_per_child(*, user, year: int, on: date) -> tuple[PerChildRow, list[Pe
             spent=spent_by_commune.get(c, 0),
             children=counts.get(c, 0),
         )
-        for c in codes_all
+        for c in set(spent_by_commune) | set(counts)
     ]
-    total = PerChildRow(code="", label="", spent=total_spent, children=sum(counts.values()))
+    total = PerChildRow(code="", label="", spent=rollup.total.spent, children=sum(counts.values()))
     return total, vi_sorted(rows, key=lambda r: r.label)
 
 
@@ -546,21 +530,4 @@ def article_figures(article_ids: list[int]) -> dict[int, dict]:
 def notifications_for_user(*, user) -> QuerySet[TaskNotification]:
     return TaskNotification.objects.filter(user=user).select_related(
         "task", "task__plan", "task__lead_organisation", "task__lead_commune"
-    )
-
-
-def latest_report_subquery():
-    return Subquery(
-        ProgressReport.objects.filter(task=OuterRef("pk"))
-        .order_by("-reported_at")
-        .values("reported_at")[:1]
-    )
-
-
-def last_report_dates(task_ids: list[int]) -> dict[int, object]:
-    return dict(
-        ProgressReport.objects.filter(task_id__in=task_ids)
-        .values_list("task_id")
-        .annotate(m=Max("reported_at"))
-        .order_by()
     )

@@ -355,6 +355,67 @@ def task_add(
 
 
 @transaction.atomic
+def task_update(
+    *,
+    actor,
+    task: Task,
+    expected_version: int,
+    title: str,
+    due_on: date | None,
+    lead_organisation: Organisation | None = None,
+    lead_commune: Commune | None = None,
+    partner_organisations: list[Organisation] | None = None,
+    partner_communes: list[Commune] | None = None,
+    recurrence: str = Task.Recurrence.NONE,
+    description: str = "",
+) -> Task:
+    """Change a task's content, assignment or due date under the same rules as adding it; an edit
+    from a stale form is refused."""
+    access.require(access.can_manage_plan(actor, task.plan))
+    partner_organisations = list(partner_organisations or [])
+    partner_communes = list(partner_communes or [])
+    _check_task(
+        plan=task.plan,
+        lead_organisation=lead_organisation,
+        lead_commune=lead_commune,
+        partner_organisations=partner_organisations,
+        partner_communes=partner_communes,
+        due_on=due_on,
+    )
+    before = {"title": task.title, "due_on": str(task.due_on), "lead": task.lead_label}
+    task.title = nfc(title).strip()
+    task.description = nfc(description).strip()
+    task.lead_organisation = lead_organisation
+    task.lead_commune = lead_commune
+    task.due_on = due_on
+    task.deadline_on = next_working_day(due_on)
+    task.recurrence = recurrence
+    task.full_clean()
+    save_versioned(
+        task,
+        expected_version=expected_version,
+        fields=[
+            "title",
+            "description",
+            "lead_organisation",
+            "lead_commune",
+            "due_on",
+            "deadline_on",
+            "recurrence",
+        ],
+    )
+    task.partner_organisations.set(partner_organisations)
+    task.partner_communes.set(partner_communes)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=task,
+        changes={"before": before, "due_on": str(due_on), "lead": task.lead_label},
+    )
+    return task
+
+
+@transaction.atomic
 def target_set(
     *, actor, plan: Plan, indicator_code: str, label: str, unit_code: str, year: int, value
 ) -> PlanTarget:

@@ -34,6 +34,7 @@ urlpatterns = [
     path("plans/<int:pk>/budget/new/", views.budget_line_create_view, name="budget_line_create"),
     path("tasks/", views.task_list_view, name="task_list"),
     path("tasks/<int:pk>/", views.task_detail_view, name="task_detail"),
+    path("tasks/<int:pk>/edit/", views.task_edit_view, name="task_edit"),
     path("tasks/<int:pk>/status/", views.task_status_view, name="task_status"),
     path("evidence/<int:pk>/", views.evidence_view, name="evidence"),
     path("periods/", views.period_list_view, name="periods"),

@@ -297,6 +297,7 @@ def task_create_view(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("version", None)
         data["partner_organisations"] = list(data["partner_organisations"])
         data["partner_communes"] = list(data["partner_communes"])
         try:
@@ -318,6 +319,44 @@ def task_create_view(request, pk: int):
             "back": plan,
             "again": _("Lưu và giao tiếp nhiệm vụ khác"),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit_view(request, pk: int):
+    task = access.task_get_for_user(request.user, pk)
+    access.require(access.can_manage_plan(request.user, task.plan))
+    initial = {
+        "version": task.version,
+        "title": task.title,
+        "description": task.description,
+        "lead_organisation": task.lead_organisation_id,
+        "lead_commune": task.lead_commune_id,
+        "partner_organisations": list(task.partner_organisations.values_list("pk", flat=True)),
+        "partner_communes": list(task.partner_communes.values_list("pk", flat=True)),
+        "due_on": task.due_on,
+        "recurrence": task.recurrence,
+    }
+    form = forms.TaskForm(
+        request.POST or None, province_code=task.plan.province_id, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
+        data["partner_organisations"] = list(data["partner_organisations"])
+        data["partner_communes"] = list(data["partner_communes"])
+        try:
+            services.task_update(actor=request.user, task=task, expected_version=version, **data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu nhiệm vụ."))
+            return redirect("programmes:task_detail", task.pk)
+    return render(
+        request,
+        "programmes/form_page.html",
+        {"form": form, "title": _("Sửa nhiệm vụ"), "subtitle": task.title, "back": task.plan},
     )
 
 
@@ -521,6 +560,7 @@ def task_detail_view(request, pk: int):
             "form": form,
             "status_form": status_form,
             "can_report": can_report,
+            "can_manage": can_manage,
             "today": timezone.localdate(),
             "budget_lines": task.budget_lines.all() if access.can_see_budget(request.user) else [],
         },
@@ -607,7 +647,9 @@ def budget_view(request):
     today = timezone.localdate()
     year = _year(request, today.year)
     rollup = selectors.budget_rollup(user=request.user, year=year)
-    per_child_total, per_child = selectors.budget_per_child(user=request.user, year=year, on=today)
+    per_child_total, per_child = selectors.budget_per_child(
+        user=request.user, year=year, on=today, rollup=rollup
+    )
     return render(
         request,
         "programmes/budget.html",
