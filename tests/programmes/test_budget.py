@@ -90,6 +90,9 @@ def test_every_change_is_kept_with_its_reason_and_stale_edits_refused(plan, spec
         (120, 90, "Bổ sung dự toán"),
     ]
     assert changes[1].previous == {"estimate": 100, "allocated": 100, "spent": 50}
+    # The running sums follow the change (and ignore the refused ones).
+    total = selectors.budget_rollup(user=specialist, year=2026).total
+    assert (total.estimate, total.allocated, total.spent) == (100, 120, 90)
 
 
 def test_rollups_in_integers_equal_the_sums_of_lines(plan, specialist, demo):

@@ -21,6 +21,7 @@ from treem.accounts.models import Role
 from treem.accounts.policy import Action, can
 from treem.programmes.models import (
     BudgetLine,
+    BudgetTotal,
     Campaign,
     CommActivity,
     Document,
@@ -146,6 +147,15 @@ def budget_lines_for_user(user) -> QuerySet[BudgetLine]:
     if is_province_wide(user):
         return BudgetLine.objects.filter(province_id=province_code(user))
     return BudgetLine.objects.filter(commune_id__in=commune_codes(user))
+
+
+def budget_totals_for_user(user) -> QuerySet[BudgetTotal]:
+    """The running sums under the same rule as `budget_lines_for_user`."""
+    if not can(user, Action.PROGRAMME_VIEW) or is_partner(user):
+        return BudgetTotal.objects.none()
+    if is_province_wide(user):
+        return BudgetTotal.objects.filter(province_id=province_code(user))
+    return BudgetTotal.objects.filter(commune_key__in=commune_codes(user))
 
 
 def budget_line_get_for_user(user, pk: int) -> BudgetLine:

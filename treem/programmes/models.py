@@ -565,6 +565,41 @@ class BudgetLine(models.Model):
         return self.label
 
 
+class BudgetTotal(models.Model):
+    """Running sums of the budget lines per province, year, source, activity and unit, kept in the
+    same transaction as every line written by the services, so a roll-up reads a few thousand
+    rows instead of every line of the year. Organisation 0 and commune "" mean "none" (a unique
+    constraint treats NULLs as distinct)."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=20, choices=Source.choices)
+    activity = models.CharField(max_length=20, choices=Activity.choices)
+    organisation_key = models.PositiveIntegerField(default=0)
+    commune_key = models.CharField(max_length=5, default="", blank=True)
+    estimate = models.BigIntegerField(default=0)
+    allocated = models.BigIntegerField(default=0)
+    spent = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "province",
+                    "year",
+                    "source",
+                    "activity",
+                    "organisation_key",
+                    "commune_key",
+                ],
+                name="programmes_budget_total_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.year} {self.source} {self.activity}"
+
+
 class BudgetChange(models.Model):
     line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="changes")
     estimate = models.BigIntegerField()

@@ -339,14 +339,37 @@ def budget_lines(*, user, year: int | None = None, plan: Plan | None = None):
 
 
 def budget_rollup(*, user, year: int | None = None, plan: Plan | None = None) -> BudgetRollup:
-    """Sums by source, activity, agency, commune and year from one grouped scan of the lines
-    (at most sources × activities × units × years groups), added up here in Python integers."""
-    qs = budget_lines(user=user, year=year, plan=plan)
-    groups = (
-        qs.values("source", "activity", "organisation_id", "commune_id", "year")
-        .annotate(**_SUMS)
-        .order_by()
-    )
+    """Sums by source, activity, agency, commune and year, added up here in Python integers: from
+    the running sums (`BudgetTotal`) for a year or all years, from the lines for one plan."""
+    if plan is None:
+        # The running sums kept by the services: a few thousand rows, not every line.
+        totals = access.budget_totals_for_user(user)
+        if year:
+            totals = totals.filter(year=year)
+        groups = [
+            {
+                **g,
+                "organisation_id": g.pop("organisation_key") or None,
+                "commune_id": g.pop("commune_key") or None,
+            }
+            for g in totals.values(
+                "source",
+                "activity",
+                "organisation_key",
+                "commune_key",
+                "year",
+                "estimate",
+                "allocated",
+                "spent",
+            )
+        ]
+    else:
+        groups = (
+            budget_lines(user=user, year=year, plan=plan)
+            .values("source", "activity", "organisation_id", "commune_id", "year")
+            .annotate(**_SUMS)
+            .order_by()
+        )
     dims = {
         name: defaultdict(lambda: [0, 0, 0])
         for name in ("source", "activity", "organisation_id", "commune_id", "year")

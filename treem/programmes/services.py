@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from treem.programmes.models import (
     ActivityPhoto,
     BudgetChange,
     BudgetLine,
+    BudgetTotal,
     Campaign,
     CommActivity,
     Document,
@@ -771,6 +773,22 @@ def _line_scope(plan: Plan, task: Task | None) -> tuple[str | None, int | None]:
     return commune, organisation
 
 
+def _total_add(line: BudgetLine, delta: dict[str, int]) -> None:
+    """Add `delta` to the running sums of the line's group (created at zero on first use)."""
+    keys = {
+        "province_id": line.province_id,
+        "year": line.year,
+        "source": line.source,
+        "activity": line.activity,
+        "organisation_key": line.organisation_id or 0,
+        "commune_key": line.commune_id or "",
+    }
+    total, _created = BudgetTotal.objects.get_or_create(**keys)
+    BudgetTotal.objects.filter(pk=total.pk).update(
+        **{name: F(name) + value for name, value in delta.items()}
+    )
+
+
 @transaction.atomic
 def budget_line_create(
     *,
@@ -814,6 +832,7 @@ def budget_line_create(
     )
     line.full_clean()
     line.save()
+    _total_add(line, amounts)
     BudgetChange.objects.create(
         line=line,
         **amounts,
@@ -875,6 +894,7 @@ def budget_line_change(
     for name, value in amounts.items():
         setattr(line, name, value)
     save_versioned(line, expected_version=expected_version, fields=list(amounts))
+    _total_add(line, {name: amounts[name] - previous[name] for name in amounts})
     BudgetChange.objects.create(
         line=line,
         **amounts,
