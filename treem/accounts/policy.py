@@ -57,6 +57,12 @@ class Action(StrEnum):
     ASSISTANCE_CALCULATE = "assistance.calculate"  # the calculator (no personal data)
 
     # ---- Programmes (issue 9): only the programmes app adds lines here.
+    PROGRAMME_VIEW = "programmes.view"
+    PROGRAMME_SUPERVISE = "programmes.supervise"
+    PLAN_MANAGE = "programmes.plan.manage"
+    TASK_REPORT = "programmes.task.report"
+    BUDGET_MANAGE = "programmes.budget.manage"
+    COMMUNICATION_MANAGE = "programmes.communication.manage"
 
     # ---- People and recognition (issue 10): only the people app adds lines here.
     STAFF_VIEW = "people.staff.view"
@@ -149,7 +155,25 @@ _ASSISTANCE_GRANTS: dict[str, frozenset[Action]] = {
 
 # ---- Programmes (issue 9): grants per role.
 # Only the programmes app edits this block; its actions live in the Action enum above.
-_PROGRAMMES_GRANTS: dict[str, frozenset[Action]] = {}
+# The province's specialist manages every plan, document, period and budget; commune staff manage
+# their commune's plans and report on their tasks; a partner agency's officer reports on the tasks
+# assigned to their organisation; the provincial leadership reads.
+_PROGRAMMES_COMMUNE = frozenset(
+    {
+        Action.PROGRAMME_VIEW,
+        Action.PLAN_MANAGE,
+        Action.TASK_REPORT,
+        Action.BUDGET_MANAGE,
+        Action.COMMUNICATION_MANAGE,
+    }
+)
+_PROGRAMMES_GRANTS: dict[str, frozenset[Action]] = {
+    Role.PROVINCE_SPECIALIST: _PROGRAMMES_COMMUNE | {Action.PROGRAMME_SUPERVISE},
+    Role.PROVINCE_LEADER: frozenset({Action.PROGRAMME_VIEW}),
+    Role.COMMUNE_CHAIRMAN: _PROGRAMMES_COMMUNE,
+    Role.COMMUNE_WORKER: _PROGRAMMES_COMMUNE,
+    Role.PARTNER_OFFICER: frozenset({Action.PROGRAMME_VIEW, Action.TASK_REPORT}),
+}
 
 
 # ---- People and recognition (issue 10): grants per role.
