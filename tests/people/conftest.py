@@ -7,7 +7,6 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.e2e.conftest import artifacts, browser, e2e_server  # noqa: F401 - browser test
 from treem.people import services
 from treem.people.models import AwardForm, Council, PostKind
 

@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.e2e.conftest import artifacts, browser, e2e_server, page  # noqa: F401 - shared browser fixtures
 from treem.accounts.models import User
 from treem.programmes import services
 from treem.programmes.models import Plan, ReportingPeriod
