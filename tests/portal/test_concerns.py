@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from tests.portal.conftest import aged_ts
+from tests.portal.conftest import concern_token
 from treem.geo.models import Commune, Village
 from treem.portal import services
 from treem.portal.models import Concern
@@ -30,7 +30,7 @@ def concern_data(demo, village=None, **overrides):
         "reporter_phone": "0912 345 678",
         "reporter_email": "",
         "homepage": "",
-        "ts": aged_ts(),
+        "token": concern_token(),
     }
     data.update(overrides)
     return data
@@ -104,7 +104,7 @@ def test_tracking_codes_are_unguessable_and_typable(demo, cfg):
             what_happened="x",
             commune=demo.commune_a,
             ip_address=None,
-            form_age=30,
+            form_token=concern_token(),
             is_anonymous=True,
         ).tracking_code
         for _ in range(20)
@@ -120,15 +120,15 @@ def test_abuse_signals_hold_a_concern_but_never_drop_it(
 ):
     client = Client(REMOTE_ADDR="203.0.113.93")
     with django_capture_on_commit_callbacks(execute=True):
-        _submit(client, concern_data(demo, homepage="bot was here", ts=aged_ts(0)))
+        _submit(client, concern_data(demo, homepage="bot was here", token=concern_token(seconds=0)))
         _submit(client, concern_data(demo))  # flood: same address within the interval
     concerns = list(Concern.objects.order_by("pk"))
     assert len(concerns) == 2
     assert concerns[0].is_held and set(concerns[0].hold_reasons) == {"honeypot", "too_fast"}
     assert concerns[1].is_held and concerns[1].hold_reasons == ["flood"]
-    # Held concerns still reach a person: routed like any other, marked for review.
-    reports = Report.objects.filter(source_concern_id__in=[c.pk for c in concerns])
-    assert reports.count() == 2 and all(r.is_held for r in reports)
+    # Held concerns are kept and wait for a person; they are not cases yet.
+    assert all(c.review == Concern.Review.WAITING for c in concerns)
+    assert not Report.objects.filter(source_concern_id__in=[c.pk for c in concerns]).exists()
 
 
 def test_anonymous_concern_keeps_no_contact(demo, cfg, django_capture_on_commit_callbacks):
@@ -203,6 +203,7 @@ def test_without_intake_concerns_stay_received_and_are_listed_to_commune_workers
     assert concern.tracking_code not in officer_b.get("/quan-tri/tin-bao/").content.decode()
     assert officer_b.get(f"/quan-tri/tin-bao/{concern.pk}/").status_code == 404
     assert client_for("bientap").get("/quan-tri/tin-bao/").status_code == 403
+    assert client_for("bientap").get(f"/quan-tri/tin-bao/{concern.pk}/").status_code == 404
     assert Client().get("/quan-tri/tin-bao/").status_code == 302
     # The dashboard card points commune workers at it.
     assert "/quan-tri/tin-bao/" in officer_a.get("/app/").content.decode()
@@ -242,7 +243,7 @@ def test_purge_clears_concern_sender_address(demo, cfg):
         what_happened="x",
         commune=demo.commune_a,
         ip_address="203.0.113.97",
-        form_age=30,
+        form_token=concern_token(),
         is_anonymous=True,
     )
     Concern.objects.filter(pk=concern.pk).update(created_at=timezone.now() - timedelta(days=11))

@@ -9,7 +9,6 @@ from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from treem.accounts.jurisdiction import scope_queryset
 from treem.accounts.policy import Action, require
 from treem.lib.text import fold
 from treem.portal.intake_bridge import PUBLIC_STATUSES, intake_module
@@ -162,19 +161,6 @@ def articles_for_staff(*, user, status: str = "", query: str = "") -> QuerySet[A
     return qs
 
 
-def article_get_for_staff(*, user, pk: int) -> Article:
-    require(user, Action.ARTICLE_APPROVE)
-    article = (
-        Article.objects.select_related("category", "author")
-        .prefetch_related("tags")
-        .filter(pk=pk)
-        .first()
-    )
-    if article is None:
-        raise Http404
-    return article
-
-
 def moderation_queue(*, user, status: str = Comment.Status.PENDING) -> QuerySet[Comment]:
     require(user, Action.COMMENT_MODERATE)
     return (
@@ -236,18 +222,7 @@ def concern_public_status(*, tracking_code: str) -> str | None:
     return status if status in PUBLIC_STATUSES else "received"
 
 
-def concerns_unforwarded_for_user(*, user) -> QuerySet[Concern]:
-    """Concerns not yet in case management, in the user's jurisdiction: how a concern reaches a
-    person while intake is missing or failing."""
-    require(user, Action.CASE_RECEIVE)
-    qs = Concern.objects.filter(forwarded_at__isnull=True).select_related(
-        "province", "commune", "village"
-    )
-    return scope_queryset(qs, user.jurisdiction, commune_field="commune", village_field="village")
-
-
-def concern_get_for_user(*, user, pk: int) -> Concern:
-    concern = concerns_unforwarded_for_user(user=user).filter(pk=pk).first()
-    if concern is None:
-        raise Http404
-    return concern
+def concerns_open(qs: QuerySet[Concern]) -> QuerySet[Concern]:
+    """Of concerns the user may see (`access.concerns_for_user`), those still needing a person:
+    waiting for review, or not (yet) handed to case management. Dismissed ones are kept but done."""
+    return qs.filter(forwarded_at__isnull=True).exclude(review=Concern.Review.DISMISSED)

@@ -4,14 +4,16 @@ moderators' pages under quan-tri/. Thin: parse, call a selector or service, rend
 from __future__ import annotations
 
 import json
+import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature, loads
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -328,8 +330,6 @@ def article_rate_view(request, slug: str):
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            # The reader who voted from this address before keeps that vote as theirs.
-            token = result.vote.voter_token
             message = (
                 _("Cảm ơn bạn đã đánh giá!")
                 if result.created
@@ -435,7 +435,7 @@ def concern_view(request):
         # Without JavaScript: re-show the form with the lists for the chosen province/commune.
         data = request.POST.copy()
         form = ConcernForm(
-            initial={k: data.get(k) for k in data if k not in ("csrfmiddlewaretoken", "ts")},
+            initial={k: data.get(k) for k in data if k not in ("csrfmiddlewaretoken", "token")},
             province_code=data.get("province") or _default_province(),
             commune_code=data.get("commune") or None,
         )
@@ -457,7 +457,7 @@ def concern_view(request):
                     reporter_email=d["reporter_email"],
                     is_anonymous=d["is_anonymous"],
                     ip_address=client_ip(request),
-                    form_age=form.form_age(),
+                    form_token=d["token"],
                     honeypot=d["homepage"],
                 )
             except ValidationError as exc:
@@ -516,6 +516,62 @@ def tracking_view(request):
         status=404 if not_found else 200,
     )
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Public media ---------------------------------------------------------------------------------
+
+_THUMB_NAME = re.compile(r"^(?P<stem>\d{4}/\d{2}/[0-9a-zA-Z_-]+)-(?P<width>\d{2,4})w\.jpg$")
+_COVER_NAME = re.compile(r"^\d{4}/\d{2}/[0-9a-zA-Z_-]+\.jpg$")
+MEDIA_CHECK_TTL = 60
+
+
+def _public_cover_exists(cover_name: str, width: int | None) -> bool:
+    """Whether `cover_name` is the cover of a live article (and `width` one of its copies).
+    Cached for a minute: an image of an article just taken down stays reachable that long."""
+    key = "portal:media:%s:%s" % (cover_name, width or 0)
+    known = cache.get(key)
+    if known is None:
+        row = (
+            selectors.live_articles()
+            .filter(cover_image=cover_name)
+            .values_list("cover_thumbs", flat=True)
+            .first()
+        )
+        known = row is not None and (width is None or any(t.get("w") == width for t in row or []))
+        cache.set(key, known, MEDIA_CHECK_TTL)
+    return known
+
+
+@require_GET
+def public_media_view(request, kind: str, name: str):
+    """The only uploaded files the public may fetch: the cover images of live articles and their
+    thumbnails, re-encoded on upload (`services.cover_store`). Everything else under MEDIA_ROOT
+    (case files, evidence, imports) has no public route at all; names are matched against a
+    strict pattern (no "..", no other folder) and against the article, never joined blindly."""
+    if kind not in ("covers", "thumbs"):
+        raise Http404
+    if kind == "covers":
+        if not _COVER_NAME.match(name):
+            raise Http404
+        stored, width = "portal/covers/" + name, None
+    else:
+        match = _THUMB_NAME.match(name)
+        if not match:
+            raise Http404
+        stored = "portal/covers/%s.jpg" % match["stem"]
+        width = int(match["width"])
+    if not _public_cover_exists(stored, width):
+        raise Http404
+    path = "portal/%s/%s" % (kind, name)
+    try:
+        handle = default_storage.open(path, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    # The names are random per upload: a new cover gets a new name, so a long cache is safe.
+    response["Cache-Control"] = "public, max-age=604800, immutable"
+    response["Content-Security-Policy"] = "default-src 'none'"
     return response
 
 
