@@ -79,9 +79,14 @@ def test_tracking_page_reveals_only_the_status(
         "Người hàng xóm",
         demo.commune_a.name,
         village_a.name,
-        concern.created_at.strftime("%d/%m/%Y"),
     ]:
         assert detail not in html, detail
+    # The date of each step reached and what happens next; nothing of the case itself.
+    received_on = timezone.localtime(concern.created_at).strftime("%d/%m/%Y")
+    steps = html.split('data-testid="tracking-steps"')[1].split("</ol>")[0]
+    assert "Đã tiếp nhận" in steps and received_on in steps
+    assert steps.count("chưa đến bước này") == 2
+    assert "đánh giá ban đầu" in html.split('data-testid="tracking-next"')[1]
 
 
 def test_tracking_follows_case_management_status(demo, cfg, django_capture_on_commit_callbacks):
@@ -90,6 +95,28 @@ def test_tracking_follows_case_management_status(demo, cfg, django_capture_on_co
     concern = Concern.objects.get()
     with mock.patch("treem.protection.intake.public_status", return_value="in_progress"):
         html = Client().post("/tra-cuu/", {"code": concern.tracking_code}).content.decode()
+    assert "Đang xử lý" in html
+    assert html.count("chưa đến bước này") == 1
+
+
+def test_tracking_shows_the_dates_of_a_real_case_without_its_detail(
+    demo, cfg, django_capture_on_commit_callbacks
+):
+    from treem.protection.models import Case, CaseEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(Client(REMOTE_ADDR="203.0.113.97"), concern_data(demo))
+    concern = Concern.objects.get()
+    case = Case.objects.filter(report__source_concern_id=concern.pk).first()
+    if case is None:
+        pytest.skip("case management opens cases from reports later in this tree")
+    moved = timezone.now() - timedelta(days=2)
+    CaseEvent.objects.create(
+        case=case, kind="initial_assessed", at=moved, actor=demo.users["canbo.a"]
+    )
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.ASSESSMENT)
+    html = Client().post("/tra-cuu/", {"code": concern.tracking_code}).content.decode()
+    assert timezone.localtime(moved).strftime("%d/%m/%Y") in html
     assert "Đang xử lý" in html
 
 

@@ -57,6 +57,48 @@ def article_get_public(*, slug: str) -> Article:
     return article
 
 
+def article_for_rating(*, slug: str) -> Article:
+    """The live article a rating POST is about, from the cache when possible (a viral article
+    gets its votes in bursts). Only what a vote needs: id, slug, status and publication window;
+    the entry follows the page cache's global generation, so a take-down is seen at once."""
+    from django.core.cache import cache
+
+    from treem.portal import pagecache
+
+    key = "portal:live:%s:%s" % (pagecache.generations(slug)[0], slug)
+    row = cache.get(key)
+    if row is None:
+        row = (
+            live_articles()
+            .filter(slug=slug)
+            .values_list("pk", "status", "publish_at", "unpublish_at")
+            .first()
+        ) or False
+        cache.set(key, row, 300)
+    if not row:
+        raise Http404
+    article = Article(pk=row[0], slug=slug, status=row[1], publish_at=row[2], unpublish_at=row[3])
+    if not article.is_live():
+        raise Http404
+    return article
+
+
+def portal_settings():
+    """The moderation settings, from the cache (renewed with the page cache's global generation,
+    which every settings change renews)."""
+    from django.core.cache import cache
+
+    from treem.portal import pagecache
+    from treem.portal.models import PortalSettings
+
+    key = "portal:settings:%s" % pagecache.generations("-")[0]
+    row = cache.get(key)
+    if row is None:
+        row = PortalSettings.effective()
+        cache.set(key, row, 300)
+    return row
+
+
 def categories() -> QuerySet[Category]:
     return Category.objects.all()
 
@@ -141,10 +183,26 @@ def comment_tree(*, article: Article) -> list[Comment]:
     return roots
 
 
-def related_articles(*, article: Article, limit: int = 3) -> list[Article]:
-    return list(
-        live_articles().filter(category_id=article.category_id).exclude(pk=article.pk)[:limit]
-    )
+def related_articles(*, article: Article, limit: int = 4) -> list[Article]:
+    """Live articles sharing the most tags with this one (newest first among equals), topped up
+    from its category when too few share a tag."""
+    tag_ids = list(article.tags.values_list("id", flat=True))
+    related: list[Article] = []
+    if tag_ids:
+        related = list(
+            live_articles()
+            .filter(tags__in=tag_ids)
+            .exclude(pk=article.pk)
+            .annotate(shared=Count("tags", filter=Q(tags__in=tag_ids)))
+            .order_by("-shared", "-publish_at", "-id")[:limit]
+        )
+    if len(related) < limit:
+        related += list(
+            live_articles()
+            .filter(category_id=article.category_id)
+            .exclude(pk__in=[article.pk, *(a.pk for a in related)])[: limit - len(related)]
+        )
+    return related
 
 
 # --- Staff --------------------------------------------------------------------------------------
@@ -226,3 +284,58 @@ def concerns_open(qs: QuerySet[Concern]) -> QuerySet[Concern]:
     """Of concerns the user may see (`access.concerns_for_user`), those still needing a person:
     waiting for review, or not (yet) handed to case management. Dismissed ones are kept but done."""
     return qs.filter(forwarded_at__isnull=True).exclude(review=Concern.Review.DISMISSED)
+
+
+@dataclass(frozen=True)
+class TrackingStep:
+    key: str
+    reached: bool
+    date: object = None  # the date it was reached, when known
+
+
+ORDER = ("received", "in_progress", "closed")
+
+
+def concern_public_timeline(*, tracking_code: str) -> list[TrackingStep] | None:
+    """The three public steps of a concern (received, in progress, closed), each with whether it
+    is reached and the date it was: dates only, never who, what or where. None for an unknown
+    code."""
+    code = normalise_tracking_code(tracking_code)
+    row = Concern.objects.filter(tracking_code=code).values_list("pk", "created_at").first()
+    if row is None:
+        return None
+    concern_id, created = row
+    status = concern_public_status(tracking_code=code)
+    dates = {"received": created}
+    if status != "received" and intake_module() is not None:
+        try:
+            from treem.protection.models import Case, CaseEvent
+        except ImportError:  # pragma: no cover - case management not installed
+            Case = CaseEvent = None
+        if Case is not None:
+            case = (
+                Case.objects.filter(report__source_concern_id=concern_id)
+                .values("pk", "opened_at", "closed_at")
+                .first()
+            )
+            if case is not None:
+                # Work began with the first step after the receipt and the assignment.
+                dates["in_progress"] = (
+                    CaseEvent.objects.filter(case_id=case["pk"])
+                    .exclude(kind__in=["received", "assigned"])
+                    .order_by("at")
+                    .values_list("at", flat=True)
+                    .first()
+                )
+                dates["closed"] = case["closed_at"]
+    reached_upto = ORDER.index(status)
+    return [
+        TrackingStep(
+            key=key,
+            reached=i <= reached_upto,
+            date=timezone.localtime(dates[key]).date()
+            if i <= reached_upto and dates.get(key)
+            else None,
+        )
+        for i, key in enumerate(ORDER)
+    ]

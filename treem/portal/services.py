@@ -20,7 +20,7 @@ from treem.accounts.policy import Action, require
 from treem.audit.services import audit_record, diff_fields
 from treem.core.concurrency import save_versioned
 from treem.lib.text import fold, nfc, slugify_vi
-from treem.portal import security
+from treem.portal import pagecache, security
 from treem.portal.intake_bridge import intake_module
 from treem.portal.models import (
     Article,
@@ -157,6 +157,7 @@ def category_ensure(*, name: str, description: str = "", position: int = 0) -> C
         )
         category.full_clean()
         category.save()
+        pagecache.invalidate_all()  # the category navigation is on every page
     return category
 
 
@@ -320,6 +321,8 @@ def article_update(
         obj=article,
         changes=diff_fields(before, article, ["title", "category_id", "excerpt", "publish_at"]),
     )
+    # Its title and excerpt also show in other articles' "related" lists.
+    pagecache.invalidate_all()
     return article
 
 
@@ -403,6 +406,7 @@ def article_transition(
         changes={"status": [from_status, to_status]},
         details={"transition": kind},
     )
+    pagecache.invalidate_all()
     return article
 
 
@@ -422,7 +426,12 @@ class VoteResult:
 
 
 def vote_cast(
-    *, article: Article, stars: int, voter_token: str, ip_address: str | None
+    *,
+    article: Article,
+    stars: int,
+    voter_token: str,
+    ip_address: str | None,
+    new_reader: bool = False,
 ) -> VoteResult:
     """Record a reader's rating; a reader who already voted on this article (same cookie) changes
     that vote instead of adding one. The reader is their own cookie, never their address: readers
@@ -439,13 +448,17 @@ def vote_cast(
         try:
             with transaction.atomic():
                 live = Vote.objects.filter(article=article, voided_at__isnull=True)
-                vote = live.filter(voter_token=voter_token).first()
+                # A token made for this request has no vote yet: skip the lookup.
+                vote = None if new_reader else live.filter(voter_token=voter_token).first()
                 if vote is not None:
                     vote.stars = stars
                     vote.updated_at = now
                     vote.save(update_fields=["stars", "updated_at"])
+                    pagecache.invalidate_article(article.slug)
                     return VoteResult(vote=vote, created=False)
-                limit = PortalSettings.effective().votes_per_hour
+                from treem.portal.selectors import portal_settings
+
+                limit = portal_settings().votes_per_hour
                 recent = Vote.objects.filter(
                     ip_hash=ip_key, updated_at__gte=now - timedelta(hours=1)
                 ).count()
@@ -465,8 +478,12 @@ def vote_cast(
                     created_at=now,
                     updated_at=now,
                 )
-                vote.full_clean()
+                # Fields only: the article was just read, and the database's own constraints
+                # (one live vote per reader, stars 1-5) are the check that holds under
+                # concurrency; a violation is retried above.
+                vote.full_clean(exclude=["article"], validate_constraints=False)
                 vote.save()
+                pagecache.invalidate_article(article.slug)
                 return VoteResult(vote=vote, created=True)
         except IntegrityError:
             # A concurrent first vote of the same reader won the unique constraint: loop and
@@ -484,6 +501,8 @@ def votes_void(*, actor, votes: QuerySet[Vote], reason: str = "") -> int:
         return 0
     Vote.objects.filter(id__in=ids).update(voided_at=timezone.now(), voided_by=actor)
     article_ids = sorted(set(Vote.objects.filter(id__in=ids).values_list("article_id", flat=True)))
+    for slug in Article.objects.filter(id__in=article_ids).values_list("slug", flat=True):
+        pagecache.invalidate_article(slug)
     audit_record(
         actor=actor,
         action="other",
@@ -639,6 +658,7 @@ def comment_submit(
     with transaction.atomic():
         comment.save()
         if comment.status == Comment.Status.APPROVED:
+            pagecache.invalidate_article(article.slug)
             _queue_reply_notification(comment, base_url=base_url)
     return Outcome(
         status="approved" if comment.status == Comment.Status.APPROVED else "held",
@@ -684,8 +704,10 @@ def comments_moderate(
     require(actor, Action.COMMENT_MODERATE)
     if action not in ModerationAction.ALL:
         raise ValidationError(_("Hãy chọn một thao tác kiểm duyệt: duyệt, thư rác hoặc xoá."))
-    items = list(comments.select_related("parent"))
+    items = list(comments.select_related("parent", "article"))
     now = timezone.now()
+    for slug in {c.article.slug for c in items}:
+        pagecache.invalidate_article(slug)
     for comment in items:
         if action == ModerationAction.DELETE:
             comment.delete()
@@ -997,6 +1019,7 @@ def portal_settings_update(*, actor, **values) -> PortalSettings:
     row.updated_by = actor
     row.full_clean()
     row.save()
+    pagecache.invalidate_all()  # reply depth, comments closing: the comment form of every page
     audit_record(
         actor=actor, action="update", obj=row, changes=diff_fields(before, row, SETTINGS_FIELDS)
     )
