@@ -27,6 +27,9 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from datetime import datetime
 
 from django.conf import settings
@@ -41,7 +44,7 @@ ARTICLE_PATH = re.compile(r"^/bai-viet/(?P<slug>[-a-zA-Z0-9_]+)/$")
 CSRF_SLOT = "TREEMCSRFSLOT7Q2"
 TS_SLOT = "TREEMFORMTSSLOT7Q2"
 
-_GLOBAL = "portal:pc:g"
+GLOBAL_KEY = _GLOBAL = "portal:pc:g"
 
 
 def page_cache():
@@ -73,21 +76,61 @@ def page_key(slug: str, language: str, host: str) -> str:
     return "portal:pc:p:%s:%s:%s" % (slug, language, host)
 
 
+# The pages this worker process served lately, with the generations they were rendered under.
+# Only the two small generation tokens then travel from the shared cache on a hit, not the page
+# (tens of kilobytes to unpickle): the check of the generations is what keeps every process right.
+_LOCAL: OrderedDict[str, tuple[str, str, str, float]] = OrderedDict()
+_LOCAL_MAX = 256
+_LOCAL_LOCK = threading.Lock()
+
+
+def _local_get(key: str):
+    with _LOCAL_LOCK:
+        entry = _LOCAL.get(key)
+        if entry is None:
+            return None
+        if entry[3] <= time.time():  # expired like its shared copy
+            del _LOCAL[key]
+            return None
+        _LOCAL.move_to_end(key)
+        return entry
+
+
+def _local_put(key: str, entry, ttl: int) -> None:
+    with _LOCAL_LOCK:
+        _LOCAL[key] = (entry[0], entry[1], entry[2], time.time() + ttl)
+        _LOCAL.move_to_end(key)
+        while len(_LOCAL) > _LOCAL_MAX:
+            _LOCAL.popitem(last=False)
+
+
 def cached_page(slug: str, language: str, host: str) -> str | None:
-    """The cached page when it was stored under the current generations; one round trip to the
-    cache (the generations and the page are read together)."""
+    """The cached page when it was stored under the current generations. One round trip to the
+    shared cache: the generations alone when this process holds the page, else with the page."""
     akey, pkey = _article_key(slug), page_key(slug, language, host)
-    found = page_cache().get_many([_GLOBAL, akey, pkey])
+    local = _local_get(pkey)
+    keys = [_GLOBAL, akey] if local is not None else [_GLOBAL, akey, pkey]
+    found = page_cache().get_many(keys)
+    if _GLOBAL not in found or akey not in found:
+        return None
+    current = (found[_GLOBAL], found[akey])
+    if local is not None and (local[0], local[1]) == current:
+        return local[2]
     entry = found.get(pkey)
-    if entry is None or _GLOBAL not in found or akey not in found:
+    if entry is None and local is not None:
+        entry = page_cache().get(pkey)
+    if entry is None or (entry[0], entry[1]) != current:
         return None
-    if entry[0] != found[_GLOBAL] or entry[1] != found[akey]:
-        return None
+    # Fetched from the shared cache: keep it here no longer than a fresh page would be.
+    _local_put(pkey, entry, entry[3] - time.time() if len(entry) > 3 else PAGE_TTL)
     return entry[2]
 
 
 def store_page(gens: tuple[str, str], slug: str, language: str, host: str, html: str, ttl: int):
-    page_cache().set(page_key(slug, language, host), (gens[0], gens[1], html), ttl)
+    key = page_key(slug, language, host)
+    entry = (gens[0], gens[1], html, time.time() + ttl)
+    page_cache().set(key, entry, ttl)
+    _local_put(key, entry, ttl)
 
 
 def _bump(key: str) -> None:

@@ -57,24 +57,38 @@ def article_get_public(*, slug: str) -> Article:
     return article
 
 
+def _versioned(key: str, compute, ttl: int = 300):
+    """A value from the shared cache, valid while the page cache's global generation is the one it
+    was computed under (every article move and settings change renews it); one round trip."""
+    from treem.portal import pagecache
+
+    cache = pagecache.page_cache()
+    found = cache.get_many([pagecache.GLOBAL_KEY, key])
+    gen = found.get(pagecache.GLOBAL_KEY) or pagecache.generations("-")[0]
+    entry = found.get(key)
+    if entry is not None and entry[0] == gen:
+        return entry[1]
+    value = compute()
+    cache.set(key, (gen, value), ttl)
+    return value
+
+
 def article_for_rating(*, slug: str) -> Article:
     """The live article a rating POST is about, from the cache when possible (a viral article
     gets its votes in bursts). Only what a vote needs: id, slug, status and publication window;
     the entry follows the page cache's global generation, so a take-down is seen at once."""
-    from django.core.cache import cache
-
-    from treem.portal import pagecache
-
-    key = "portal:live:%s:%s" % (pagecache.generations(slug)[0], slug)
-    row = cache.get(key)
-    if row is None:
-        row = (
-            live_articles()
-            .filter(slug=slug)
-            .values_list("pk", "status", "publish_at", "unpublish_at")
-            .first()
-        ) or False
-        cache.set(key, row, 300)
+    row = _versioned(
+        "portal:live:%s" % slug,
+        lambda: (
+            (
+                live_articles()
+                .filter(slug=slug)
+                .values_list("pk", "status", "publish_at", "unpublish_at")
+                .first()
+            )
+            or False
+        ),
+    )
     if not row:
         raise Http404
     article = Article(pk=row[0], slug=slug, status=row[1], publish_at=row[2], unpublish_at=row[3])
@@ -84,19 +98,10 @@ def article_for_rating(*, slug: str) -> Article:
 
 
 def portal_settings():
-    """The moderation settings, from the cache (renewed with the page cache's global generation,
-    which every settings change renews)."""
-    from django.core.cache import cache
-
-    from treem.portal import pagecache
+    """The moderation settings, from the cache (see `_versioned`; every change renews it)."""
     from treem.portal.models import PortalSettings
 
-    key = "portal:settings:%s" % pagecache.generations("-")[0]
-    row = cache.get(key)
-    if row is None:
-        row = PortalSettings.effective()
-        cache.set(key, row, 300)
-    return row
+    return _versioned("portal:settings", PortalSettings.effective)
 
 
 def categories() -> QuerySet[Category]:
