@@ -138,8 +138,13 @@ def _bump(key: str) -> None:
 
 
 def _bump_now_and_after_commit(key: str) -> None:
-    # Now, so no page rendered before the change is served once it is visible; again after the
-    # commit, so a page rendered between the two (from the data before the commit) is dropped.
+    if not transaction.get_connection().in_atomic_block:
+        # Called after the change was committed: one bump is enough.
+        _bump(key)
+        return
+    # Inside a transaction: now, so no page rendered before the change is served once it is
+    # visible; again after the commit, so a page rendered between the two (from the data before
+    # the commit) is dropped.
     _bump(key)
     transaction.on_commit(lambda: _bump(key))
 

@@ -425,6 +425,40 @@ class VoteResult:
     created: bool
 
 
+def _vote_save(*, article, stars, voter_token, ip_key, now, new_reader) -> VoteResult:
+    live = Vote.objects.filter(article=article, voided_at__isnull=True)
+    # A token made for this request has no vote yet: skip the lookup.
+    vote = None if new_reader else live.filter(voter_token=voter_token).first()
+    if vote is not None:
+        vote.stars = stars
+        vote.updated_at = now
+        vote.save(update_fields=["stars", "updated_at"])
+        return VoteResult(vote=vote, created=False)
+    from treem.portal.selectors import portal_settings
+
+    limit = portal_settings().votes_per_hour
+    recent = Vote.objects.filter(ip_hash=ip_key, updated_at__gte=now - timedelta(hours=1)).count()
+    if recent >= limit:
+        raise VoteRateLimited(
+            _("Bạn đã đánh giá nhiều bài trong một giờ qua. Hãy đợi một lúc rồi đánh giá tiếp."),
+            code="rate_limited",
+        )
+    vote = Vote(
+        article=article,
+        stars=stars,
+        voter_token=voter_token,
+        ip_hash=ip_key,
+        created_at=now,
+        updated_at=now,
+    )
+    # Fields only: the article was just read, and the database's own constraints (one live vote
+    # per reader, stars 1-5) are the check that holds under concurrency; a violation is retried
+    # by the caller.
+    vote.full_clean(exclude=["article"], validate_constraints=False)
+    vote.save()
+    return VoteResult(vote=vote, created=True)
+
+
 def vote_cast(
     *,
     article: Article,
@@ -447,48 +481,22 @@ def vote_cast(
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                live = Vote.objects.filter(article=article, voided_at__isnull=True)
-                # A token made for this request has no vote yet: skip the lookup.
-                vote = None if new_reader else live.filter(voter_token=voter_token).first()
-                if vote is not None:
-                    vote.stars = stars
-                    vote.updated_at = now
-                    vote.save(update_fields=["stars", "updated_at"])
-                    pagecache.invalidate_article(article.slug)
-                    return VoteResult(vote=vote, created=False)
-                from treem.portal.selectors import portal_settings
-
-                limit = portal_settings().votes_per_hour
-                recent = Vote.objects.filter(
-                    ip_hash=ip_key, updated_at__gte=now - timedelta(hours=1)
-                ).count()
-                if recent >= limit:
-                    raise VoteRateLimited(
-                        _(
-                            "Bạn đã đánh giá nhiều bài trong một giờ qua. Hãy đợi một lúc rồi "
-                            "đánh giá tiếp."
-                        ),
-                        code="rate_limited",
-                    )
-                vote = Vote(
+                result = _vote_save(
                     article=article,
                     stars=stars,
                     voter_token=voter_token,
-                    ip_hash=ip_key,
-                    created_at=now,
-                    updated_at=now,
+                    ip_key=ip_key,
+                    now=now,
+                    new_reader=new_reader,
                 )
-                # Fields only: the article was just read, and the database's own constraints
-                # (one live vote per reader, stars 1-5) are the check that holds under
-                # concurrency; a violation is retried above.
-                vote.full_clean(exclude=["article"], validate_constraints=False)
-                vote.save()
-                pagecache.invalidate_article(article.slug)
-                return VoteResult(vote=vote, created=True)
         except IntegrityError:
             # A concurrent first vote of the same reader won the unique constraint: loop and
             # update it instead.
+            new_reader = False
             continue
+        # Committed (unless a caller's transaction is open): the page shows the new figures.
+        pagecache.invalidate_article(article.slug)
+        return result
     raise ValidationError(_("Không lưu được đánh giá lúc này; hãy thử lại."))
 
 
