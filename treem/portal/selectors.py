@@ -57,51 +57,62 @@ def article_get_public(*, slug: str) -> Article:
     return article
 
 
-def _versioned(key: str, compute, ttl: int = 300):
-    """A value from the shared cache, valid while the page cache's global generation is the one it
-    was computed under (every article move and settings change renews it); one round trip."""
+def _versioned(computes: dict):
+    """Values from the shared cache, each valid while the page cache's global generation is the
+    one it was computed under (every article move and settings change renews it); one round trip
+    for all of them. `computes` maps a cache key to the function that computes its value."""
     from treem.portal import pagecache
 
     cache = pagecache.page_cache()
-    found = cache.get_many([pagecache.GLOBAL_KEY, key])
+    found = cache.get_many([pagecache.GLOBAL_KEY, *computes])
     gen = found.get(pagecache.GLOBAL_KEY) or pagecache.generations("-")[0]
-    entry = found.get(key)
-    if entry is not None and entry[0] == gen:
-        return entry[1]
-    value = compute()
-    cache.set(key, (gen, value), ttl)
-    return value
+    values, missing = {}, {}
+    for key, compute in computes.items():
+        entry = found.get(key)
+        if entry is not None and entry[0] == gen:
+            values[key] = entry[1]
+        else:
+            values[key] = compute()
+            missing[key] = (gen, values[key])
+    if missing:
+        cache.set_many(missing, 300)
+    return values
 
 
-def article_for_rating(*, slug: str) -> Article:
-    """The live article a rating POST is about, from the cache when possible (a viral article
-    gets its votes in bursts). Only what a vote needs: id, slug, status and publication window;
-    the entry follows the page cache's global generation, so a take-down is seen at once."""
-    row = _versioned(
-        "portal:live:%s" % slug,
-        lambda: (
-            (
-                live_articles()
-                .filter(slug=slug)
-                .values_list("pk", "status", "publish_at", "unpublish_at")
-                .first()
-            )
-            or False
-        ),
-    )
+def _live_row(slug: str):
+    return (
+        live_articles()
+        .filter(slug=slug)
+        .values_list("pk", "status", "publish_at", "unpublish_at")
+        .first()
+    ) or False
+
+
+def _settings_row():
+    from treem.portal.models import PortalSettings
+
+    return PortalSettings.effective()
+
+
+def article_for_rating(*, slug: str):
+    """The live article a rating POST is about and the moderation settings, from the cache when
+    possible (a viral article gets its votes in bursts), in one round trip. Only what a vote
+    needs: id, slug, status and publication window; the entries follow the page cache's global
+    generation, so a take-down or a settings change is seen at once."""
+    live_key = "portal:live:%s" % slug
+    values = _versioned({live_key: lambda: _live_row(slug), "portal:settings": _settings_row})
+    row = values[live_key]
     if not row:
         raise Http404
     article = Article(pk=row[0], slug=slug, status=row[1], publish_at=row[2], unpublish_at=row[3])
     if not article.is_live():
         raise Http404
-    return article
+    return article, values["portal:settings"]
 
 
 def portal_settings():
     """The moderation settings, from the cache (see `_versioned`; every change renews it)."""
-    from treem.portal.models import PortalSettings
-
-    return _versioned("portal:settings", PortalSettings.effective)
+    return _versioned({"portal:settings": _settings_row})["portal:settings"]
 
 
 def categories() -> QuerySet[Category]:

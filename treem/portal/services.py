@@ -425,7 +425,7 @@ class VoteResult:
     created: bool
 
 
-def _vote_save(*, article, stars, voter_token, ip_key, now, new_reader) -> VoteResult:
+def _vote_save(*, article, stars, voter_token, ip_key, now, new_reader, cfg) -> VoteResult:
     live = Vote.objects.filter(article=article, voided_at__isnull=True)
     # A token made for this request has no vote yet: skip the lookup.
     vote = None if new_reader else live.filter(voter_token=voter_token).first()
@@ -434,9 +434,11 @@ def _vote_save(*, article, stars, voter_token, ip_key, now, new_reader) -> VoteR
         vote.updated_at = now
         vote.save(update_fields=["stars", "updated_at"])
         return VoteResult(vote=vote, created=False)
-    from treem.portal.selectors import portal_settings
+    if cfg is None:
+        from treem.portal.selectors import portal_settings
 
-    limit = portal_settings().votes_per_hour
+        cfg = portal_settings()
+    limit = cfg.votes_per_hour
     recent = Vote.objects.filter(ip_hash=ip_key, updated_at__gte=now - timedelta(hours=1)).count()
     if recent >= limit:
         raise VoteRateLimited(
@@ -466,6 +468,7 @@ def vote_cast(
     voter_token: str,
     ip_address: str | None,
     new_reader: bool = False,
+    settings_row: PortalSettings | None = None,
 ) -> VoteResult:
     """Record a reader's rating; a reader who already voted on this article (same cookie) changes
     that vote instead of adding one. The reader is their own cookie, never their address: readers
@@ -488,6 +491,7 @@ def vote_cast(
                     ip_key=ip_key,
                     now=now,
                     new_reader=new_reader,
+                    cfg=settings_row,
                 )
         except IntegrityError:
             # A concurrent first vote of the same reader won the unique constraint: loop and

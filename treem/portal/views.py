@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -206,6 +206,7 @@ def _rating_context(
         "rating_message": message,
         "rating_error": error,
         "star_range": range(1, 6),
+        "star_labels": _star_labels(),
     }
 
 
@@ -268,6 +269,7 @@ def _page_for_cache(request, article):
         "figures": figures,
         "my_vote": None,
         "star_range": range(1, 6),
+        "star_labels": _star_labels(),
         **_comment_form_context(article, form, cfg),
         "nav_category": article.category,
         "fragments": _article_fragments(request, article),
@@ -297,9 +299,22 @@ def article_view(request, slug: str):
     return _render_article(request, article)
 
 
+_STAR_LABELS: dict[str, list[tuple[int, str]]] = {}
+
+
+def _star_labels() -> list[tuple[int, str]]:
+    """(1, "1 sao") … (5, "5 sao") in the current language, computed once per language."""
+    language = get_language()
+    labels = _STAR_LABELS.get(language)
+    if labels is None:
+        labels = [(i, ngettext("%(n)s sao", "%(n)s sao", i) % {"n": i}) for i in range(1, 6)]
+        _STAR_LABELS[language] = labels
+    return labels
+
+
 @require_POST
 def article_rate_view(request, slug: str):
-    article = selectors.article_for_rating(slug=slug)
+    article, cfg = selectors.article_for_rating(slug=slug)
     form = VoteForm(request.POST)
     token = _voter_token(request)
     new_reader = token is None
@@ -315,6 +330,7 @@ def article_rate_view(request, slug: str):
                 voter_token=token,
                 ip_address=client_ip(request),
                 new_reader=new_reader,
+                settings_row=cfg,
             )
         except ValidationError as exc:
             error = exc.messages[0]
@@ -337,6 +353,7 @@ def article_rate_view(request, slug: str):
             "rating_message": message,
             "rating_error": error,
             "star_range": range(1, 6),
+            "star_labels": _star_labels(),
             "csrf_token": get_token(request),
         }
         # A fragment: no page context (navigation, user) to build. htmx swaps only 2xx
