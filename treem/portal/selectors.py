@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -159,14 +159,24 @@ def comment_generation(*, article: Article) -> tuple[int, str]:
 
 
 def article_figures(*, article: Article, comments: int | None = None) -> Figures:
-    """Rating average and count of the live (not voided) votes, and approved comments: computed
-    on every request, never cached, so they are right whatever was cached around them."""
-    votes = Vote.objects.filter(article=article, voided_at__isnull=True).aggregate(
-        avg=Avg("stars"), n=Count("id")
+    """Rating average and count of the live (not voided) votes, and approved comments, in one
+    query: computed from the rows each time they are rendered, never kept as counters."""
+    live_votes = Vote.objects.filter(article=OuterRef("pk"), voided_at__isnull=True).values(
+        "article"
     )
-    if comments is None:
-        comments = Comment.objects.filter(article=article, status=Comment.Status.APPROVED).count()
-    return Figures(average=votes["avg"], votes=votes["n"], comments=comments)
+    approved = Comment.objects.filter(
+        article=OuterRef("pk"), status=Comment.Status.APPROVED
+    ).values("article")
+    average, votes, n_comments = Article.objects.filter(pk=article.pk).values_list(
+        Subquery(live_votes.annotate(a=Avg("stars")).values("a")),
+        Subquery(live_votes.annotate(n=Count("id")).values("n")),
+        Subquery(approved.annotate(n=Count("id")).values("n")),
+    ).first() or (None, 0, 0)
+    return Figures(
+        average=float(average) if average is not None else None,
+        votes=votes or 0,
+        comments=comments if comments is not None else (n_comments or 0),
+    )
 
 
 def vote_of_reader(*, article: Article, voter_token: str | None) -> int | None:

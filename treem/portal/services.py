@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -482,8 +483,11 @@ def vote_cast(
     ip_key = security.ip_hash(ip_address)
     now = timezone.now()
     for _attempt in range(3):
+        # A new reader's vote is one INSERT (after the rate-limit count): no transaction to
+        # open and commit around it. A returning reader's update-or-insert runs in one.
+        block = nullcontext() if new_reader else transaction.atomic()
         try:
-            with transaction.atomic():
+            with block:
                 result = _vote_save(
                     article=article,
                     stars=stars,
