@@ -13,7 +13,9 @@ readers by the X-Forwarded-For a trusted proxy would add.
 - article: a published article page for anonymous readers (page cached, rating block fresh);
 - rate: the htmx rating POST (a new or changed vote, CSRF-checked, figures recomputed).
 
-Then a burst: the static file and the article page again with 64 clients at once.
+The three kinds are interleaved request by request (see `load_mixed`), votes going to another
+article than the one read. Then a burst: the static file and the article page, interleaved, with
+64 clients at once.
 
 Runs on SQLite and on PostgreSQL (a scratch database, `--pg-name`, dropped and created) in one
 go, both with Redis as the cache (`--redis`, keys under a prefix of this run, deleted at the end):
@@ -44,6 +46,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 ARTICLE = "/bai-viet/cham-soc-tre-so-sinh-trong-thang-dau/"
+# Votes go to another article, so the interleaved reads of ARTICLE measure cached pages (a vote
+# renders its own article's page anew, by design).
+RATED = "/bai-viet/an-dam-dung-cach-cho-tre-tu-6-thang-tuoi/"
 STATIC = "/static/css/treem.css"
 
 
@@ -146,7 +151,7 @@ class Reader:
         body = f"csrfmiddlewaretoken={self.token}&stars={random.randint(1, 5)}"
         return self.request(
             "POST",
-            ARTICLE + "danh-gia/",
+            RATED + "danh-gia/",
             body=body,
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -197,6 +202,57 @@ def load(port: int, kind: str, total: int, concurrency: int) -> dict:
         "rps": round(len(timings) / wall, 1),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
     }
+
+
+def load_mixed(port: int, kinds: list[str], per_kind: int, concurrency: int) -> dict:
+    """The kinds interleaved request by request (static, article, rate, static, ...), so that the
+    load of a shared machine, which swings by the second, weighs on every kind alike: ratios of
+    phases run one after the other measured the machine's mood as much as the code."""
+    timings: dict[str, list[float]] = {k: [] for k in kinds}
+    statuses: dict[str, dict[int, int]] = {k: {} for k in kinds}
+    lock = threading.Lock()
+    counter = iter(range(per_kind * len(kinds)))
+    readers = [Reader(port, i + 1) for i in range(concurrency)]
+    for reader in readers:
+        reader.prime()
+
+    def work(reader: Reader) -> None:
+        while True:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                return
+            kind = kinds[n % len(kinds)]
+            start = time.perf_counter()
+            if kind == "static":
+                status, _ = reader.request("GET", STATIC)
+            elif kind == "article":
+                status, _ = reader.request("GET", ARTICLE)
+            else:
+                status, _ = reader.vote()
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                timings[kind].append(elapsed)
+                statuses[kind][status] = statuses[kind].get(status, 0) + 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(r,)) for r in readers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    out = {}
+    for kind in kinds:
+        ts = sorted(timings[kind])
+        out[kind] = {
+            "requests": len(ts),
+            "median_ms": round(statistics.median(ts), 2),
+            "p95_ms": round(ts[max(0, int(len(ts) * 0.95) - 1)], 2),
+            "rps": round(len(ts) / wall, 1),
+            "statuses": {str(k): v for k, v in sorted(statuses[kind].items())},
+        }
+    return out
 
 
 TARGETS = {
@@ -269,12 +325,10 @@ def run_database(database: str, args, total: int, burst_total: int) -> dict:
         wait_ready(port, process)
         # Warm every worker's connections and the page cache.
         load(port, "article", args.workers * 10, args.concurrency)
-        results = {
-            kind: load(port, kind, total, args.concurrency)
-            for kind in ("static", "article", "rate")
-        }
-        results["burst_static"] = load(port, "static", burst_total, BURST)
-        results["burst_article"] = load(port, "article", burst_total, BURST)
+        results = load_mixed(port, ["static", "article", "rate"], total, args.concurrency)
+        burst = load_mixed(port, ["static", "article"], burst_total, BURST)
+        results["burst_static"] = burst["static"]
+        results["burst_article"] = burst["article"]
     finally:
         process.terminate()
         try:
