@@ -13,9 +13,9 @@ readers by the X-Forwarded-For a trusted proxy would add.
 - article: a published article page for anonymous readers (page cached, rating block fresh);
 - rate: the htmx rating POST (a new or changed vote, CSRF-checked, figures recomputed).
 
-The three kinds are interleaved request by request (see `load_mixed`), votes going to another
-article than the one read. Then a burst: the static file and the article page, interleaved, with
-64 clients at once.
+Each kind runs alone in short blocks taken in turn, ten rounds (see `load_alternating`), votes
+going to another article than the one read. Then a burst: the static file and the article page,
+in turn, with 64 clients at once.
 
 Runs on SQLite and on PostgreSQL (a scratch database, `--pg-name`, dropped and created) in one
 go, both with Redis as the cache (`--redis`, keys under a prefix of this run, deleted at the end):
@@ -201,56 +201,38 @@ def load(port: int, kind: str, total: int, concurrency: int) -> dict:
         "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
         "rps": round(len(timings) / wall, 1),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "timings": timings,
     }
 
 
-def load_mixed(port: int, kinds: list[str], per_kind: int, concurrency: int) -> dict:
-    """The kinds interleaved request by request (static, article, rate, static, ...), so that the
-    load of a shared machine, which swings by the second, weighs on every kind alike: ratios of
-    phases run one after the other measured the machine's mood as much as the code."""
-    timings: dict[str, list[float]] = {k: [] for k in kinds}
-    statuses: dict[str, dict[int, int]] = {k: {} for k in kinds}
-    lock = threading.Lock()
-    counter = iter(range(per_kind * len(kinds)))
-    readers = [Reader(port, i + 1) for i in range(concurrency)]
-    for reader in readers:
-        reader.prime()
-
-    def work(reader: Reader) -> None:
-        while True:
-            with lock:
-                n = next(counter, None)
-            if n is None:
-                return
-            kind = kinds[n % len(kinds)]
-            start = time.perf_counter()
-            if kind == "static":
-                status, _ = reader.request("GET", STATIC)
-            elif kind == "article":
-                status, _ = reader.request("GET", ARTICLE)
-            else:
-                status, _ = reader.vote()
-            elapsed = (time.perf_counter() - start) * 1000
-            with lock:
-                timings[kind].append(elapsed)
-                statuses[kind][status] = statuses[kind].get(status, 0) + 1
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=work, args=(r,)) for r in readers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
+def load_alternating(
+    port: int, kinds: list[str], per_kind: int, concurrency: int, rounds: int = 10
+) -> dict:
+    """Each kind alone in flight, in short blocks taken in turn (static, article, rate, static,
+    ...) `rounds` times, timings pooled per kind. One kind at a time, so a request's latency is
+    its own cost and not the queue behind another kind; in turn, so the load of a shared machine,
+    which swings by the second, weighs on every kind alike (phases run one after the other
+    measured the machine's mood as much as the code)."""
+    pooled: dict[str, list[float]] = {k: [] for k in kinds}
+    statuses: dict[str, dict[str, int]] = {k: {} for k in kinds}
+    walls: dict[str, float] = dict.fromkeys(kinds, 0.0)
+    block = max(concurrency, per_kind // rounds)
+    for _round in range(rounds):
+        for kind in kinds:
+            result = load(port, kind, block, concurrency)
+            pooled[kind] += result.pop("timings")
+            walls[kind] += result["requests"] / max(result["rps"], 0.001)
+            for status, n in result["statuses"].items():
+                statuses[kind][status] = statuses[kind].get(status, 0) + n
     out = {}
     for kind in kinds:
-        ts = sorted(timings[kind])
+        ts = sorted(pooled[kind])
         out[kind] = {
             "requests": len(ts),
             "median_ms": round(statistics.median(ts), 2),
             "p95_ms": round(ts[max(0, int(len(ts) * 0.95) - 1)], 2),
-            "rps": round(len(ts) / wall, 1),
-            "statuses": {str(k): v for k, v in sorted(statuses[kind].items())},
+            "rps": round(len(ts) / walls[kind], 1),
+            "statuses": dict(sorted(statuses[kind].items())),
         }
     return out
 
@@ -324,9 +306,9 @@ def run_database(database: str, args, total: int, burst_total: int) -> dict:
     try:
         wait_ready(port, process)
         # Warm every worker's connections and the page cache.
-        load(port, "article", args.workers * 10, args.concurrency)
-        results = load_mixed(port, ["static", "article", "rate"], total, args.concurrency)
-        burst = load_mixed(port, ["static", "article"], burst_total, BURST)
+        load(port, "article", args.workers * 10, args.concurrency).pop("timings")
+        results = load_alternating(port, ["static", "article", "rate"], total, args.concurrency)
+        burst = load_alternating(port, ["static", "article"], burst_total, BURST, rounds=5)
         results["burst_static"] = burst["static"]
         results["burst_article"] = burst["article"]
     finally:
