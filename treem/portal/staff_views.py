@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from treem.accounts.policy import Action, can, require
 from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
+from treem.core.parsing import InvalidParameter, parse_local_datetime, safe_ids
 from treem.portal import access, selectors, services
 from treem.portal.forms import ArticleForm, PortalSettingsForm, TransitionForm
 from treem.portal.intake_bridge import intake_available
@@ -187,9 +188,9 @@ def staff_article_history_view(request, pk: int):
     article = access.article_get_for_user(request.user, pk)
     revisions = article.revisions.select_related("created_by")
     selected = None
-    number = request.GET.get("v", "")
-    if number.isdigit():
-        selected = revisions.filter(number=int(number)).first()
+    number = safe_ids([request.GET.get("v", "")])
+    if number:
+        selected = revisions.filter(number=number[0]).first()
     return render(
         request,
         "portal/staff/article_history.html",
@@ -210,7 +211,7 @@ def staff_comment_queue_view(request):
         status = Comment.Status.PENDING
     queue = selectors.moderation_queue(user=request.user, status=status)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = safe_ids(request.POST.getlist("ids"))
         action = request.POST.get("action", "")
         if not ids:
             messages.error(request, _("Hãy chọn ít nhất một bình luận rồi chọn thao tác."))
@@ -248,26 +249,22 @@ def staff_comment_queue_view(request):
 def staff_votes_view(request):
     require(request.user, Action.COMMENT_MODERATE)
     article = None
-    article_id = request.GET.get("article", "")
-    if article_id.isdigit():
-        article = Article.objects.filter(pk=int(article_id)).first()
+    article_id = safe_ids([request.GET.get("article", "")])
+    if article_id:
+        article = Article.objects.filter(pk=article_id[0]).first()
     if request.method == "POST":
         votes = Vote.objects.none()
         if request.POST.get("mode") == "range" and article is not None:
             try:
-                start = datetime.fromisoformat(request.POST.get("start", ""))
-                end = datetime.fromisoformat(request.POST.get("end", ""))
-            except ValueError:
+                # Typed with or without a time zone: a zone-aware value used to be a 500.
+                start = parse_local_datetime(request.POST.get("start"), name="start")
+                end = parse_local_datetime(request.POST.get("end"), name="end")
+            except InvalidParameter:
                 messages.error(request, _("Hãy nhập thời điểm bắt đầu và kết thúc hợp lệ."))
                 return redirect(request.get_full_path())
-            tz = timezone.get_current_timezone()
-            votes = Vote.objects.filter(
-                article=article,
-                created_at__gte=timezone.make_aware(start, tz),
-                created_at__lte=timezone.make_aware(end, tz),
-            )
+            votes = Vote.objects.filter(article=article, created_at__gte=start, created_at__lte=end)
         else:
-            ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+            ids = safe_ids(request.POST.getlist("ids"))
             votes = Vote.objects.filter(pk__in=ids)
         n = services.votes_void(
             actor=request.user, votes=votes, reason=request.POST.get("reason", "")

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from treem.core.forms import apply_validation_error
 from treem.core.net import client_ip
+from treem.core.parsing import safe_ids
 from treem.portal import pagecache, selectors, services
 from treem.portal.forms import CommentForm, ConcernForm, TrackingForm, VoteForm
 from treem.portal.models import PortalSettings
@@ -224,15 +225,12 @@ def _render_article(request, article, *, comment_form=None, status=200, comment_
     cfg = PortalSettings.effective()
     reply_to = None
     if comment_form is None:
-        parent_id = request.GET.get("tra-loi", "")
+        parent_ids = safe_ids([request.GET.get("tra-loi", "")])
         initial = {}
-        if parent_id.isdigit():
+        if parent_ids:
+            parent_id = parent_ids[0]
             reply_to = next(
-                (
-                    c
-                    for c in _walk(selectors.comment_tree(article=article))
-                    if c.pk == int(parent_id)
-                ),
+                (c for c in _walk(selectors.comment_tree(article=article)) if c.pk == parent_id),
                 None,
             )
             if reply_to is not None:
