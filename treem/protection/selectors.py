@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from treem.accounts.jurisdiction import Level, scope_queryset
-from treem.accounts.policy import Action, can, require
+from treem.accounts.policy import Action, require
 from treem.audit.models import AuditEvent
-from treem.audit.services import audit_record
 from treem.protection import access, deadlines
 from treem.protection.models import Case, CaseEvent, CaseNote, Notification, Referral
 
@@ -30,19 +28,8 @@ def cases_for_user(*, user) -> QuerySet[Case]:
 
 
 def case_get_for_user(*, user, pk: int, audit: bool = True) -> Case:
-    if not can(user, Action.CASE_VIEW):
-        raise Http404
-    try:
-        case = (
-            cases_for_user(user=user)
-            .select_related("report", "commune", "village", "assigned_to", "report__received_by")
-            .get(pk=pk)
-        )
-    except Case.DoesNotExist as exc:
-        raise Http404 from exc
-    if audit:
-        audit_record(actor=user, action="view", obj=case)
-    return case
+    """Kept for callers of the selectors: the rule lives in `access.case_get_for_user`."""
+    return access.case_get_for_user(user, pk, audit=audit)
 
 
 def _list_columns(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -244,22 +231,15 @@ def notes_for_user(*, user, case: Case) -> list[CaseNote]:
 
 def referrals_for_partner(*, user) -> QuerySet[Referral]:
     require(user, Action.REFERRAL_RESPOND)
-    if user.organisation_id is None:
-        return Referral.objects.none()
     return (
-        Referral.objects.filter(organisation_id=user.organisation_id)
-        .select_related("case", "case__commune", "organisation")
+        access.referrals_for_user(user=user)
+        .select_related("case", "case__commune", "case__child", "organisation", "sent_by")
         .order_by("-sent_at")
     )
 
 
 def referral_get_for_partner(*, user, pk: int) -> Referral:
-    try:
-        referral = referrals_for_partner(user=user).get(pk=pk)
-    except Referral.DoesNotExist as exc:
-        raise Http404 from exc
-    audit_record(actor=user, action="view", obj=referral, details={"case": referral.case_id})
-    return referral
+    return access.referral_get_for_user(user, pk)
 
 
 def notifications_for_user(*, user) -> QuerySet[Notification]:
