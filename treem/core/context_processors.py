@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,10 +18,23 @@ _NAVIGATION: list[tuple[int, object, str, Action]] = [
 ]
 
 
-def nav_register(*, order: int, label, url_name: str, action: Action) -> None:
+# Optional count shown next to an entry (a to-do list's length), by url name: `badge(user) -> int`.
+_BADGES: dict[str, Callable[[object], int]] = {}
+
+
+def nav_register(
+    *,
+    order: int,
+    label,
+    url_name: str,
+    action: Action,
+    badge: Callable[[object], int] | None = None,
+) -> None:
     if all(existing[2] != url_name for existing in _NAVIGATION):
         _NAVIGATION.append((order, label, url_name, action))
         _NAVIGATION.sort(key=lambda item: item[0])
+    if badge is not None:
+        _BADGES[url_name] = badge
 
 
 def first_page_for(user) -> str | None:
@@ -38,9 +53,11 @@ def navigation(request):
     for _order, label, url_name, action in _NAVIGATION:
         if can(user, action):
             url = reverse(url_name)
+            badge = _BADGES.get(url_name)
             items.append(
                 {
                     "label": label,
+                    "badge": badge(user) if badge else 0,
                     "url": url,
                     "active": request.path == url
                     or (url != reverse("core:dashboard") and request.path.startswith(url)),

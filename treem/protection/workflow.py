@@ -110,3 +110,13 @@ STEP_OF_STATUS = {
 ACTION_LABELS: dict[str, object] = {
     name: move.label for moves in CASE_TRANSITIONS.values() for name, move in moves.items()
 }
+
+# What a case in each status asks of someone, for notifications ("… : hãy lập kế hoạch").
+ASKED = {
+    S.RECEIVED: _("đánh giá ban đầu (Mẫu số 02)"),
+    S.ASSESSMENT: _("đánh giá nhu cầu và họp ca (Mẫu số 03)"),
+    S.PLANNING: _("lập kế hoạch hỗ trợ, can thiệp (Mẫu số 04)"),
+    S.APPROVAL: _("quyết định phê duyệt kế hoạch (Mẫu số 05)"),
+    S.IMPLEMENTATION: _("rà soát kết quả thực hiện kế hoạch (Mẫu số 06)"),
+    S.CLOSED: "",
+}
