@@ -211,12 +211,9 @@ def case_steps(case: Case) -> list[Step]:
     return steps
 
 
-def _week_end(now: datetime) -> datetime:
-    local = timezone.localtime(now)
-    sunday = local.date() + timedelta(days=6 - local.weekday())
-    return timezone.make_aware(
-        datetime.combine(sunday, datetime.max.time()), timezone.get_current_timezone()
-    )
+# "This week" is the coming seven days, not the calendar week: on a Friday the worker still sees
+# what falls due early next week.
+WEEK = timedelta(days=7)
 
 
 def plans_awaiting_decision(*, user) -> QuerySet[Case]:
@@ -229,11 +226,11 @@ def plans_awaiting_decision(*, user) -> QuerySet[Case]:
 
 
 def my_cases_due_this_week(*, user) -> QuerySet[Case]:
-    """The worker's to-do: open cases assigned to them, due before the end of this week (overdue
+    """The worker's to-do: open cases assigned to them, due within the coming seven days (overdue
     ones included)."""
     if not can(user, Action.CASE_WORK):
         return Case.objects.none()
-    end = _week_end(timezone.now())
+    end = timezone.now() + WEEK
     return _list_columns(
         cases_for_user(user=user)
         .exclude(status=Case.Status.CLOSED)

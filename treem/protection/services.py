@@ -84,6 +84,12 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("report").get(pk=case.pk)
 
 
+def _minute(moment: datetime) -> datetime:
+    """Forms take times to the minute: a time entered in the minute of the report is not before
+    it."""
+    return moment.replace(second=0, microsecond=0)
+
+
 def _expect(case: Case, action: str) -> None:
     """Refuse a move the transition table does not allow in the case's current state."""
     move = workflow.CASE_TRANSITIONS.get(case.status, {}).get(action)
@@ -596,7 +602,7 @@ def case_detailed_assess(
     now = timezone.now()
     if meeting_at is None:
         raise ValidationError({"meeting_at": _("Hãy ghi thời điểm họp ca.")})
-    if meeting_at < case.report.received_at:
+    if meeting_at < _minute(case.report.received_at):
         raise ValidationError(
             {
                 "meeting_at": _(
@@ -1292,7 +1298,7 @@ def separation_decide(
         )
     now = timezone.now()
     starts_at = starts_at or now
-    if starts_at < case.report.received_at:
+    if starts_at < _minute(case.report.received_at):
         raise ValidationError(
             {"starts_at": _("Thời điểm cách ly không thể trước khi tiếp nhận tin báo.")}
         )
