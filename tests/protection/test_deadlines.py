@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.protection import flow
@@ -249,3 +250,25 @@ def test_open_cases_are_recomputed_when_a_time_limit_changes(make_report, users,
     assert case.step_due_at == end_of(2026, 6, 10)
     assert case.events.filter(kind=CaseEvent.Kind.DUE_RECOMPUTED).exists()
     assert not other.events.filter(kind=CaseEvent.Kind.DUE_RECOMPUTED).exists()
+
+
+def test_settings_page_lets_the_province_confirm_remove_and_add_days(
+    demo, specialist_client, officer_a_client
+):
+    url = reverse("protection:settings") + "?year=2026"
+    page = specialist_client.get(url).content.decode()
+    assert "Ngày Văn hóa Việt Nam" in page and "Chưa xác nhận" in page
+    assert "holidays 0.109" in page or "holidays " in page
+    day = PublicHoliday.objects.get(date=date(2026, 11, 24))
+    specialist_client.post(url, {"holiday": day.pk, "status": "confirmed"})
+    day.refresh_from_db()
+    assert day.counts and day.by_official and day.changed_by.username == "chuyenvien"
+    response = specialist_client.post(
+        url, {"h-date": "2026-12-19", "h-name": "Làm bù thử", "h-kind": "working_day"}
+    )
+    assert response.status_code == 302
+    assert PublicHoliday.objects.get(date=date(2026, 12, 19)).kind == "working_day"
+    # A commune worker cannot touch the calendar.
+    assert officer_a_client.post(url, {"holiday": day.pk, "status": "removed"}).status_code == 403
+    day.refresh_from_db()
+    assert day.status == PublicHoliday.Status.CONFIRMED

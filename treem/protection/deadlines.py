@@ -14,6 +14,8 @@ make-up working Saturday of a Government swap counts as a working day.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
@@ -60,10 +62,39 @@ def setting_value(key: str, *, commune_code: str | None, on: date) -> int:
     return rows[0][1] if rows else DEFAULTS[key][0]
 
 
+_CACHE: ContextVar[tuple[set[date], set[date]] | None] = ContextVar(
+    "protection_calendar", default=None
+)
+
+
+@contextmanager
+def calendar_cache():
+    """Read the whole calendar once (a few hundred rows) for a batch of due-time computations,
+    such as recomputing thousands of open cases after a holiday changes."""
+    from treem.protection.models import PublicHoliday as H
+
+    off: set[date] = set()
+    work: set[date] = set()
+    rows = H.objects.filter(status=H.Status.CONFIRMED).values_list("date", "kind")
+    for day, kind in rows:
+        (work if kind == H.Kind.WORKING_DAY else off).add(day)
+    token = _CACHE.set((off, work))
+    try:
+        yield
+    finally:
+        _CACHE.reset(token)
+
+
 def calendar_between(start: date, end: date) -> tuple[set[date], set[date]]:
     """(days off, make-up working days) between `start` and `end`, confirmed rows only."""
     from treem.protection.models import PublicHoliday as H
 
+    cached = _CACHE.get()
+    if cached is not None:
+        return (
+            {d for d in cached[0] if start <= d <= end},
+            {d for d in cached[1] if start <= d <= end},
+        )
     off: set[date] = set()
     work: set[date] = set()
     rows = H.objects.filter(date__range=(start, end), status=H.Status.CONFIRMED).values_list(

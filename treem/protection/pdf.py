@@ -519,21 +519,24 @@ FORMS = {
 }
 
 
-def _number_label(number: str, case: Case, plan_number: int | None) -> str:
-    """Forms 05 and 07 are decisions: their number is the decision number the chairman entered."""
-    decision_number = ""
+def _number_and_date(number: str, case: Case, plan_number: int | None):
+    """Forms 05 and 07 are decisions: their number is the decision number the chairman entered
+    and their date the day of the decision; the other forms carry the case code and today."""
+    decision_number, when = "", timezone.now()
     if number == "05":
         plan = case.plans.filter(status="approved")
         if plan_number is not None:
             plan = plan.filter(number=plan_number)
         plan = plan.order_by("-number").first()
-        decision_number = plan.decision_number if plan else ""
+        if plan is not None:
+            decision_number, when = plan.decision_number, plan.decided_at or when
     elif number == "07":
         decision = case.separations.order_by("-decided_at").first()
-        decision_number = decision.decision_number if decision else ""
+        if decision is not None:
+            decision_number, when = decision.decision_number, decision.decided_at
     if number in {"05", "07"}:
-        return _("Số: %(n)s") % {"n": decision_number or "...../QĐ-UBND"}
-    return _("Số hồ sơ: %(c)s") % {"c": case.code}
+        return _("Số: %(n)s") % {"n": decision_number or "...../QĐ-UBND"}, when
+    return _("Số hồ sơ: %(c)s") % {"c": case.code}, when
 
 
 def render_form(
@@ -560,14 +563,10 @@ def render_form(
         title=f"{case.code} — {title}",
         author="Treem",
     )
+    number_label, when = _number_and_date(number, case, plan_number)
     story = [
         _p(_("Mẫu số %(n)s") % {"n": number}, st["form_no"]),
-        *_header(
-            case,
-            number_label=_number_label(number, case, plan_number),
-            when=timezone.now(),
-            st=st,
-        ),
+        *_header(case, number_label=number_label, when=when, st=st),
         _p(title, st["title"]),
         Spacer(1, 4 * mm),
         *body,

@@ -1398,6 +1398,11 @@ def separation_end_record(
 def cases_recompute_due(*, actor: User | None, cases, reason: str, details: dict) -> int:
     """Recompute the due times of open `cases` from their steps' starts; record each change on
     the case's timeline. Returns the number of cases whose due time moved."""
+    with deadlines.calendar_cache():
+        return _recompute(actor=actor, cases=cases, reason=reason, details=details)
+
+
+def _recompute(*, actor: User | None, cases, reason: str, details: dict) -> int:
     moved = 0
     now = timezone.now()
     for case in cases.exclude(status=S.CLOSED).select_related("report").select_for_update():

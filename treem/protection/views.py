@@ -215,6 +215,9 @@ def case_detail_view(request, pk: int):
     ).select_related("decided_by", "drafted_by")
     step_forms = _step_forms(request.user, case)
     open_services = list(services.open_plan_services(case))
+    if "review_form" in step_forms and not open_services:
+        # The reason for closing with open services is asked only when some are open.
+        del step_forms["review_form"].fields["open_services_reason"]
     context = {
         "case": case,
         "report": case.report,
