@@ -45,9 +45,27 @@ SEPARATION_DAYS = 15  # Decree 56/2017, Art. 32(3): temporary separation, at mos
 LEGAL_MAXIMUM = {Key.EMERGENCY_HOURS: 12, Key.PLAN_WORKING_DAYS: 5}
 
 
+_SETTINGS_MEMO: ContextVar[list | None] = ContextVar("protection_settings", default=None)
+
+
 def setting_value(key: str, *, commune_code: str | None, on: date) -> int:
     """The value of `key` in force on `on`: the commune's own row if it has one, else the
     province's, else the default."""
+    rows = _SETTINGS_MEMO.get()
+    if rows is not None:  # a batch: the (few) setting rows were read once
+        in_force = sorted(
+            (r for r in rows if r[0] == key and r[2] <= on and r[1] in {None, commune_code}),
+            key=lambda r: r[2],
+            reverse=True,
+        )
+        for _key, commune_id, _from, value in in_force:
+            if commune_id:
+                return value
+        return in_force[0][3] if in_force else DEFAULTS[key][0]
+    return _setting_value(key, commune_code=commune_code, on=on)
+
+
+def _setting_value(key: str, *, commune_code: str | None, on: date) -> int:
     place = Q(commune__isnull=True)
     if commune_code:
         place |= Q(commune_id=commune_code)
@@ -69,8 +87,8 @@ _CACHE: ContextVar[tuple[set[date], set[date]] | None] = ContextVar(
 
 @contextmanager
 def calendar_cache():
-    """Read the whole calendar once (a few hundred rows) for a batch of due-time computations,
-    such as recomputing thousands of open cases after a holiday changes."""
+    """Read the whole calendar once (a few hundred rows), and each time limit once, for a batch of
+    due-time computations such as recomputing thousands of open cases after a holiday changes."""
     from treem.protection.models import PublicHoliday as H
 
     off: set[date] = set()
@@ -79,10 +97,14 @@ def calendar_cache():
     for day, kind in rows:
         (work if kind == H.Kind.WORKING_DAY else off).add(day)
     token = _CACHE.set((off, work))
+    memo_token = _SETTINGS_MEMO.set(
+        list(DeadlineSetting.objects.values_list("key", "commune_id", "effective_from", "value"))
+    )
     try:
         yield
     finally:
         _CACHE.reset(token)
+        _SETTINGS_MEMO.reset(memo_token)
 
 
 def calendar_between(start: date, end: date) -> tuple[set[date], set[date]]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,8 +137,12 @@ def _set_due(case: Case) -> None:
     if case.is_emergency and case.emergency_met_at is None and case.emergency_due_at:
         candidates.append(case.emergency_due_at)
     if case.pk and case.status != S.CLOSED:
-        ends = case.separations.filter(ended_at__isnull=True).values_list("ends_at", flat=True)
-        candidates.extend(ends)
+        active = getattr(case, "active_separations", None)
+        if active is not None:  # prefetched by a batch recompute
+            candidates.extend(s.ends_at for s in active)
+        else:
+            ends = case.separations.filter(ended_at__isnull=True).values_list("ends_at", flat=True)
+            candidates.extend(ends)
     case.due_at = min(candidates) if candidates else None
 
 
@@ -1403,9 +1408,24 @@ def cases_recompute_due(*, actor: User | None, cases, reason: str, details: dict
 
 
 def _recompute(*, actor: User | None, cases, reason: str, details: dict) -> int:
-    moved = 0
+    from django.db.models import Prefetch
+
     now = timezone.now()
-    for case in cases.exclude(status=S.CLOSED).select_related("report").select_for_update():
+    changed: list[Case] = []
+    events: list[CaseEvent] = []
+    rows = (
+        cases.exclude(status=S.CLOSED)
+        .select_related("report")
+        .prefetch_related(
+            Prefetch(
+                "separations",
+                queryset=SeparationDecision.objects.filter(ended_at__isnull=True),
+                to_attr="active_separations",
+            )
+        )
+        .select_for_update(of=("self",))
+    )
+    for case in rows:
         before_step, before_due = case.step_due_at, case.due_at
         before_emergency = case.emergency_due_at
         if case.is_emergency and case.emergency_met_at is None:
@@ -1421,24 +1441,38 @@ def _recompute(*, actor: User | None, cases, reason: str, details: dict) -> int:
             continue
         if case.due_at != before_due:
             case.escalated_at = None
-        case.version += 1
-        case.save(
-            update_fields=["step_due_at", "due_at", "emergency_due_at", "escalated_at", "version"]
+        changed.append(case)
+        events.append(
+            CaseEvent(
+                case=case,
+                actor=actor,
+                kind=E.DUE_RECOMPUTED,
+                at=now,
+                details={
+                    "reason": reason,
+                    "from": before_step.isoformat() if before_step else None,
+                    "to": case.step_due_at.isoformat() if case.step_due_at else None,
+                    **details,
+                },
+            )
         )
-        _event(
-            case,
-            actor=actor,
-            kind=E.DUE_RECOMPUTED,
-            at=now,
-            details={
-                "reason": reason,
-                "from": before_step.isoformat() if before_step else None,
-                "to": case.step_due_at.isoformat() if case.step_due_at else None,
-                **details,
-            },
+    # A day off can move thousands of open cases. Working-day due times end at 23:59:59, so
+    # many cases share their new values: one UPDATE per distinct set of values (rows locked
+    # above), and the timeline rows in batches of 500.
+    groups: dict[tuple, list[int]] = {}
+    for case in changed:
+        values = (case.step_due_at, case.due_at, case.emergency_due_at, case.escalated_at)
+        groups.setdefault(values, []).append(case.pk)
+    for (step_due, due, emergency_due, escalated), pks in groups.items():
+        Case.objects.filter(pk__in=pks).update(
+            step_due_at=step_due,
+            due_at=due,
+            emergency_due_at=emergency_due,
+            escalated_at=escalated,
+            version=F("version") + 1,
         )
-        moved += 1
-    return moved
+    CaseEvent.objects.bulk_create(events, batch_size=500)
+    return len(changed)
 
 
 def _recompute_for_days(*, actor: User | None, days: list[date], reason: str) -> int:
