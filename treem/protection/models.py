@@ -1,11 +1,12 @@
-"""Protection cases as Decree 56/2017/NĐ-CP, Art. 25–30 sets them: a report (Form 01) opens a case
+"""Protection cases as Decree 56/2017/NĐ-CP, Art. 25–32 sets them: a report (Form 01) opens a case
 that moves through initial assessment (Form 02), detailed assessment with a case meeting (Form 03),
 a support/intervention plan (Form 04) approved by the commune chairman (Form 05), implementation by
 referrals and visits, and review (Form 06) until it is closed.
 
-Time limits and public holidays are data (`DeadlineSetting`, `PublicHoliday`), never code: the
-decree's 12 hours and 5 working days are the defaults loaded by a data migration, and a commune may
-set a shorter internal limit with an effective date.
+Time limits and public holidays are data (`DeadlineSetting`, `PublicHoliday`): the decree's 12
+hours and 5 working days (Art. 28(1)) are the defaults loaded by a data migration, and a commune may
+set a shorter internal limit with an effective date. The chairman's 2 working days (Art. 28(4)) and
+the 15 days of a temporary separation (Art. 32(3), Form 07) are law, kept in `deadlines`.
 """
 
 from __future__ import annotations
