@@ -162,3 +162,16 @@ def test_editing_form_02_keeps_the_earlier_version(case_a, users):
     )
     revision = FormRevision.objects.get(case=case, form="02")
     assert revision.data["findings"] == "Trẻ có vết bầm ở tay."
+
+
+def test_a_due_soon_alert_on_a_separation_says_it_ends(make_report, users):
+    from treem.protection import notify, selectors
+    from treem.protection.models import Notification
+
+    case = flow.assess(make_report().case, users)
+    decision = separate(case, users)
+    case.refresh_from_db()
+    case.due_at = decision.ends_at  # the separation ends before the step is due
+    notify.deadline(case=case, kind=Notification.Kind.DUE_SOON)
+    note = Notification.objects.get(case=case, kind=Notification.Kind.DUE_SOON)
+    assert "Tạm thời cách ly sắp hết hạn" in selectors.notification_message(note)

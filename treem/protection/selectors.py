@@ -539,7 +539,11 @@ def notification_message(note: Notification) -> str:
         return _("Kế hoạch chờ ông/bà quyết định (hạn %(due)s).") % {"due": due}
     if note.kind == K.REFERRAL:
         return _("Yêu cầu chuyển gửi mới tới đơn vị: hãy nhận hoặc từ chối.")
-    if note.kind == K.SEPARATION_ENDING:
+    separation_ends = note.due_at is not None and (
+        note.kind in {K.DUE_SOON, K.OVERDUE}
+        and case.separations.filter(ended_at__isnull=True, ends_at=note.due_at).exists()
+    )
+    if note.kind == K.SEPARATION_ENDING or separation_ends:
         return _("Tạm thời cách ly sắp hết hạn (%(due)s): hãy chấm dứt hoặc gia hạn.") % {
             "due": due
         }
