@@ -36,3 +36,13 @@ def put_value():
         )
 
     return put
+
+
+@pytest.fixture
+def specialist(demo):
+    return demo.users["chuyenvien"]
+
+
+@pytest.fixture
+def client_for_user(client_for):
+    return client_for

@@ -166,6 +166,9 @@ class ReportEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.report_id} {self.action}"
 
+    def get_to_status_label(self) -> str:
+        return str(CommuneReport.Status(self.to_status).label)
+
 
 class IndicatorValue(models.Model):
     """One figure. A blank disaggregation field means "all" (the total row)."""

@@ -21,6 +21,7 @@ from django.db.models import Count, Q, Sum
 from treem.geo.models import Commune, Province
 from treem.indicators import computed, hooks
 from treem.indicators.models import Direction, Indicator, IndicatorValue, Target, Unit
+from treem.indicators.periods import Period
 
 NATIONAL = "VN"
 ZERO = Decimal(0)
@@ -88,12 +89,21 @@ def _disaggregation_key(sex: str = "", age_group: str = "") -> tuple:
 
 
 def _stored(
-    indicator: Indicator, scope: Scope, years: list[int], *, by: str, sex: str, age_group: str
+    indicator: Indicator,
+    scope: Scope,
+    years: list[int],
+    *,
+    by: str,
+    sex: str,
+    age_group: str,
+    period: Period | None = None,
 ) -> dict:
     """{key: Figure} where key is the year, the commune code or (year, commune)."""
     qs = IndicatorValue.objects.filter(
         indicator=indicator, is_final=True, year__in=years, sex=sex, age_group=age_group
     )
+    if period is not None and period.kind != "year":
+        qs = qs.filter(period=period.code)
     if scope.level == "province":
         qs = qs.filter(province_id=scope.code)
     elif scope.level == "commune":
@@ -126,7 +136,14 @@ def _stored(
 
 
 def _computed(
-    indicator: Indicator, scope: Scope, years: list[int], *, by: str, sex: str, age_group: str
+    indicator: Indicator,
+    scope: Scope,
+    years: list[int],
+    *,
+    by: str,
+    sex: str,
+    age_group: str,
+    period: Period | None = None,
 ) -> dict:
     fn = computed.function_for(indicator.code)
     out: dict = defaultdict(Figure)
@@ -137,8 +154,8 @@ def _computed(
     for year in years:
         request = hooks.ComputeRequest(
             indicator_code=indicator.code,
-            period_start=datetime.date(year, 1, 1),
-            period_end=datetime.date(year, 12, 31),
+            period_start=period.start if period else datetime.date(year, 1, 1),
+            period_end=period.end if period else datetime.date(year, 12, 31),
             commune_codes=codes,
         )
         for fig in fn(request):
@@ -160,28 +177,43 @@ def figures(
     by: str = "year",
     sex: str = "",
     age_group: str = "",
+    period: Period | None = None,
 ) -> dict:
-    """Rolled-up figures grouped by "year", "commune" or "year_commune"."""
+    """Rolled-up figures grouped by "year", "commune" or "year_commune". With `period`, only that
+    period (a quarter, a month…) of its year."""
+    if period is not None:
+        years = [period.year]
+    kw = {"by": by, "sex": sex, "age_group": age_group, "period": period}
     if indicator.obtained == "computed":
-        return _computed(indicator, scope, years, by=by, sex=sex, age_group=age_group)
-    return _stored(indicator, scope, years, by=by, sex=sex, age_group=age_group)
+        return _computed(indicator, scope, years, **kw)
+    return _stored(indicator, scope, years, **kw)
 
 
 def total(
-    indicator: Indicator, scope: Scope, years: list[int], *, sex: str = "", age_group: str = ""
+    indicator: Indicator,
+    scope: Scope,
+    years: list[int],
+    *,
+    sex: str = "",
+    age_group: str = "",
+    period: Period | None = None,
 ) -> Figure:
     """One figure over all the years: Σ numerators ÷ Σ denominators."""
     result = Figure()
-    for fig in figures(indicator, scope, years, by="year", sex=sex, age_group=age_group).values():
+    for fig in figures(
+        indicator, scope, years, by="year", sex=sex, age_group=age_group, period=period
+    ).values():
         result.add(fig.numerator, fig.denominator)
+    if period is not None:
+        years = [period.year]
     if indicator.obtained != "computed":
+        reported = IndicatorValue.objects.filter(
+            indicator=indicator, is_final=True, year__in=years, commune__isnull=False
+        )
+        if period is not None and period.kind != "year":
+            reported = reported.filter(period=period.code)
         result.communes = set(
-            IndicatorValue.objects.filter(
-                indicator=indicator, is_final=True, year__in=years, commune__isnull=False
-            )
-            .filter(**_scope_filter(scope))
-            .values_list("unit_code", flat=True)
-            .distinct()
+            reported.filter(**_scope_filter(scope)).values_list("unit_code", flat=True).distinct()
         )
     return result
 
