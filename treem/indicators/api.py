@@ -128,4 +128,3 @@ class ValuesAPI(APIView):
             "communes_not_reported": [{"code": c.code, "name": c.name} for c in missing],
         }
         return Response(ValuesOut(body).data)
-

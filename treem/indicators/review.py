@@ -169,7 +169,7 @@ def build(
             continue
         first, last = points[0], points[-1]
         target = next((p.target for p in reversed(points) if p.target), None)
-        met = rollup.progress(ind, last.value, last.target)["met"] if last.target else None
+        met = rollup.progress(ind, last.value, target)["met"] if target else None
         unit_label = str(ind.get_unit_display())
         summary.rows.append(
             [
@@ -207,12 +207,12 @@ def build(
         )
         change = ""
         if first.value is not None and last.value is not None and first.year != last.year:
-            change = f" (năm {first.year}: {fmt(first.value, ind.unit)})"
+            change = f" (năm {first.year}: {fmt(first.value, ind.unit)}{_suffix(ind)})"
         sentence = f"Năm {last.year}: {fmt(last.value, ind.unit)}{_suffix(ind)}{change}."
-        if last.target:
+        if target:
             sentence += (
-                f" Chỉ tiêu kế hoạch {fmt(last.target.value, ind.unit)}{_suffix(ind)} "
-                f"({last.target.source_label}): {'đạt' if met else 'chưa đạt'}."
+                f" Chỉ tiêu kế hoạch {fmt(target.value, ind.unit)}{_suffix(ind)} "
+                f"({target.source_label}): {'đạt' if met else 'chưa đạt'}."
             )
         sub.paragraphs.append(sentence)
         results.subsections.append(sub)
@@ -240,11 +240,14 @@ def build(
         (NarrativeRevision.Section.PROPOSALS, "Đề xuất, kiến nghị"),
     ):
         sections.append(Section(title, _narrative(key, scope, year_from, year_to) or [NO_DATA]))
-    if scope.level == "province":
-        parent, issuer, place = "", f"ỦY BAN NHÂN DÂN TỈNH {scope.name.upper()}", scope.name
-        signer = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
-    elif scope.level == "commune":
-        parent, issuer, place = "", f"ỦY BAN NHÂN DÂN {scope.name.upper()}", scope.name
+    if scope.level in ("province", "commune"):
+        # "Thành phố Đồng Nai" → "ỦY BAN NHÂN DÂN THÀNH PHỐ ĐỒNG NAI", dated "Đồng Nai, ngày …".
+        name = scope.name
+        kinds = ("Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Đặc khu ")
+        if scope.level == "province" and not name.startswith(kinds):
+            name = f"Tỉnh {name}"
+        parent, issuer = "", f"ỦY BAN NHÂN DÂN {name.upper()}"
+        place = next((name[len(k) :] for k in kinds if name.startswith(k)), name)
         signer = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
     else:
         parent, issuer, place, signer = "", "BỘ Y TẾ", "Hà Nội", "BỘ TRƯỞNG"
@@ -322,12 +325,60 @@ def _chart_font() -> str:
 
 
 def chart_png(chart: Chart) -> bytes | None:
+    """The chart as a PNG for the docx. reportlab's renderPM needs a C backend that is not
+    installed here, so the PNG is drawn with Pillow (the same lines as the PDF's vector chart)."""
     try:
-        from reportlab.graphics import renderPM
-
-        return renderPM.drawToString(chart_drawing(chart), fmt="PNG", dpi=150)
-    except Exception:  # noqa: BLE001 - renderPM needs a C extension; the docx keeps the table
+        from PIL import Image, ImageDraw, ImageFont
+    except ImportError:  # the docx then carries the table only
         return None
+    w, h, left, right, top, bottom = 1200, 460, 110, 30, 50, 60
+    img = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(img)
+    try:
+        path = next(
+            d / "LiberationSerif-Regular.ttf"
+            for d in FONT_DIRS
+            if (d / "LiberationSerif-Regular.ttf").exists()
+        )
+        font = ImageFont.truetype(str(path), 22)
+    except (StopIteration, OSError):
+        font = ImageFont.load_default()
+    present = [v for v in chart.values + chart.targets if v is not None]
+    top_value = max(present) * 1.15 if present and max(present) > 0 else 1.0
+    plot_w, plot_h = w - left - right, h - top - bottom
+    n = max(len(chart.years), 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return left + plot_w * (i + 0.5) / n, top + plot_h * (1 - v / top_value)
+
+    draw.line(
+        [(left, top), (left, top + plot_h), (left + plot_w, top + plot_h)], fill="black", width=2
+    )
+    for k in range(5):
+        v = top_value * k / 4
+        y = top + plot_h * (1 - k / 4)
+        draw.line([(left - 6, y), (left + plot_w, y)], fill="#dddddd" if k else "black", width=1)
+        label = fmt(Decimal(str(round(v, 2))), Unit.PERCENT if top_value < 1000 else Unit.COUNT)
+        draw.text((left - 10, y), label, fill="black", font=font, anchor="rm")
+    for i, year in enumerate(chart.years):
+        draw.text((xy(i, 0)[0], top + plot_h + 12), str(year), fill="black", font=font, anchor="ma")
+    for series, colour, dashed in (
+        (chart.values, "#1565c0", False),
+        (chart.targets, "#c62828", True),
+    ):
+        points = [xy(i, v) for i, v in enumerate(series) if v is not None]
+        if dashed:
+            for x, y in points:
+                draw.ellipse([x - 6, y - 6, x + 6, y + 6], outline=colour, width=3)
+        else:
+            if len(points) > 1:
+                draw.line(points, fill=colour, width=4)
+            for x, y in points:
+                draw.ellipse([x - 4, y - 4, x + 4, y + 4], fill=colour)
+    draw.text((left, 12), "— Giá trị    ○ Kế hoạch", fill="black", font=font)
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
 
 
 # ---- writers ----
