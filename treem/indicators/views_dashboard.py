@@ -3,8 +3,6 @@ bars by commune with the target line, ranking, drill-down, filters, Excel export
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -71,13 +69,11 @@ def unit_dashboard(request, code: str):
                 "value": fmt(last.value, ind.unit),
                 "target": fmt(last.target_value, ind.unit) if last.target else "",
                 "points": points,
-                "chart": json.dumps(
-                    {
-                        "label": ind.name_vi,
-                        "unit": ind.get_unit_display(),
-                        "points": [_point_json(p) for p in points],
-                    }
-                ),
+                "chart": {
+                    "label": ind.name_vi,
+                    "unit": str(ind.get_unit_display()),
+                    "points": [_point_json(p) for p in points],
+                },
                 "rows": [
                     (p.year, fmt(p.value, ind.unit), fmt(p.target_value, ind.unit))
                     for p in points
@@ -172,7 +168,7 @@ def indicator_view(request, code: str, indicator: str):
         return _xlsx(request, tables, f"{ind.code}-{code}-{f['year']}.xlsx")
     chart = {
         "label": ind.name_vi,
-        "unit": ind.get_unit_display(),
+        "unit": str(ind.get_unit_display()),
         "points": [_point_json(p) for p in points],
         "communes": [
             {
@@ -202,7 +198,7 @@ def indicator_view(request, code: str, indicator: str):
             "rows": rows,
             "commune_rows": commune_rows,
             "has_den": has_den,
-            "chart": json.dumps(chart),
+            "chart": chart,
             "years": range(figures.FIRST_YEAR, timezone.localdate().year + 1),
             "sexes": Sex.choices,
             "ages": AgeGroup.choices,
