@@ -135,3 +135,13 @@ def test_values_upload_page_and_rejected_rows_download(data, demo, client_for):
         for v in row
     ]
     assert "'=1+1" in cells  # neutralised, never a live formula
+
+
+def test_dashboard_queries_do_not_grow_with_headline_indicators(
+    data, demo, client_for, django_assert_max_num_queries
+):
+    c = client_for("lanhdao")
+    url = reverse("indicators:unit", args=[demo.province.code]) + "?year=2024"
+    # Computed headline indicators query the registry per year; stored ones share one query.
+    with django_assert_max_num_queries(120):
+        assert c.get(url).status_code == 200

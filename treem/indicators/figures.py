@@ -45,9 +45,13 @@ def series(
     *,
     sex: str = "",
     age_group: str = "",
+    by_year: dict | None = None,
+    targets: dict | None = None,
 ) -> list[Point]:
-    by_year = rollup.figures(indicator, scope, years, by="year", sex=sex, age_group=age_group)
-    targets = rollup.targets(indicator, scope, years)
+    if by_year is None:
+        by_year = rollup.figures(indicator, scope, years, by="year", sex=sex, age_group=age_group)
+    if targets is None:
+        targets = rollup.targets(indicator, scope, years)
     points = []
     for year in years:
         fig = by_year.get(year)
@@ -61,10 +65,36 @@ def series(
                 value,
                 target,
                 rollup.progress(indicator, value, target)["met"],
-                len(fig.communes) if fig else 0,
+                (fig.reported if fig.reported is not None else len(fig.communes)) if fig else 0,
             )
         )
     return points
+
+
+def series_many(
+    indicators: list[Indicator],
+    scope: rollup.Scope,
+    years: list[int],
+    *,
+    sex: str = "",
+    age_group: str = "",
+) -> dict[int, list[Point]]:
+    """Series of several indicators: stored ones in one query, targets in one query."""
+    stored = [i for i in indicators if i.obtained != "computed"]
+    by_year = rollup.stored_by_year_many(stored, scope, years, sex=sex, age_group=age_group)
+    targets = rollup.targets_many(indicators, scope, years)
+    return {
+        i.id: series(
+            i,
+            scope,
+            years,
+            sex=sex,
+            age_group=age_group,
+            by_year=by_year.get(i.id) if i.obtained != "computed" else None,
+            targets=targets[i.id],
+        )
+        for i in indicators
+    }
 
 
 @dataclass

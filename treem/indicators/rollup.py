@@ -39,6 +39,7 @@ class Figure:
     numerator: Decimal = ZERO
     denominator: Decimal | None = None
     communes: set[str] = field(default_factory=set)
+    reported: int | None = None  # number of communes, when counted without naming them
 
     def add(self, num, den) -> None:
         self.numerator += Decimal(num or 0)
@@ -239,17 +240,75 @@ def _province_or_commune(scope: Scope) -> dict:
     return {"province_id": scope.code} if scope.level == "province" else {"code": scope.code}
 
 
-def targets(indicator: Indicator, scope: Scope, years: list[int]) -> dict[int, TargetInfo]:
-    """The target per year for the unit: its own, else its province's, else the national one;
-    a target set by another app's plan (through the hooks) wins over a national one."""
+def _target_units(scope: Scope) -> list[str]:
     units = [NATIONAL]
     if scope.province_code:
         units.append(scope.province_code)
     if scope.level == "commune":
         units.append(scope.code)
+    return units
+
+
+def targets_many(
+    indicators: list[Indicator], scope: Scope, years: list[int]
+) -> dict[int, dict[int, TargetInfo]]:
+    """`targets` for several indicators with one query (dashboards)."""
+    rows: dict[int, list[Target]] = {i.id: [] for i in indicators}
+    for t in Target.objects.filter(
+        indicator__in=indicators, unit_code__in=_target_units(scope), year__in=years
+    ):
+        rows[t.indicator_id].append(t)
+    return {i.id: targets(i, scope, years, rows=rows[i.id]) for i in indicators}
+
+
+def stored_by_year_many(
+    indicators: list[Indicator],
+    scope: Scope,
+    years: list[int],
+    *,
+    sex: str = "",
+    age_group: str = "",
+) -> dict[int, dict[int, Figure]]:
+    """By-year figures of several entered/imported indicators in one query (dashboards); the
+    same rules as `_stored` (province-wide rows only where no commune has a figure)."""
+    out: dict[int, dict[int, Figure]] = {i.id: defaultdict(Figure) for i in indicators}
+    qs = IndicatorValue.objects.filter(
+        indicator__in=indicators, is_final=True, year__in=years, sex=sex, age_group=age_group
+    ).filter(**_scope_filter(scope))
+    rows = (
+        qs.values("indicator_id", "year")
+        .annotate(
+            num=Sum("numerator", filter=Q(commune__isnull=False)),
+            den=Sum("denominator", filter=Q(commune__isnull=False)),
+            n=Count("id", filter=Q(commune__isnull=False)),
+            reported=Count("unit_code", filter=Q(commune__isnull=False), distinct=True),
+            pnum=Sum("numerator", filter=Q(commune__isnull=True)),
+            pden=Sum("denominator", filter=Q(commune__isnull=True)),
+            pn=Count("id", filter=Q(commune__isnull=True)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        fig = out[row["indicator_id"]][row["year"]]
+        if row["n"]:
+            fig.add(row["num"], row["den"])
+            fig.reported = row["reported"]
+        elif row["pn"]:
+            fig.add(row["pnum"], row["pden"])
+    return out
+
+
+def targets(
+    indicator: Indicator, scope: Scope, years: list[int], *, rows: list[Target] | None = None
+) -> dict[int, TargetInfo]:
+    """The target per year for the unit: its own, else its province's, else the national one;
+    a target set by another app's plan (through the hooks) wins over a national one."""
+    units = _target_units(scope)
     rank = {code: i for i, code in enumerate(units)}
     best: dict[int, tuple[int, TargetInfo]] = {}
-    for t in Target.objects.filter(indicator=indicator, unit_code__in=units, year__in=years):
+    if rows is None:
+        rows = list(Target.objects.filter(indicator=indicator, unit_code__in=units, year__in=years))
+    for t in rows:
         r = rank[t.unit_code]
         if t.year not in best or r >= best[t.year][0]:
             best[t.year] = (r, TargetInfo(t.value, t.source_label, t.url))

@@ -59,8 +59,9 @@ def unit_dashboard(request, code: str):
     years = figures.years_until(f["year"])
     headline = list(Indicator.objects.filter(is_active=True, is_headline=True))
     cards = []
+    all_points = figures.series_many(headline, scope, years, sex=f["sex"], age_group=f["age_group"])
     for ind in headline:
-        points = figures.series(ind, scope, years, sex=f["sex"], age_group=f["age_group"])
+        points = all_points[ind.id]
         last = points[-1]
         cards.append(
             {
