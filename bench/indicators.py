@@ -172,6 +172,7 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
     a = ap.parse_args()
     result: dict = {"scale": "province" if a.quick else "national"}
+    started = time.perf_counter()
     _recreate_db()
     _setup_django()
     from django.core.management import call_command
@@ -225,6 +226,7 @@ def main() -> None:
     t0 = time.perf_counter()
     pdf = review.generate(PROVINCE, YEARS[0], YEARS[1], "pdf")
     result["review_pdf_s"] = round(time.perf_counter() - t0, 2)
+    print(f"review reports in {result['review_docx_s'] + result['review_pdf_s']:.1f} s", flush=True)
     result["review_sizes_kb"] = [len(docx) // 1024, len(pdf) // 1024]
 
     # DuckDB over the same rows in Parquet.
@@ -279,6 +281,7 @@ def main() -> None:
 
         connections.close_all()
         _drop_db()
+    result["total_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result))
 
 
