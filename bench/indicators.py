@@ -40,12 +40,40 @@ YEARS = (2011, 2025)
 PROVINCE = "75"
 
 
-def _recreate_db() -> None:
+def _template_name() -> str:
+    """A migrated database with the geography, named by the migrations it holds: later runs copy
+    it (CREATE DATABASE … TEMPLATE) instead of migrating and loading the map again."""
+    import hashlib
+
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in sorted(ROOT.glob("treem/*/migrations/*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"treem_ind_bench_tpl_{digest.hexdigest()[:10]}"
+
+
+def _recreate_db() -> bool:
+    """Fresh bench database; True when it was copied from a prepared template."""
     import psycopg
 
+    template = _template_name()
     with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute(f"DROP DATABASE IF EXISTS {DB}")
+        c.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        exists = c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+        if exists:
+            c.execute(f"CREATE DATABASE {DB} TEMPLATE {template}")
+            return True
         c.execute(f"CREATE DATABASE {DB}")
+    return False
+
+
+def _save_template() -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {_template_name()} TEMPLATE {DB}")
 
 
 def _drop_db() -> None:
@@ -173,7 +201,7 @@ def main() -> None:
     a = ap.parse_args()
     result: dict = {"scale": "province" if a.quick else "national"}
     started = time.perf_counter()
-    _recreate_db()
+    from_template = _recreate_db()
     _setup_django()
     from django.core.management import call_command
     from django.test import Client
@@ -184,8 +212,10 @@ def main() -> None:
     from treem.indicators.models import Indicator
 
     t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    geography_load()
+    if not from_template:
+        call_command("migrate", verbosity=0)
+        geography_load()
+        _save_template()
     result["setup_s"] = round(time.perf_counter() - t0, 1)
     print(f"schema and geography in {result['setup_s']} s", flush=True)
     result.update(_generate(a.quick))

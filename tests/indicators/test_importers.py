@@ -133,3 +133,24 @@ def test_catalogue_import_refuses_computed_source(catalogue, specialist):
     result = import_catalogue(actor=specialist, content=content, filename="c.csv")
     assert result.imported == 0 and len(result.rejected) == 1
     assert Decimal(0) == Decimal(Indicator.objects.filter(code="X1").count())
+
+
+def test_catalogue_names_a_figure_another_app_computes(catalogue, specialist, demo):
+    from treem.indicators import hooks, rollup
+
+    def staff(request):
+        return [hooks.CommuneFigure(demo.commune_a.code, 3, 4)]
+
+    hooks.register_computed("NL_CTV_PHUTRACH", staff)
+    try:
+        content = (
+            "code,name_vi,unit,period_type,source\n"
+            "NL_CTV_PHUTRACH,Tỷ lệ ấp có cộng tác viên,percent,year,computed\n"
+        ).encode()
+        result = import_catalogue(actor=specialist, content=content, filename="c.csv")
+        assert result.imported == 1
+        ind = Indicator.objects.get(code="NL_CTV_PHUTRACH")
+        fig = rollup.total(ind, rollup.scope_for(demo.province.code), [2025])
+        assert fig.value(ind.unit) == Decimal("75.00")
+    finally:
+        hooks._COMPUTED.pop("NL_CTV_PHUTRACH", None)

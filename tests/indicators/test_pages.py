@@ -20,8 +20,8 @@ def data(catalogue, put_value, demo):
         ("chuyenvien", 200),
         ("lanhdao", 200),
         ("canbo.a", 404),  # a commune officer sees their commune, not the province
-        ("doitac", 404),
-        ("bientap", 404),
+        ("doitac", 403),
+        ("bientap", 403),
     ],
 )
 def test_province_dashboard_by_role(data, demo, client_for, username, status):

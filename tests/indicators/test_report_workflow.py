@@ -154,8 +154,8 @@ def test_pages_by_role(report, demo, client_for):
     assert client_for("canbo.a").get(url).status_code == 200
     assert client_for("chuyenvien").get(url).status_code == 200
     assert client_for("canbo.b").get(url).status_code == 404
-    assert client_for("doitac").get(url).status_code == 404
-    assert client_for("bientap").get(url).status_code == 404
+    assert client_for("doitac").get(url).status_code == 403
+    assert client_for("bientap").get(url).status_code == 403
     c = client_for("canbo.a")
     response = c.post(url, {**_fill(report), "version": report.version})
     assert response.status_code == 200

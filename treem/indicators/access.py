@@ -7,6 +7,7 @@ and every workflow move is.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from treem.accounts.jurisdiction import Level
@@ -81,7 +82,10 @@ def home_unit(user) -> str | None:
 
 
 def unit_get_for_user(user, unit_code: str) -> str:
-    if not can_view(user) or not covers_unit(user, unit_code):
+    """403 for a role that never sees figures, 404 for a unit outside the jurisdiction."""
+    if not can_view(user):
+        raise PermissionDenied
+    if not covers_unit(user, unit_code):
         raise Http404
     return unit_code
 
@@ -96,8 +100,10 @@ def communes_for_user(user):
 
 
 def report_get_for_user(user, pk: int) -> CommuneReport:
+    if not can_view(user):
+        raise PermissionDenied
     report = CommuneReport.objects.select_related("commune").filter(pk=pk).first()
-    if report is None or not can_view(user) or not covers_unit(user, report.commune_id):
+    if report is None or not covers_unit(user, report.commune_id):
         raise Http404
     return report
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from treem.audit.services import audit_record
 from treem.geo.models import Commune, CommuneConversion, LegacyCommune, LegacyProvince, Province
+from treem.indicators import computed, hooks
 from treem.indicators.models import (
     AgeGroup,
     CommuneReport,
@@ -430,7 +431,12 @@ def import_catalogue(*, actor, content: bytes, filename: str) -> ImportResult:
                 reject(n, "period_type", _("Kỳ ghi year, half, quarter hoặc month."), row)
                 continue
             source = str(cell(row, "source") or "entered").strip() or "entered"
-            if source not in ("entered", "imported"):
+            # `computed` is accepted only for a figure another app computes through the hooks
+            # (it has no catalogue entry until the province names it here).
+            allowed = ("entered", "imported") + (
+                ("computed",) if code in hooks.computed_codes() else ()
+            )
+            if source not in allowed:
                 reject(
                     n,
                     "source",
@@ -447,7 +453,7 @@ def import_catalogue(*, actor, content: bytes, filename: str) -> ImportResult:
             }
             existing = Indicator.objects.filter(code=code).first()
             if existing is not None:
-                if existing.obtained == Obtained.COMPUTED:
+                if existing.obtained == Obtained.COMPUTED and code in computed.OWN:
                     reject(n, "code", _("Mã này là chỉ tiêu Treem tự tính."), row)
                     continue
                 if all(getattr(existing, k) == v for k, v in values.items()):

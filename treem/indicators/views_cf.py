@@ -75,8 +75,7 @@ def child_friendly(request):
 
 @login_required
 def evaluation(request, commune: str):
-    if not access.can_view(request.user) or not access.covers_unit(request.user, commune):
-        raise Http404
+    access.unit_get_for_user(request.user, commune)
     year = _year(request)
     c = Commune.objects.get(code=commune)
     ev = ChildFriendlyEvaluation.objects.filter(commune=c, year=year).first()
