@@ -93,6 +93,7 @@ def unit_dashboard(request, code: str):
         ]
         return _xlsx(request, tables, f"chi-tieu-{code}-{f['year']}.xlsx")
     communes = []
+    commune_count = len(scope.commune_codes()) if scope.level == "province" else 1
     if scope.level == "province":
         communes = list(access.communes_for_user(request.user).order_by("name_folded"))
     return render(
@@ -103,6 +104,7 @@ def unit_dashboard(request, code: str):
             "f": f,
             "cards": cards,
             "communes": communes,
+            "commune_count": commune_count,
             "indicators": Indicator.objects.filter(is_active=True),
             "years": range(figures.FIRST_YEAR, timezone.localdate().year + 1),
             "sexes": Sex.choices,
