@@ -76,6 +76,16 @@ class Action(StrEnum):
     AWARD_MANAGE = "people.award.manage"
 
     # ---- Indicators and reports (issue 8): only the indicators app adds lines here.
+    # Aggregate figures, dashboards and generated review reports (no personal data).
+    INDICATOR_VIEW = "indicators.view"
+    # Fill and submit the commune's periodic report and child-friendly self-evaluation.
+    INDICATOR_ENTER = "indicators.enter"
+    # Approve, return and reopen commune reports; review child-friendly evaluations.
+    INDICATOR_REVIEW = "indicators.review"
+    # Catalogue, targets, imports of historic series, narrative of the review report.
+    INDICATOR_MANAGE = "indicators.manage"
+    # Generate the review report (.docx, PDF, .xlsx).
+    INDICATOR_REPORT_GENERATE = "indicators.report.generate"
 
 
 _READ_PERSONAL = {Action.DASHBOARD_VIEW, Action.VILLAGE_VIEW, Action.CHILD_VIEW}
@@ -203,7 +213,20 @@ _PEOPLE_GRANTS: dict[str, frozenset[Action]] = {
 
 # ---- Indicators and reports (issue 8): grants per role.
 # Only the indicators app edits this block; its actions live in the Action enum above.
-_INDICATORS_GRANTS: dict[str, frozenset[Action]] = {}
+_INDICATORS_GRANTS: dict[str, frozenset[Action]] = {
+    Role.PROVINCE_SPECIALIST: frozenset(
+        {
+            Action.INDICATOR_VIEW,
+            Action.INDICATOR_REVIEW,
+            Action.INDICATOR_MANAGE,
+            Action.INDICATOR_REPORT_GENERATE,
+        }
+    ),
+    # Leadership reads dashboards and the generated reports: figures only, never personal data.
+    Role.PROVINCE_LEADER: frozenset({Action.INDICATOR_VIEW}),
+    Role.COMMUNE_CHAIRMAN: frozenset({Action.INDICATOR_VIEW, Action.INDICATOR_ENTER}),
+    Role.COMMUNE_WORKER: frozenset({Action.INDICATOR_VIEW, Action.INDICATOR_ENTER}),
+}
 
 
 for _grants in (_ASSISTANCE_GRANTS, _PROGRAMMES_GRANTS, _PEOPLE_GRANTS, _INDICATORS_GRANTS):
