@@ -13,6 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from treem.accounts.models import User
 
+# The browser fixtures (one real server and one Chromium per session), for every app's tests.
+pytest_plugins = ["tests.e2e_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "treem.core.middleware.RequestLogMiddleware",
+    # Cached article pages for anonymous readers, before sessions, CSRF and authentication.
+    "treem.portal.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "treem.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -335,9 +337,17 @@ CACHES = {
         if not env_str("CACHE_URL")
         else "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env_str("CACHE_URL", "treem"),
+        # Several installations (or benchmarks) may share one Redis server.
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
     }
 }
 
 # --- Treem ----------------------------------------------------------------------------------------
+# The public concern form: at most this many concerns per network address in the window become
+# reports at once; the excess waits for an officer's review (kept, never dropped).
+PORTAL_CONCERN_MAX_PER_ADDRESS = env_int("PORTAL_CONCERN_MAX_PER_ADDRESS", 3, minimum=1)
+PORTAL_CONCERN_WINDOW_MINUTES = env_int("PORTAL_CONCERN_WINDOW_MINUTES", 60, minimum=1)
+# How long a concern form stays valid after it is shown (its signed token is good for one use).
+PORTAL_CONCERN_FORM_MAX_AGE_HOURS = env_int("PORTAL_CONCERN_FORM_MAX_AGE_HOURS", 24, minimum=1)
 # The province this installation serves (GSO code of the July-2025 map); demo: Đồng Nai (75).
 TREEM_PROVINCE_CODE = env_str("PROVINCE_CODE", "75")

@@ -6,7 +6,6 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.e2e.conftest import artifacts, browser, e2e_server, page  # noqa: F401 - fixtures
 from treem.assistance import services
 from treem.lib.text import fold
 from treem.registry.models import Child

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from treem.accounts.models import User
 from treem.portal import services
 from treem.portal.models import ArticleEvent, PortalSettings
-from treem.portal.security import FORM_TS_SALT
+from treem.portal.security import CONCERN_TOKEN_SALT, FORM_TS_SALT
 
 
 @pytest.fixture(autouse=True)
@@ -98,6 +99,12 @@ def article(make_article):
 def aged_ts(seconds: int = 30) -> str:
     """A signed form timestamp from `seconds` ago (the form was read before being sent)."""
     return signing.dumps(int(time.time()) - seconds, salt=FORM_TS_SALT)
+
+
+def concern_token(seconds: int = 30, nonce: str | None = None) -> str:
+    """A signed concern-form token shown `seconds` ago, with a fresh nonce unless given."""
+    payload = {"n": nonce or secrets.token_hex(16), "t": int(time.time()) - seconds}
+    return signing.dumps(payload, salt=CONCERN_TOKEN_SALT)
 
 
 def comment_data(**overrides) -> dict:

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from tests.portal.conftest import aged_ts
+from tests.portal.conftest import concern_token
 from treem.geo.models import Commune, Village
 from treem.portal import services
 from treem.portal.models import Concern
@@ -30,7 +30,7 @@ def concern_data(demo, village=None, **overrides):
         "reporter_phone": "0912 345 678",
         "reporter_email": "",
         "homepage": "",
-        "ts": aged_ts(),
+        "token": concern_token(),
     }
     data.update(overrides)
     return data
@@ -79,9 +79,14 @@ def test_tracking_page_reveals_only_the_status(
         "Người hàng xóm",
         demo.commune_a.name,
         village_a.name,
-        concern.created_at.strftime("%d/%m/%Y"),
     ]:
         assert detail not in html, detail
+    # The date of each step reached and what happens next; nothing of the case itself.
+    received_on = timezone.localtime(concern.created_at).strftime("%d/%m/%Y")
+    steps = html.split('data-testid="tracking-steps"')[1].split("</ol>")[0]
+    assert "Đã tiếp nhận" in steps and received_on in steps
+    assert steps.count("chưa đến bước này") == 2
+    assert "đánh giá ban đầu" in html.split('data-testid="tracking-next"')[1]
 
 
 def test_tracking_follows_case_management_status(demo, cfg, django_capture_on_commit_callbacks):
@@ -90,6 +95,28 @@ def test_tracking_follows_case_management_status(demo, cfg, django_capture_on_co
     concern = Concern.objects.get()
     with mock.patch("treem.protection.intake.public_status", return_value="in_progress"):
         html = Client().post("/tra-cuu/", {"code": concern.tracking_code}).content.decode()
+    assert "Đang xử lý" in html
+    assert html.count("chưa đến bước này") == 1
+
+
+def test_tracking_shows_the_dates_of_a_real_case_without_its_detail(
+    demo, cfg, django_capture_on_commit_callbacks
+):
+    from treem.protection.models import Case, CaseEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(Client(REMOTE_ADDR="203.0.113.97"), concern_data(demo))
+    concern = Concern.objects.get()
+    case = Case.objects.filter(report__source_concern_id=concern.pk).first()
+    if case is None:
+        pytest.skip("case management opens cases from reports later in this tree")
+    moved = timezone.now() - timedelta(days=2)
+    CaseEvent.objects.create(
+        case=case, kind="initial_assessed", at=moved, actor=demo.users["canbo.a"]
+    )
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.ASSESSMENT)
+    html = Client().post("/tra-cuu/", {"code": concern.tracking_code}).content.decode()
+    assert timezone.localtime(moved).strftime("%d/%m/%Y") in html
     assert "Đang xử lý" in html
 
 
@@ -104,7 +131,7 @@ def test_tracking_codes_are_unguessable_and_typable(demo, cfg):
             what_happened="x",
             commune=demo.commune_a,
             ip_address=None,
-            form_age=30,
+            form_token=concern_token(),
             is_anonymous=True,
         ).tracking_code
         for _ in range(20)
@@ -120,15 +147,15 @@ def test_abuse_signals_hold_a_concern_but_never_drop_it(
 ):
     client = Client(REMOTE_ADDR="203.0.113.93")
     with django_capture_on_commit_callbacks(execute=True):
-        _submit(client, concern_data(demo, homepage="bot was here", ts=aged_ts(0)))
+        _submit(client, concern_data(demo, homepage="bot was here", token=concern_token(seconds=0)))
         _submit(client, concern_data(demo))  # flood: same address within the interval
     concerns = list(Concern.objects.order_by("pk"))
     assert len(concerns) == 2
     assert concerns[0].is_held and set(concerns[0].hold_reasons) == {"honeypot", "too_fast"}
     assert concerns[1].is_held and concerns[1].hold_reasons == ["flood"]
-    # Held concerns still reach a person: routed like any other, marked for review.
-    reports = Report.objects.filter(source_concern_id__in=[c.pk for c in concerns])
-    assert reports.count() == 2 and all(r.is_held for r in reports)
+    # Held concerns are kept and wait for a person; they are not cases yet.
+    assert all(c.review == Concern.Review.WAITING for c in concerns)
+    assert not Report.objects.filter(source_concern_id__in=[c.pk for c in concerns]).exists()
 
 
 def test_anonymous_concern_keeps_no_contact(demo, cfg, django_capture_on_commit_callbacks):
@@ -203,6 +230,7 @@ def test_without_intake_concerns_stay_received_and_are_listed_to_commune_workers
     assert concern.tracking_code not in officer_b.get("/quan-tri/tin-bao/").content.decode()
     assert officer_b.get(f"/quan-tri/tin-bao/{concern.pk}/").status_code == 404
     assert client_for("bientap").get("/quan-tri/tin-bao/").status_code == 403
+    assert client_for("bientap").get(f"/quan-tri/tin-bao/{concern.pk}/").status_code == 404
     assert Client().get("/quan-tri/tin-bao/").status_code == 302
     # The dashboard card points commune workers at it.
     assert "/quan-tri/tin-bao/" in officer_a.get("/app/").content.decode()
@@ -242,7 +270,7 @@ def test_purge_clears_concern_sender_address(demo, cfg):
         what_happened="x",
         commune=demo.commune_a,
         ip_address="203.0.113.97",
-        form_age=30,
+        form_token=concern_token(),
         is_anonymous=True,
     )
     Concern.objects.filter(pk=concern.pk).update(created_at=timezone.now() - timedelta(days=11))

@@ -2,6 +2,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -78,19 +79,60 @@ def test_list_pages_have_bounded_queries(
         assert anon_client.get(url).status_code == 200
 
 
-def test_article_page_is_cached_and_figures_stay_fresh(
-    anon_client, article, cfg, django_assert_max_num_queries
+def test_article_page_is_cached_with_no_query_and_a_vote_invalidates_it(
+    anon_client, article, cfg, django_assert_num_queries
 ):
     url = article.get_absolute_url()
-    anon_client.get(url)
-    # Cached: the article row, settings, figures (2), comments; no tags/related/body queries.
-    with django_assert_max_num_queries(5):
-        html = anon_client.get(url).content.decode()
+    first = anon_client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    # Served whole from the cache: not one database query, no session.
+    with django_assert_num_queries(0):
+        response = anon_client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    html = response.content.decode()
     assert 'data-testid="rating-count">0 lượt đánh giá' in html
-    Vote.objects.create(article=article, stars=4, voter_token="t1", ip_hash="h1")
-    html = anon_client.get(url).content.decode()
+    services.vote_cast(article=article, stars=4, voter_token="t1", ip_address="203.0.113.9")
+    response = anon_client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    html = response.content.decode()
     assert 'data-testid="rating-count">1 lượt đánh giá' in html
     assert 'data-testid="rating-average">4.0' in html
+
+
+def test_signed_in_staff_bypass_the_page_cache(client_for, article, cfg):
+    url = article.get_absolute_url()
+    Client().get(url)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    staff = client_for("bientap")
+    response = staff.get(url)
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+
+
+def test_query_string_message_and_htmx_bypass_the_page_cache(article, cfg):
+    url = article.get_absolute_url()
+    Client().get(url)
+    assert "X-Page-Cache" not in Client().get(url + "?tra-loi=1")
+    reader = Client()
+    reader.cookies["messages"] = "x"
+    assert "X-Page-Cache" not in reader.get(url)
+
+
+def test_voided_votes_invalidate_the_cached_page(article, moderator, cfg):
+    url = article.get_absolute_url()
+    services.vote_cast(article=article, stars=1, voter_token="b1", ip_address="10.0.0.1")
+    assert 'data-testid="rating-count">1 lượt' in Client().get(url).content.decode()
+    services.votes_void(actor=moderator, votes=Vote.objects.all())
+    assert 'data-testid="rating-count">0 lượt' in Client().get(url).content.decode()
+
+
+def test_article_taken_down_is_not_served_from_the_cache(article, moderator, cfg):
+    url = article.get_absolute_url()
+    Client().get(url)
+    services.article_transition(
+        actor=moderator, article=article, kind="unpublish", expected_version=article.version
+    )
+    assert Client().get(url).status_code == 404
 
 
 def test_edit_is_visible_at_once_despite_the_cache(anon_client, article, editor, cfg):
@@ -152,6 +194,7 @@ def test_new_approved_comment_shows_on_the_cached_page(article, moderator, cfg):
         ip_address="203.0.113.4",
         form_age=30,
     )
+    assert outcome.status == "held"
     assert "Một bình luận mới" not in Client().get(url).content.decode()
     services.comments_moderate(
         actor=moderator, comments=Comment.objects.filter(pk=outcome.obj.pk), action="approve"

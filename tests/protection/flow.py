@@ -19,15 +19,16 @@ def assess(case, users, *, in_danger=False):
     return Case.objects.get(pk=case.pk)
 
 
-def detail(case, users):
+def detail(case, users, *, meeting_at=None, **values):
     services.case_detailed_assess(
         actor=users.officer_a,
         case=case,
         child_needs="Cần khám sức khỏe và hỗ trợ tâm lý.",
         family_situation="Sống với mẹ và cha dượng; kinh tế khó khăn.",
-        meeting_at=timezone.now(),
+        meeting_at=meeting_at or timezone.now(),
         meeting_place="UBND phường Trấn Biên",
         participants=[{"name": "Võ Thị Hồng Nhung", "role": "Công chức"}],
+        **values,
     )
     return Case.objects.get(pk=case.pk)
 
@@ -65,7 +66,14 @@ def to_implementation(case, users):
     return approve(submit_plan(detail(assess(case, users), users), users), users)
 
 
-def close(case, users):
+def finish_services(case, users):
+    for service in services.open_plan_services(case):
+        services.plan_service_done(actor=users.officer_a, service=service, note="Đã thực hiện.")
+
+
+def close(case, users, *, finish=True, **values):
+    if finish:
+        finish_services(case, users)
     services.case_review(
         actor=users.officer_a,
         case=case,
@@ -73,5 +81,6 @@ def close(case, users):
         child_situation="Trẻ an toàn, đi học đều.",
         outcome=Review.Outcome.CLOSE,
         reason="Trẻ đã an toàn, ổn định.",
+        **values,
     )
     return Case.objects.get(pk=case.pk)

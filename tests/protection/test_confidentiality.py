@@ -64,7 +64,11 @@ def test_partner_sees_only_its_referral(case_a, users, demo, partner_client):
     case, mine, theirs = _referral(case_a, users, demo)
     assert partner_client.get(reverse("protection:case_detail", args=[case.pk])).status_code == 404
     listing = partner_client.get(reverse("protection:referral_list")).content.decode()
-    assert f"#{mine.pk}" in listing and f"#{theirs.pk}" not in listing
+    mine_url = reverse("protection:referral_detail", args=[mine.pk])
+    theirs_url = reverse("protection:referral_detail", args=[theirs.pk])
+    assert f'href="{mine_url}"' in listing and f'href="{theirs_url}"' not in listing
+    # The case code and who sent it, never the child's full name or the case's detail.
+    assert case.code in listing and str(users.officer_a) in listing
     assert "Nguyễn Văn An" not in listing
     assert (
         partner_client.get(reverse("protection:referral_detail", args=[mine.pk])).status_code == 200

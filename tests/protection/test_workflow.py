@@ -47,6 +47,10 @@ def test_full_walk_from_receipt_to_closure(case_a, users):
         "detailed_assessed",
         "plan_submitted",
         "plan_approved",
+        # The plan's service given to the health station became its referral on approval.
+        "referral_sent",
+        "service_done",
+        "service_done",
         "closed",
     ]
 

@@ -9,8 +9,6 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import artifacts, browser, e2e_server  # noqa: F401 - shared fixtures
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTHS = {"1366": {"width": 1366, "height": 900}, "390": {"width": 390, "height": 844}}
@@ -25,7 +23,7 @@ def _login(page, base: str, username: str) -> None:
 
 
 @pytest.fixture
-def pages(browser):  # noqa: F811
+def pages(browser):
     contexts = []
 
     def make(width: str):
@@ -42,9 +40,9 @@ def pages(browser):  # noqa: F811
 
 @pytest.mark.parametrize("width", ["1366", "390"])
 def test_duplicate_warning_shows_labels_values_and_a_verdict(
-    e2e_server,  # noqa: F811
+    e2e_server,
     pages,
-    artifacts,  # noqa: F811
+    artifacts,
     width,
 ):
     out = artifacts("registry")
@@ -74,7 +72,7 @@ def test_duplicate_warning_shows_labels_values_and_a_verdict(
 
 
 @pytest.mark.parametrize("width", ["1366", "390"])
-def test_child_list_filters_count_and_order(e2e_server, pages, artifacts, width):  # noqa: F811
+def test_child_list_filters_count_and_order(e2e_server, pages, artifacts, width):
     out = artifacts("registry")
     page = pages(width)
     _login(page, e2e_server.url, "canbo.a")
@@ -90,7 +88,7 @@ def test_child_list_filters_count_and_order(e2e_server, pages, artifacts, width)
     assert names == sorted(names, key=vi_sort_key)
 
 
-def test_merge_by_searching_name_not_typing_a_number(e2e_server, pages, artifacts):  # noqa: F811
+def test_merge_by_searching_name_not_typing_a_number(e2e_server, pages, artifacts):
     out = artifacts("registry")
     page = pages("1366")
     _login(page, e2e_server.url, "canbo.b")

@@ -57,10 +57,35 @@ class Action(StrEnum):
     ASSISTANCE_CALCULATE = "assistance.calculate"  # the calculator (no personal data)
 
     # ---- Programmes (issue 9): only the programmes app adds lines here.
+    PROGRAMME_VIEW = "programmes.view"
+    PROGRAMME_SUPERVISE = "programmes.supervise"
+    PLAN_MANAGE = "programmes.plan.manage"
+    TASK_REPORT = "programmes.task.report"
+    BUDGET_MANAGE = "programmes.budget.manage"
+    COMMUNICATION_MANAGE = "programmes.communication.manage"
 
     # ---- People and recognition (issue 10): only the people app adds lines here.
+    STAFF_VIEW = "people.staff.view"
+    STAFF_MANAGE = "people.staff.manage"
+    # Coverage figures and award decisions carry no personal detail beyond public acts.
+    COVERAGE_VIEW = "people.coverage.view"
+    TRAINING_MANAGE = "people.training.manage"
+    NOMINATION_VIEW = "people.nomination.view"
+    NOMINATION_SUBMIT = "people.nomination.submit"
+    AWARD_VOTE = "people.award.vote"
+    AWARD_MANAGE = "people.award.manage"
 
     # ---- Indicators and reports (issue 8): only the indicators app adds lines here.
+    # Aggregate figures, dashboards and generated review reports (no personal data).
+    INDICATOR_VIEW = "indicators.view"
+    # Fill and submit the commune's periodic report and child-friendly self-evaluation.
+    INDICATOR_ENTER = "indicators.enter"
+    # Approve, return and reopen commune reports; review child-friendly evaluations.
+    INDICATOR_REVIEW = "indicators.review"
+    # Catalogue, targets, imports of historic series, narrative of the review report.
+    INDICATOR_MANAGE = "indicators.manage"
+    # Generate the review report (.docx, PDF, .xlsx).
+    INDICATOR_REPORT_GENERATE = "indicators.report.generate"
 
 
 _READ_PERSONAL = {Action.DASHBOARD_VIEW, Action.VILLAGE_VIEW, Action.CHILD_VIEW}
@@ -140,17 +165,68 @@ _ASSISTANCE_GRANTS: dict[str, frozenset[Action]] = {
 
 # ---- Programmes (issue 9): grants per role.
 # Only the programmes app edits this block; its actions live in the Action enum above.
-_PROGRAMMES_GRANTS: dict[str, frozenset[Action]] = {}
+# The province's specialist manages every plan, document, period and budget; commune staff manage
+# their commune's plans and report on their tasks; a partner agency's officer reports on the tasks
+# assigned to their organisation; the provincial leadership reads.
+_PROGRAMMES_COMMUNE = frozenset(
+    {
+        Action.PROGRAMME_VIEW,
+        Action.PLAN_MANAGE,
+        Action.TASK_REPORT,
+        Action.BUDGET_MANAGE,
+        Action.COMMUNICATION_MANAGE,
+    }
+)
+_PROGRAMMES_GRANTS: dict[str, frozenset[Action]] = {
+    Role.PROVINCE_SPECIALIST: _PROGRAMMES_COMMUNE | {Action.PROGRAMME_SUPERVISE},
+    Role.PROVINCE_LEADER: frozenset({Action.PROGRAMME_VIEW}),
+    Role.COMMUNE_CHAIRMAN: _PROGRAMMES_COMMUNE,
+    Role.COMMUNE_WORKER: _PROGRAMMES_COMMUNE,
+    Role.PARTNER_OFFICER: frozenset({Action.PROGRAMME_VIEW, Action.TASK_REPORT}),
+}
 
 
 # ---- People and recognition (issue 10): grants per role.
 # Only the people app edits this block; its actions live in the Action enum above.
-_PEOPLE_GRANTS: dict[str, frozenset[Action]] = {}
+_PEOPLE_COMMUNE = frozenset(
+    {
+        Action.STAFF_VIEW,
+        Action.STAFF_MANAGE,
+        Action.COVERAGE_VIEW,
+        Action.NOMINATION_VIEW,
+        Action.NOMINATION_SUBMIT,
+    }
+)
+_PEOPLE_GRANTS: dict[str, frozenset[Action]] = {
+    # The province specialist manages the register, training, movements, the council's meetings
+    # and decisions; where they sit on the council they vote too (membership is checked).
+    Role.PROVINCE_SPECIALIST: _PEOPLE_COMMUNE
+    | {Action.TRAINING_MANAGE, Action.AWARD_VOTE, Action.AWARD_MANAGE},
+    # Leadership reads coverage and the commendation record, and votes as council members.
+    Role.PROVINCE_LEADER: frozenset(
+        {Action.COVERAGE_VIEW, Action.NOMINATION_VIEW, Action.AWARD_VOTE}
+    ),
+    Role.COMMUNE_CHAIRMAN: _PEOPLE_COMMUNE,
+    Role.COMMUNE_WORKER: _PEOPLE_COMMUNE,
+}
 
 
 # ---- Indicators and reports (issue 8): grants per role.
 # Only the indicators app edits this block; its actions live in the Action enum above.
-_INDICATORS_GRANTS: dict[str, frozenset[Action]] = {}
+_INDICATORS_GRANTS: dict[str, frozenset[Action]] = {
+    Role.PROVINCE_SPECIALIST: frozenset(
+        {
+            Action.INDICATOR_VIEW,
+            Action.INDICATOR_REVIEW,
+            Action.INDICATOR_MANAGE,
+            Action.INDICATOR_REPORT_GENERATE,
+        }
+    ),
+    # Leadership reads dashboards and the generated reports: figures only, never personal data.
+    Role.PROVINCE_LEADER: frozenset({Action.INDICATOR_VIEW}),
+    Role.COMMUNE_CHAIRMAN: frozenset({Action.INDICATOR_VIEW, Action.INDICATOR_ENTER}),
+    Role.COMMUNE_WORKER: frozenset({Action.INDICATOR_VIEW, Action.INDICATOR_ENTER}),
+}
 
 
 for _grants in (_ASSISTANCE_GRANTS, _PROGRAMMES_GRANTS, _PEOPLE_GRANTS, _INDICATORS_GRANTS):

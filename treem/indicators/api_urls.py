@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from treem.indicators import api
 
 app_name = "indicators"
-urlpatterns: list = []
+urlpatterns = [
+    path("values/", api.ValuesAPI.as_view(), name="values"),
+]

@@ -3,9 +3,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from treem.accounts.policy import Action, can
 from treem.core.dashboard import Card, register
-from treem.portal import selectors
+from treem.portal import access, selectors
 from treem.portal.intake_bridge import intake_available
 
 
@@ -13,9 +12,9 @@ from treem.portal.intake_bridge import intake_available
 def concern_cards(user) -> list[Card]:
     """Concerns from the portal not yet in case management: shown while intake is missing, and
     whenever a hand-over failed, so that such a concern still reaches a person."""
-    if not can(user, Action.CASE_RECEIVE):
+    if not access.can_see_concerns(user):
         return []
-    n = selectors.concerns_unforwarded_for_user(user=user).count()
+    n = selectors.concerns_open(access.concerns_for_user(user)).count()
     if n == 0 and intake_available():
         return []
     return [

@@ -11,6 +11,7 @@ import random
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from treem.lib.text import slugify_vi
 from treem.portal import security, services
@@ -44,6 +45,8 @@ def seed(ctx) -> None:
             excerpt=excerpt,
             body=body,
             tag_names=tags,
+            cover_image=_demo_cover(rng),
+            cover_alt=_("Hình minh hoạ trừu tượng cho bài “%(title)s”") % {"title": title},
         )
         article = services.article_transition(
             actor=editor,
@@ -78,6 +81,30 @@ def seed(ctx) -> None:
                 kind=ArticleEvent.Kind.SUBMIT,
                 expected_version=article.version,
             )
+
+
+# Soft colours of a children's-services site; pictures of real children are never used (Decree
+# 56/2017 protects a child's image), so demo covers are abstract shapes drawn here.
+_PALETTE = ["#f4a261", "#e9c46a", "#2a9d8f", "#8ab17d", "#e76f51", "#90bede", "#cdb4db"]
+
+
+def _demo_cover(rng: random.Random):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw, ImageFilter
+
+    width, height = 1600, 900
+    base = Image.new("RGB", (width, height), rng.choice(_PALETTE))
+    draw = ImageDraw.Draw(base)
+    for _i in range(9):
+        r = rng.randint(90, 320)
+        x, y = rng.randint(-100, width), rng.randint(-100, height)
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=rng.choice(_PALETTE))
+    base = base.filter(ImageFilter.GaussianBlur(6))
+    buffer = BytesIO()
+    base.save(buffer, "JPEG", quality=85)
+    return SimpleUploadedFile("bia.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def _votes(article: Article, rng: random.Random) -> None:

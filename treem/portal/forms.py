@@ -11,6 +11,21 @@ from treem.portal.models import Article, Category, PortalSettings
 from treem.portal.services import SETTINGS_FIELDS
 
 
+def validate_visible(value: str) -> None:
+    """Refuse invisible and direction-changing characters in a name (see
+    `security.invisible_chars`); the service checks again for every other way in."""
+    codes = security.invisible_chars(value)
+    if codes:
+        raise forms.ValidationError(
+            _(
+                "Tên có ký tự ẩn hoặc ký tự đảo chiều văn bản (%(chars)s). Hãy gõ lại tên bằng "
+                "bàn phím, không dán từ nơi khác, rồi gửi lại."
+            ),
+            params={"chars": ", ".join(codes)},
+            code="invisible",
+        )
+
+
 class _BotTrapMixin(forms.Form):
     """A field hidden from people (bots fill it) and the signed time the form was shown."""
 
@@ -40,7 +55,7 @@ class VoteForm(forms.Form):
 
 class CommentForm(_BotTrapMixin):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    author_name = forms.CharField(label=_("Tên"), max_length=80)
+    author_name = forms.CharField(label=_("Tên"), max_length=80, validators=[validate_visible])
     author_email = forms.EmailField(
         label=_("Email"), help_text=_("Không hiển thị công khai."), max_length=254
     )
@@ -67,6 +82,9 @@ class CommentForm(_BotTrapMixin):
 
 
 class ConcernForm(_BotTrapMixin):
+    # A signed token good for one submission (security.concern_form_token); it replaces the
+    # plain timestamp of the other forms.
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
     what_happened = forms.CharField(
         label=_("Chuyện gì đã xảy ra?"),
         max_length=5000,
@@ -100,7 +118,9 @@ class ConcernForm(_BotTrapMixin):
     is_anonymous = forms.BooleanField(
         label=_("Tôi muốn báo tin ẩn danh (không để lại thông tin liên hệ)"), required=False
     )
-    reporter_name = forms.CharField(label=_("Tên của bạn"), required=False, max_length=120)
+    reporter_name = forms.CharField(
+        label=_("Tên của bạn"), required=False, max_length=120, validators=[validate_visible]
+    )
     reporter_phone = forms.RegexField(
         label=_("Số điện thoại"),
         required=False,
@@ -113,6 +133,9 @@ class ConcernForm(_BotTrapMixin):
         self, *args, province_code: str | None = None, commune_code: str | None = None, **kwargs
     ):
         super().__init__(*args, **kwargs)
+        del self.fields["ts"]
+        if not self.is_bound:
+            self.initial["token"] = security.concern_form_token()
         if self.is_bound:
             province_code = self.data.get("province") or None
             commune_code = self.data.get("commune") or None

@@ -65,6 +65,12 @@ class Article(models.Model):
     cover_image = models.ImageField(
         _("ảnh bìa"), upload_to="portal/covers/%Y/%m/", blank=True, max_length=200
     )
+    # Filled from the image itself when it is uploaded (`services.cover_store`): the page gives
+    # the browser the size up front (no layout shift) and a `srcset` of the smaller copies.
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # [{"w": 480, "h": 270, "path": "portal/thumbs/..."}], smallest first.
+    cover_thumbs = models.JSONField(default=list, blank=True, editable=False)
     cover_alt = models.CharField(
         _("mô tả ảnh bìa"),
         max_length=250,
@@ -115,6 +121,28 @@ class Article(models.Model):
         from django.urls import reverse
 
         return reverse("portal:article", kwargs={"slug": self.slug})
+
+    @property
+    def cover_srcset(self) -> str:
+        """`srcset` of the cover: its thumbnails and the cover itself, by width."""
+        if not self.cover_image:
+            return ""
+        from django.core.files.storage import default_storage
+
+        parts = ["%s %sw" % (default_storage.url(t["path"]), t["w"]) for t in self.cover_thumbs]
+        if self.cover_width:
+            parts.append("%s %sw" % (self.cover_image.url, self.cover_width))
+        return ", ".join(parts)
+
+    @property
+    def card_image_url(self) -> str:
+        """A mid-size copy for listing cards (the 640 px thumbnail when there is one)."""
+        if not self.cover_image:
+            return ""
+        from django.core.files.storage import default_storage
+
+        mid = [t for t in self.cover_thumbs if t["w"] >= 640]
+        return default_storage.url(mid[0]["path"]) if mid else self.cover_image.url
 
     def is_live(self, now=None) -> bool:
         now = now or timezone.now()
@@ -283,16 +311,13 @@ class Vote(models.Model):
             models.CheckConstraint(
                 condition=Q(stars__gte=1) & Q(stars__lte=5), name="portal_vote_stars_1_to_5"
             ),
-            # One live vote per reader per article, by cookie and by address.
+            # One live vote per reader per article, the reader being their own cookie. Not per
+            # address: a school, an office or a mobile network puts many readers behind one
+            # address, and each of them has their own vote (the address only rate-limits).
             models.UniqueConstraint(
                 fields=["article", "voter_token"],
                 condition=Q(voided_at__isnull=True),
                 name="portal_vote_one_per_token",
-            ),
-            models.UniqueConstraint(
-                fields=["article", "ip_hash"],
-                condition=Q(voided_at__isnull=True),
-                name="portal_vote_one_per_address",
             ),
         ]
         verbose_name = _("lượt đánh giá")
@@ -369,6 +394,12 @@ class Concern(models.Model):
     so it always reaches a person.
     """
 
+    class Review(models.TextChoices):
+        NONE = "none", _("Không cần xem xét")
+        WAITING = "waiting", _("Chờ cán bộ xem xét")
+        RELEASED = "released", _("Đã xem xét, chuyển xử lý")
+        DISMISSED = "dismissed", _("Đã xem xét, không tạo tin báo")
+
     class IntakeStatus(models.TextChoices):
         PENDING = "pending", _("Chờ chuyển")
         FORWARDED = "forwarded", _("Đã chuyển sang quản lý ca")
@@ -403,6 +434,17 @@ class Concern(models.Model):
     is_anonymous = models.BooleanField(_("báo tin ẩn danh"), default=False)
     is_held = models.BooleanField(_("cần xem xét thêm"), default=False)
     hold_reasons = models.JSONField(default=list, blank=True)
+    # A concern that tripped an abuse protection (too many from one address, a form token used
+    # twice, a bot trap) waits for a person instead of becoming a case: kept, never dropped.
+    review = models.CharField(
+        _("xem xét"), max_length=10, choices=Review.choices, default=Review.NONE
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The nonce of the signed form token the concern came with (empty when none or forged).
+    form_nonce = models.CharField(max_length=32, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     intake_status = models.CharField(
@@ -423,3 +465,18 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_code
+
+
+class ConcernFormUse(models.Model):
+    """The nonce of each signed concern-form token already used: a token is good for one
+    submission; the primary key makes a second use fail even when two arrive at once."""
+
+    nonce = models.CharField(max_length=32, primary_key=True)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("mã biểu mẫu đã dùng")
+        verbose_name_plural = _("mã biểu mẫu đã dùng")
+
+    def __str__(self) -> str:
+        return self.nonce

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from treem.accounts.jurisdiction import scope_queryset
 from treem.accounts.policy import Action, require
 from treem.lib.text import fold
 from treem.portal.intake_bridge import PUBLIC_STATUSES, intake_module
@@ -58,6 +57,64 @@ def article_get_public(*, slug: str) -> Article:
     return article
 
 
+def _versioned(computes: dict):
+    """Values from the shared cache, each valid while the page cache's global generation is the
+    one it was computed under (every article move and settings change renews it); one round trip
+    for all of them. `computes` maps a cache key to the function that computes its value."""
+    from treem.portal import pagecache
+
+    cache = pagecache.page_cache()
+    found = cache.get_many([pagecache.GLOBAL_KEY, *computes])
+    gen = found.get(pagecache.GLOBAL_KEY) or pagecache.generations("-")[0]
+    values, missing = {}, {}
+    for key, compute in computes.items():
+        entry = found.get(key)
+        if entry is not None and entry[0] == gen:
+            values[key] = entry[1]
+        else:
+            values[key] = compute()
+            missing[key] = (gen, values[key])
+    if missing:
+        cache.set_many(missing, 300)
+    return values
+
+
+def _live_row(slug: str):
+    return (
+        live_articles()
+        .filter(slug=slug)
+        .values_list("pk", "status", "publish_at", "unpublish_at")
+        .first()
+    ) or False
+
+
+def _settings_row():
+    from treem.portal.models import PortalSettings
+
+    return PortalSettings.effective()
+
+
+def article_for_rating(*, slug: str):
+    """The live article a rating POST is about and the moderation settings, from the cache when
+    possible (a viral article gets its votes in bursts), in one round trip. Only what a vote
+    needs: id, slug, status and publication window; the entries follow the page cache's global
+    generation, so a take-down or a settings change is seen at once."""
+    live_key = "portal:live:%s" % slug
+    values = _versioned({live_key: lambda: _live_row(slug), "portal:settings": _settings_row})
+    row = values[live_key]
+    if not row:
+        raise Http404
+    article = Article(pk=row[0], slug=slug, status=row[1], publish_at=row[2], unpublish_at=row[3])
+    if not article.is_live():
+        raise Http404
+    return article, values["portal:settings"]
+
+
+def portal_settings():
+    """The moderation settings, from the cache (see `_versioned`; every change renews it)."""
+    return _versioned({"portal:settings": _settings_row})["portal:settings"]
+
+
 def categories() -> QuerySet[Category]:
     return Category.objects.all()
 
@@ -102,14 +159,24 @@ def comment_generation(*, article: Article) -> tuple[int, str]:
 
 
 def article_figures(*, article: Article, comments: int | None = None) -> Figures:
-    """Rating average and count of the live (not voided) votes, and approved comments: computed
-    on every request, never cached, so they are right whatever was cached around them."""
-    votes = Vote.objects.filter(article=article, voided_at__isnull=True).aggregate(
-        avg=Avg("stars"), n=Count("id")
+    """Rating average and count of the live (not voided) votes, and approved comments, in one
+    query: computed from the rows each time they are rendered, never kept as counters."""
+    live_votes = Vote.objects.filter(article=OuterRef("pk"), voided_at__isnull=True).values(
+        "article"
     )
-    if comments is None:
-        comments = Comment.objects.filter(article=article, status=Comment.Status.APPROVED).count()
-    return Figures(average=votes["avg"], votes=votes["n"], comments=comments)
+    approved = Comment.objects.filter(
+        article=OuterRef("pk"), status=Comment.Status.APPROVED
+    ).values("article")
+    average, votes, n_comments = Article.objects.filter(pk=article.pk).values_list(
+        Subquery(live_votes.annotate(a=Avg("stars")).values("a")),
+        Subquery(live_votes.annotate(n=Count("id")).values("n")),
+        Subquery(approved.annotate(n=Count("id")).values("n")),
+    ).first() or (None, 0, 0)
+    return Figures(
+        average=float(average) if average is not None else None,
+        votes=votes or 0,
+        comments=comments if comments is not None else (n_comments or 0),
+    )
 
 
 def vote_of_reader(*, article: Article, voter_token: str | None) -> int | None:
@@ -142,10 +209,26 @@ def comment_tree(*, article: Article) -> list[Comment]:
     return roots
 
 
-def related_articles(*, article: Article, limit: int = 3) -> list[Article]:
-    return list(
-        live_articles().filter(category_id=article.category_id).exclude(pk=article.pk)[:limit]
-    )
+def related_articles(*, article: Article, limit: int = 4) -> list[Article]:
+    """Live articles sharing the most tags with this one (newest first among equals), topped up
+    from its category when too few share a tag."""
+    tag_ids = list(article.tags.values_list("id", flat=True))
+    related: list[Article] = []
+    if tag_ids:
+        related = list(
+            live_articles()
+            .filter(tags__in=tag_ids)
+            .exclude(pk=article.pk)
+            .annotate(shared=Count("tags", filter=Q(tags__in=tag_ids)))
+            .order_by("-shared", "-publish_at", "-id")[:limit]
+        )
+    if len(related) < limit:
+        related += list(
+            live_articles()
+            .filter(category_id=article.category_id)
+            .exclude(pk__in=[article.pk, *(a.pk for a in related)])[: limit - len(related)]
+        )
+    return related
 
 
 # --- Staff --------------------------------------------------------------------------------------
@@ -160,19 +243,6 @@ def articles_for_staff(*, user, status: str = "", query: str = "") -> QuerySet[A
         for word in fold(query).split()[:10]:
             qs = qs.filter(search_text__contains=word)
     return qs
-
-
-def article_get_for_staff(*, user, pk: int) -> Article:
-    require(user, Action.ARTICLE_APPROVE)
-    article = (
-        Article.objects.select_related("category", "author")
-        .prefetch_related("tags")
-        .filter(pk=pk)
-        .first()
-    )
-    if article is None:
-        raise Http404
-    return article
 
 
 def moderation_queue(*, user, status: str = Comment.Status.PENDING) -> QuerySet[Comment]:
@@ -236,18 +306,62 @@ def concern_public_status(*, tracking_code: str) -> str | None:
     return status if status in PUBLIC_STATUSES else "received"
 
 
-def concerns_unforwarded_for_user(*, user) -> QuerySet[Concern]:
-    """Concerns not yet in case management, in the user's jurisdiction: how a concern reaches a
-    person while intake is missing or failing."""
-    require(user, Action.CASE_RECEIVE)
-    qs = Concern.objects.filter(forwarded_at__isnull=True).select_related(
-        "province", "commune", "village"
-    )
-    return scope_queryset(qs, user.jurisdiction, commune_field="commune", village_field="village")
+def concerns_open(qs: QuerySet[Concern]) -> QuerySet[Concern]:
+    """Of concerns the user may see (`access.concerns_for_user`), those still needing a person:
+    waiting for review, or not (yet) handed to case management. Dismissed ones are kept but done."""
+    return qs.filter(forwarded_at__isnull=True).exclude(review=Concern.Review.DISMISSED)
 
 
-def concern_get_for_user(*, user, pk: int) -> Concern:
-    concern = concerns_unforwarded_for_user(user=user).filter(pk=pk).first()
-    if concern is None:
-        raise Http404
-    return concern
+@dataclass(frozen=True)
+class TrackingStep:
+    key: str
+    reached: bool
+    date: object = None  # the date it was reached, when known
+
+
+ORDER = ("received", "in_progress", "closed")
+
+
+def concern_public_timeline(*, tracking_code: str) -> list[TrackingStep] | None:
+    """The three public steps of a concern (received, in progress, closed), each with whether it
+    is reached and the date it was: dates only, never who, what or where. None for an unknown
+    code."""
+    code = normalise_tracking_code(tracking_code)
+    row = Concern.objects.filter(tracking_code=code).values_list("pk", "created_at").first()
+    if row is None:
+        return None
+    concern_id, created = row
+    status = concern_public_status(tracking_code=code)
+    dates = {"received": created}
+    if status != "received" and intake_module() is not None:
+        try:
+            from treem.protection.models import Case, CaseEvent
+        except ImportError:  # pragma: no cover - case management not installed
+            Case = CaseEvent = None
+        if Case is not None:
+            case = (
+                Case.objects.filter(report__source_concern_id=concern_id)
+                .values("pk", "opened_at", "closed_at")
+                .first()
+            )
+            if case is not None:
+                # Work began with the first step after the receipt and the assignment.
+                dates["in_progress"] = (
+                    CaseEvent.objects.filter(case_id=case["pk"])
+                    .exclude(kind__in=["received", "assigned"])
+                    .order_by("at")
+                    .values_list("at", flat=True)
+                    .first()
+                )
+                dates["closed"] = case["closed_at"]
+    reached_upto = ORDER.index(status)
+    return [
+        TrackingStep(
+            key=key,
+            reached=i <= reached_upto,
+            date=timezone.localtime(dates[key]).date()
+            if i <= reached_upto and dates.get(key)
+            else None,
+        )
+        for i, key in enumerate(ORDER)
+    ]

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +21,7 @@ from treem.accounts.policy import Action, require
 from treem.audit.services import audit_record, diff_fields
 from treem.core.concurrency import save_versioned
 from treem.lib.text import fold, nfc, slugify_vi
-from treem.portal import security
+from treem.portal import pagecache, security
 from treem.portal.intake_bridge import intake_module
 from treem.portal.models import (
     Article,
@@ -28,6 +31,7 @@ from treem.portal.models import (
     Comment,
     CommenterStatus,
     Concern,
+    ConcernFormUse,
     PortalSettings,
     Tag,
     Vote,
@@ -46,12 +50,88 @@ ARTICLE_FIELDS = [
     "excerpt",
     "body",
     "cover_image",
+    "cover_width",
+    "cover_height",
+    "cover_thumbs",
     "cover_alt",
     "publish_at",
     "unpublish_at",
     "comments_enabled",
     "search_text",
 ]
+
+
+# Widths of the smaller copies of a cover image, for `srcset`: a phone (390 px, 2x), a listing
+# card, a tablet. The largest kept is COVER_MAX_WIDTH, enough for the article column at 2x.
+COVER_THUMB_WIDTHS = (320, 640, 960)
+COVER_MAX_WIDTH = 1600
+COVER_MAX_PIXELS = 40_000_000
+
+
+def cover_store(*, article: Article, upload) -> None:
+    """Re-encode an uploaded cover and make its thumbnails (Pillow), on the article (not saved).
+
+    Re-encoding drops what the file carried besides the picture (EXIF with the GPS position of a
+    photo taken at a child's home, comments, a script hidden in a polyglot file), turns it
+    upright, and bounds its size. The cover goes under portal/covers/, the copies under
+    portal/thumbs/ with the same name and their width: the only files the public media view
+    serves (`views.public_media_view`)."""
+    from io import BytesIO
+
+    if not nfc(article.cover_alt or "").strip():
+        raise ValidationError(
+            {"cover_alt": _("Hãy mô tả ngắn ảnh bìa cho người khiếm thị rồi lưu lại.")}
+        )
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            if probe.width * probe.height > COVER_MAX_PIXELS:
+                raise ValidationError(
+                    {"cover_image": _("Ảnh quá lớn; hãy chọn ảnh dưới 40 triệu điểm ảnh.")}
+                )
+            probe.load()
+            image = ImageOps.exif_transpose(probe)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ValidationError(
+            {"cover_image": _("Tệp không phải là ảnh đọc được; hãy chọn ảnh JPEG, PNG hoặc WebP.")}
+        ) from exc
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, "white")
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    image = image.convert("RGB")
+    if image.width > COVER_MAX_WIDTH:
+        image = image.resize(
+            (COVER_MAX_WIDTH, round(image.height * COVER_MAX_WIDTH / image.width)),
+            Image.Resampling.LANCZOS,
+        )
+
+    def encode(img) -> ContentFile:
+        buffer = BytesIO()
+        img.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+        return ContentFile(buffer.getvalue())
+
+    stem = "%s/%s" % (timezone.now().strftime("%Y/%m"), security.new_voter_token()[:16])
+    name = default_storage.save("portal/covers/%s.jpg" % stem, encode(image))
+    # The storage may have altered the name to make it unique: thumbnails follow the saved name.
+    stem = name.removeprefix("portal/covers/").removesuffix(".jpg")
+    thumbs = []
+    for width in COVER_THUMB_WIDTHS:
+        if width >= image.width:
+            break
+        height = round(image.height * width / image.width)
+        copy = image.resize((width, height), Image.Resampling.LANCZOS)
+        path = default_storage.save("portal/thumbs/%s-%sw.jpg" % (stem, width), encode(copy))
+        thumbs.append({"w": width, "h": height, "path": path})
+    article.cover_image.name = name
+    article.cover_width, article.cover_height = image.width, image.height
+    article.cover_thumbs = thumbs
 
 
 def _unique_slug(model, base: str, *, exclude_pk: int | None = None, max_length: int = 200) -> str:
@@ -78,6 +158,7 @@ def category_ensure(*, name: str, description: str = "", position: int = 0) -> C
         )
         category.full_clean()
         category.save()
+        pagecache.invalidate_all()  # the category navigation is on every page
     return category
 
 
@@ -174,7 +255,7 @@ def article_create(
         comments_enabled=comments_enabled,
     )
     if cover_image:
-        article.cover_image = cover_image
+        cover_store(article=article, upload=cover_image)
     _clean_article(article)
     article.slug = _unique_slug(Article, slug or slugify_vi(article.title))
     tags = tags_ensure(tag_names or [])
@@ -217,8 +298,15 @@ def article_update(
         publish_at = before.publish_at
     article.publish_at, article.unpublish_at = publish_at, unpublish_at
     article.comments_enabled = comments_enabled
-    if cover_image is not None:
-        article.cover_image = cover_image or ""
+    if isinstance(cover_image, FieldFile):
+        pass  # the form's "no new file": the current cover stays
+    elif cover_image:
+        cover_store(article=article, upload=cover_image)
+    elif cover_image is not None:
+        # An explicit "" clears the cover (the files are kept, like every earlier version).
+        article.cover_image = ""
+        article.cover_width = article.cover_height = None
+        article.cover_thumbs = []
     _clean_article(article)
     tags = tags_ensure(tag_names or [])
     names = [t.name for t in tags]
@@ -234,6 +322,8 @@ def article_update(
         obj=article,
         changes=diff_fields(before, article, ["title", "category_id", "excerpt", "publish_at"]),
     )
+    # Its title and excerpt also show in other articles' "related" lists.
+    pagecache.invalidate_all()
     return article
 
 
@@ -317,6 +407,7 @@ def article_transition(
         changes={"status": [from_status, to_status]},
         details={"transition": kind},
     )
+    pagecache.invalidate_all()
     return article
 
 
@@ -335,11 +426,56 @@ class VoteResult:
     created: bool
 
 
+def _vote_save(*, article, stars, voter_token, ip_key, now, new_reader, cfg) -> VoteResult:
+    live = Vote.objects.filter(article=article, voided_at__isnull=True)
+    # A token made for this request has no vote yet: skip the lookup.
+    vote = None if new_reader else live.filter(voter_token=voter_token).first()
+    if vote is not None:
+        vote.stars = stars
+        vote.updated_at = now
+        vote.save(update_fields=["stars", "updated_at"])
+        return VoteResult(vote=vote, created=False)
+    if cfg is None:
+        from treem.portal.selectors import portal_settings
+
+        cfg = portal_settings()
+    limit = cfg.votes_per_hour
+    recent = Vote.objects.filter(ip_hash=ip_key, updated_at__gte=now - timedelta(hours=1)).count()
+    if recent >= limit:
+        raise VoteRateLimited(
+            _("Bạn đã đánh giá nhiều bài trong một giờ qua. Hãy đợi một lúc rồi đánh giá tiếp."),
+            code="rate_limited",
+        )
+    vote = Vote(
+        article=article,
+        stars=stars,
+        voter_token=voter_token,
+        ip_hash=ip_key,
+        created_at=now,
+        updated_at=now,
+    )
+    # Fields only: the article was just read, and the database's own constraints (one live vote
+    # per reader, stars 1-5) are the check that holds under concurrency; a violation is retried
+    # by the caller.
+    vote.full_clean(exclude=["article"], validate_constraints=False)
+    vote.save()
+    return VoteResult(vote=vote, created=True)
+
+
 def vote_cast(
-    *, article: Article, stars: int, voter_token: str, ip_address: str | None
+    *,
+    article: Article,
+    stars: int,
+    voter_token: str,
+    ip_address: str | None,
+    new_reader: bool = False,
+    settings_row: PortalSettings | None = None,
 ) -> VoteResult:
-    """Record a reader's rating; a reader who already voted on this article (same cookie, or same
-    address) changes that vote instead of adding one."""
+    """Record a reader's rating; a reader who already voted on this article (same cookie) changes
+    that vote instead of adding one. The reader is their own cookie, never their address: readers
+    behind one address (a school, an office, a mobile network) each have their own vote, and no
+    reader is ever handed another's token. The address only caps how many votes it sends per hour
+    (`votes_per_hour`), which bounds a reader who clears their cookies."""
     if not article.is_live():
         raise ValidationError(_("Bài viết này không còn nhận đánh giá."))
     if not isinstance(stars, int) or not 1 <= stars <= 5:
@@ -347,45 +483,28 @@ def vote_cast(
     ip_key = security.ip_hash(ip_address)
     now = timezone.now()
     for _attempt in range(3):
+        # A new reader's vote is one INSERT (after the rate-limit count): no transaction to
+        # open and commit around it. A returning reader's update-or-insert runs in one.
+        block = nullcontext() if new_reader else transaction.atomic()
         try:
-            with transaction.atomic():
-                live = Vote.objects.filter(article=article, voided_at__isnull=True)
-                vote = (
-                    live.filter(voter_token=voter_token).first()
-                    or live.filter(ip_hash=ip_key).first()
-                )
-                if vote is not None:
-                    vote.stars = stars
-                    vote.updated_at = now
-                    vote.save(update_fields=["stars", "updated_at"])
-                    return VoteResult(vote=vote, created=False)
-                limit = PortalSettings.effective().votes_per_hour
-                recent = Vote.objects.filter(
-                    ip_hash=ip_key, updated_at__gte=now - timedelta(hours=1)
-                ).count()
-                if recent >= limit:
-                    raise VoteRateLimited(
-                        _(
-                            "Bạn đã đánh giá nhiều bài trong một giờ qua. Hãy đợi một lúc rồi "
-                            "đánh giá tiếp."
-                        ),
-                        code="rate_limited",
-                    )
-                vote = Vote(
+            with block:
+                result = _vote_save(
                     article=article,
                     stars=stars,
                     voter_token=voter_token,
-                    ip_hash=ip_key,
-                    created_at=now,
-                    updated_at=now,
+                    ip_key=ip_key,
+                    now=now,
+                    new_reader=new_reader,
+                    cfg=settings_row,
                 )
-                vote.full_clean()
-                vote.save()
-                return VoteResult(vote=vote, created=True)
         except IntegrityError:
             # A concurrent first vote of the same reader won the unique constraint: loop and
             # update it instead.
+            new_reader = False
             continue
+        # Committed (unless a caller's transaction is open): the page shows the new figures.
+        pagecache.invalidate_article(article.slug)
+        return result
     raise ValidationError(_("Không lưu được đánh giá lúc này; hãy thử lại."))
 
 
@@ -398,6 +517,8 @@ def votes_void(*, actor, votes: QuerySet[Vote], reason: str = "") -> int:
         return 0
     Vote.objects.filter(id__in=ids).update(voided_at=timezone.now(), voided_by=actor)
     article_ids = sorted(set(Vote.objects.filter(id__in=ids).values_list("article_id", flat=True)))
+    for slug in Article.objects.filter(id__in=article_ids).values_list("slug", flat=True):
+        pagecache.invalidate_article(slug)
     audit_record(
         actor=actor,
         action="other",
@@ -488,6 +609,8 @@ def comment_submit(
             ),
             code="too_fast",
         )
+    name = nfc(name)
+    _refuse_invisible("author_name", name)
     email = nfc(email).lower()
     e_hash = security.email_hash(email)
     wait = _flood_wait(
@@ -551,6 +674,7 @@ def comment_submit(
     with transaction.atomic():
         comment.save()
         if comment.status == Comment.Status.APPROVED:
+            pagecache.invalidate_article(article.slug)
             _queue_reply_notification(comment, base_url=base_url)
     return Outcome(
         status="approved" if comment.status == Comment.Status.APPROVED else "held",
@@ -596,8 +720,10 @@ def comments_moderate(
     require(actor, Action.COMMENT_MODERATE)
     if action not in ModerationAction.ALL:
         raise ValidationError(_("Hãy chọn một thao tác kiểm duyệt: duyệt, thư rác hoặc xoá."))
-    items = list(comments.select_related("parent"))
+    items = list(comments.select_related("parent", "article"))
     now = timezone.now()
+    for slug in {c.article.slug for c in items}:
+        pagecache.invalidate_article(slug)
     for comment in items:
         if action == ModerationAction.DELETE:
             comment.delete()
@@ -641,6 +767,77 @@ def comment_unsubscribe(*, token: str) -> int:
 # ------------------------------------------------------------------------------------------------
 
 
+def _refuse_invisible(field_name: str, value: str) -> None:
+    """Names shown to staff or to the public must read as typed (see `security.invisible_chars`)."""
+    codes = security.invisible_chars(value)
+    if codes:
+        raise ValidationError(
+            {
+                field_name: _(
+                    "Tên có ký tự ẩn hoặc ký tự đảo chiều văn bản (%(chars)s). Hãy gõ lại tên "
+                    "bằng bàn phím, không dán từ nơi khác, rồi gửi lại."
+                )
+                % {"chars": ", ".join(codes)}
+            },
+            code="invisible",
+        )
+
+
+def concern_caps() -> dict[str, int]:
+    """The flood caps of the concern form (settings, see .env.example)."""
+    return {
+        "per_address": int(getattr(settings, "PORTAL_CONCERN_MAX_PER_ADDRESS", 3)),
+        "window_minutes": int(getattr(settings, "PORTAL_CONCERN_WINDOW_MINUTES", 60)),
+        "token_max_age": int(getattr(settings, "PORTAL_CONCERN_FORM_MAX_AGE_HOURS", 24)) * 3600,
+    }
+
+
+# The review of a held concern: from each state, the decisions a case-working officer of the
+# concern's commune or province may take (`access.can_see_concerns`). Read by the service, the
+# staff page and its template.
+CONCERN_REVIEW_TRANSITIONS: dict[str, dict] = {
+    Concern.Review.WAITING: {
+        "next": (Concern.Review.RELEASED, Concern.Review.DISMISSED),
+        "role": Action.CASE_WORK,
+    },
+    Concern.Review.DISMISSED: {"next": (Concern.Review.RELEASED,), "role": Action.CASE_WORK},
+}
+
+
+def concern_review_choices(concern: Concern) -> tuple[str, ...]:
+    return CONCERN_REVIEW_TRANSITIONS.get(concern.review, {}).get("next", ())
+
+
+def _concern_flood_reasons(
+    *, ip_address: str | None, contact: Q, nonce: str | None, cfg: PortalSettings
+) -> list[str]:
+    reasons = []
+    caps = concern_caps()
+    if ip_address:
+        since = timezone.now() - timedelta(minutes=caps["window_minutes"])
+        recent = Concern.objects.filter(ip_address=ip_address, created_at__gte=since).count()
+        if recent >= caps["per_address"]:
+            reasons.append("address_cap")
+    if _flood_wait(
+        Concern.objects.all(),
+        ip_address=ip_address,
+        ip_field="ip_address",
+        extra=contact or None,
+        interval=cfg.flood_interval_seconds,
+    ):
+        reasons.append("flood")
+    if nonce is None:
+        reasons.append("token_invalid")
+    else:
+        try:
+            # A savepoint: the failed insert must not spoil the surrounding transaction.
+            with transaction.atomic():
+                ConcernFormUse.objects.create(nonce=nonce)
+        except IntegrityError:
+            reasons.append("token_reused")
+    return reasons
+
+
 def concern_submit(
     *,
     what_happened: str,
@@ -654,18 +851,24 @@ def concern_submit(
     reporter_email: str = "",
     is_anonymous: bool = False,
     ip_address: str | None,
-    form_age: float | None,
+    form_token: str | None,
     honeypot: str = "",
 ) -> Concern:
-    """Store a concern and hand it to case management. The comment protections apply, but a
-    concern that trips them is held (flagged for a person to look at), never discarded: a child
-    may be in danger whoever filled the form."""
+    """Store a concern; hand it to case management unless an abuse protection tripped.
+
+    Protections: the bot trap, the minimum time to fill the form, at most
+    `PORTAL_CONCERN_MAX_PER_ADDRESS` concerns per address in `PORTAL_CONCERN_WINDOW_MINUTES`, the
+    flood interval per address or contact, and a signed form token good for one submission. A
+    concern that trips one is kept and waits for an officer's review (it reaches a person, not a
+    case, and sends no notification): a flood cannot become cases, and a real report is never
+    lost, whoever filled the form."""
     cfg = PortalSettings.effective()
-    reasons = []
-    if honeypot:
-        reasons.append("honeypot")
-    if form_age is None or form_age < cfg.min_fill_seconds:
-        reasons.append("too_fast")
+    reporter_name = nfc(reporter_name)
+    _refuse_invisible("reporter_name", reporter_name)
+    if village is not None and village.commune_id != commune.code:
+        raise ValidationError({"village": _("Thôn, ấp này không thuộc xã đã chọn; hãy chọn lại.")})
+    token = security.concern_form_token_read(form_token, max_age=concern_caps()["token_max_age"])
+    nonce, form_age = token if token else (None, None)
     if is_anonymous:
         reporter_name = reporter_phone = reporter_email = ""
     contact = Q()
@@ -673,32 +876,32 @@ def concern_submit(
         contact |= Q(reporter_phone=nfc(reporter_phone))
     if reporter_email:
         contact |= Q(reporter_email=nfc(reporter_email).lower())
-    if _flood_wait(
-        Concern.objects.all(),
-        ip_address=ip_address,
-        ip_field="ip_address",
-        extra=contact or None,
-        interval=cfg.flood_interval_seconds,
-    ):
-        reasons.append("flood")
-    if village is not None and village.commune_id != commune.code:
-        raise ValidationError({"village": _("Thôn, ấp này không thuộc xã đã chọn; hãy chọn lại.")})
-    concern = Concern(
-        what_happened=(what_happened or "").strip(),
-        province=province or commune.province,
-        commune=commune,
-        village=village,
-        happened_on=happened_on,
-        child_description=(child_description or "").strip(),
-        reporter_name=nfc(reporter_name),
-        reporter_phone=nfc(reporter_phone),
-        reporter_email=nfc(reporter_email).lower(),
-        is_anonymous=is_anonymous,
-        is_held=bool(reasons),
-        hold_reasons=reasons,
-        ip_address=ip_address,
-    )
     with transaction.atomic():
+        reasons = []
+        if honeypot:
+            reasons.append("honeypot")
+        if form_age is not None and form_age < cfg.min_fill_seconds:
+            reasons.append("too_fast")
+        reasons += _concern_flood_reasons(
+            ip_address=ip_address, contact=contact, nonce=nonce, cfg=cfg
+        )
+        concern = Concern(
+            what_happened=(what_happened or "").strip(),
+            province=province or commune.province,
+            commune=commune,
+            village=village,
+            happened_on=happened_on,
+            child_description=(child_description or "").strip(),
+            reporter_name=reporter_name,
+            reporter_phone=nfc(reporter_phone),
+            reporter_email=nfc(reporter_email).lower(),
+            is_anonymous=is_anonymous,
+            is_held=bool(reasons),
+            hold_reasons=reasons,
+            review=Concern.Review.WAITING if reasons else Concern.Review.NONE,
+            form_nonce=nonce or "",
+            ip_address=ip_address,
+        )
         for _attempt in range(5):
             concern.tracking_code = security.new_tracking_code()
             if not Concern.objects.filter(tracking_code=concern.tracking_code).exists():
@@ -709,9 +912,41 @@ def concern_submit(
             actor=None,
             action="create",
             obj=concern,
-            details={"held": concern.is_held, "commune": commune.code},
+            details={"held": concern.is_held, "reasons": reasons, "commune": commune.code},
         )
-        transaction.on_commit(lambda: _forward_soon(concern.pk))
+        if not reasons:
+            transaction.on_commit(lambda: _forward_soon(concern.pk))
+    return concern
+
+
+@transaction.atomic
+def concern_review(*, actor, concern: Concern, decision: str) -> Concern:
+    """An officer's decision on a held concern: release it to case management (a report is made
+    and routed as usual) or dismiss it (kept, listed as dismissed, can still be released)."""
+    rule = CONCERN_REVIEW_TRANSITIONS.get(concern.review)
+    require(actor, rule["role"] if rule else Action.CASE_WORK)
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if decision not in concern_review_choices(concern):
+        raise ValidationError(
+            _(
+                "Tin báo này đang ở trạng thái “%(state)s” nên không thể làm thao tác này; hãy "
+                "tải lại trang."
+            )
+            % {"state": concern.get_review_display()}
+        )
+    before = concern.review
+    concern.review = decision
+    concern.reviewed_at, concern.reviewed_by = timezone.now(), actor
+    concern.save(update_fields=["review", "reviewed_at", "reviewed_by"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=concern,
+        changes={"review": [before, decision]},
+    )
+    if decision == Concern.Review.RELEASED:
+        pk = concern.pk
+        transaction.on_commit(lambda: _forward_soon(pk))
     return concern
 
 
@@ -724,6 +959,9 @@ def _forward_soon(concern_id: int) -> None:
         log.exception("portal.concern_forward_enqueue_failed")
 
 
+FORWARDABLE_REVIEW = (Concern.Review.NONE, Concern.Review.RELEASED)
+
+
 def concern_forward(*, concern_id: int) -> bool:
     """Hand one concern to case management. A failure is recorded on the concern (never raised):
     the concern stays in the portal's list for commune workers and is retried."""
@@ -733,6 +971,9 @@ def concern_forward(*, concern_id: int) -> bool:
     concern = Concern.objects.filter(pk=concern_id).first()
     if concern is None or concern.forwarded_at is not None:
         return concern is not None
+    if concern.review not in FORWARDABLE_REVIEW:
+        # Held for an officer's review: `concern_review` forwards it when released.
+        return False
     try:
         with transaction.atomic():
             intake.report_from_concern(concern=concern)
@@ -755,7 +996,7 @@ def concern_forward(*, concern_id: int) -> bool:
 
 def concerns_forward_pending(*, limit: int = 500) -> dict[str, int]:
     ids = list(
-        Concern.objects.filter(forwarded_at__isnull=True)
+        Concern.objects.filter(forwarded_at__isnull=True, review__in=FORWARDABLE_REVIEW)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -794,6 +1035,7 @@ def portal_settings_update(*, actor, **values) -> PortalSettings:
     row.updated_by = actor
     row.full_clean()
     row.save()
+    pagecache.invalidate_all()  # reply depth, comments closing: the comment form of every page
     audit_record(
         actor=actor, action="update", obj=row, changes=diff_fields(before, row, SETTINGS_FIELDS)
     )

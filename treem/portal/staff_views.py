@@ -7,20 +7,22 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from treem.accounts.policy import Action, can, require
 from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
-from treem.portal import selectors, services
+from treem.core.parsing import InvalidParameter, parse_local_datetime, safe_ids
+from treem.portal import access, selectors, services
 from treem.portal.forms import ArticleForm, PortalSettingsForm, TransitionForm
 from treem.portal.intake_bridge import intake_available
-from treem.portal.models import Article, ArticleEvent, Comment, PortalSettings, Vote
+from treem.portal.models import Article, ArticleEvent, Comment, Concern, PortalSettings, Vote
 
 STAFF_PAGE = 25
 
@@ -39,8 +41,8 @@ def staff_home_view(request):
         "portal/staff/home.html",
         {
             "counts": counts,
-            "can_edit": can(request.user, Action.ARTICLE_EDIT),
-            "can_moderate": can(request.user, Action.COMMENT_MODERATE),
+            "can_edit": access.can_edit_articles(request.user),
+            "can_moderate": access.can_moderate(request.user),
         },
     )
 
@@ -104,7 +106,7 @@ def staff_article_create_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_article_edit_view(request, pk: int):
-    article = selectors.article_get_for_staff(user=request.user, pk=pk)
+    article = access.article_get_for_user(request.user, pk)
     can_edit = can(request.user, Action.ARTICLE_EDIT)
     if request.method == "POST":
         require(request.user, Action.ARTICLE_EDIT)
@@ -144,7 +146,7 @@ def staff_article_edit_view(request, pk: int):
 def _available_transitions(user, article: Article) -> list[dict]:
     out = []
     for kind, (allowed_from, _to, action) in services._TRANSITIONS.items():
-        if article.status in allowed_from and can(user, action):
+        if article.status in allowed_from and access.can_move_article(user, action):
             out.append({"kind": kind, "label": ArticleEvent.Kind(kind).label})
     return out
 
@@ -152,7 +154,7 @@ def _available_transitions(user, article: Article) -> list[dict]:
 @login_required
 @require_POST
 def staff_article_transition_view(request, pk: int, kind: str):
-    article = selectors.article_get_for_staff(user=request.user, pk=pk)
+    article = access.article_get_for_user(request.user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Biểu mẫu chưa hợp lệ; hãy tải lại trang rồi thử lại."))
@@ -183,12 +185,12 @@ def staff_article_transition_view(request, pk: int, kind: str):
 
 @login_required
 def staff_article_history_view(request, pk: int):
-    article = selectors.article_get_for_staff(user=request.user, pk=pk)
+    article = access.article_get_for_user(request.user, pk)
     revisions = article.revisions.select_related("created_by")
     selected = None
-    number = request.GET.get("v", "")
-    if number.isdigit():
-        selected = revisions.filter(number=int(number)).first()
+    number = safe_ids([request.GET.get("v", "")])
+    if number:
+        selected = revisions.filter(number=number[0]).first()
     return render(
         request,
         "portal/staff/article_history.html",
@@ -209,7 +211,7 @@ def staff_comment_queue_view(request):
         status = Comment.Status.PENDING
     queue = selectors.moderation_queue(user=request.user, status=status)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = safe_ids(request.POST.getlist("ids"))
         action = request.POST.get("action", "")
         if not ids:
             messages.error(request, _("Hãy chọn ít nhất một bình luận rồi chọn thao tác."))
@@ -247,26 +249,22 @@ def staff_comment_queue_view(request):
 def staff_votes_view(request):
     require(request.user, Action.COMMENT_MODERATE)
     article = None
-    article_id = request.GET.get("article", "")
-    if article_id.isdigit():
-        article = Article.objects.filter(pk=int(article_id)).first()
+    article_id = safe_ids([request.GET.get("article", "")])
+    if article_id:
+        article = Article.objects.filter(pk=article_id[0]).first()
     if request.method == "POST":
         votes = Vote.objects.none()
         if request.POST.get("mode") == "range" and article is not None:
             try:
-                start = datetime.fromisoformat(request.POST.get("start", ""))
-                end = datetime.fromisoformat(request.POST.get("end", ""))
-            except ValueError:
+                # Typed with or without a time zone: a zone-aware value used to be a 500.
+                start = parse_local_datetime(request.POST.get("start"), name="start")
+                end = parse_local_datetime(request.POST.get("end"), name="end")
+            except InvalidParameter:
                 messages.error(request, _("Hãy nhập thời điểm bắt đầu và kết thúc hợp lệ."))
                 return redirect(request.get_full_path())
-            tz = timezone.get_current_timezone()
-            votes = Vote.objects.filter(
-                article=article,
-                created_at__gte=timezone.make_aware(start, tz),
-                created_at__lte=timezone.make_aware(end, tz),
-            )
+            votes = Vote.objects.filter(article=article, created_at__gte=start, created_at__lte=end)
         else:
-            ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+            ids = safe_ids(request.POST.getlist("ids"))
             votes = Vote.objects.filter(pk__in=ids)
         n = services.votes_void(
             actor=request.user, votes=votes, reason=request.POST.get("reason", "")
@@ -311,24 +309,69 @@ def staff_settings_view(request):
 
 @login_required
 def staff_concern_list_view(request):
-    """Concerns not (yet) in case management, for the commune's workers."""
-    qs = selectors.concerns_unforwarded_for_user(user=request.user)
+    """Concerns that still need a person: held for review, or not (yet) in case management. For
+    the case-working staff of the concern's commune or province only (`access`)."""
+    if not access.can_see_concerns(request.user):
+        raise PermissionDenied
+    qs = access.concerns_for_user(request.user)
+    show = request.GET.get("xem", "")
+    qs = (
+        qs.filter(review=Concern.Review.DISMISSED)
+        if show == "da-bo-qua"
+        else selectors.concerns_open(qs)
+    )
     page = Paginator(qs, STAFF_PAGE).get_page(request.GET.get("page"))
     audit_record(
         actor=request.user,
         action="view",
         object_type="portal.concern",
-        details={"list": "unforwarded", "count": len(page.object_list)},
+        details={"list": show or "open", "count": len(page.object_list)},
     )
     return render(
         request,
         "portal/staff/concern_list.html",
-        {"page": page, "intake_available": intake_available()},
+        {"page": page, "intake_available": intake_available(), "show": show},
     )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def staff_concern_detail_view(request, pk: int):
-    concern = selectors.concern_get_for_user(user=request.user, pk=pk)
-    audit_record(actor=request.user, action="view", obj=concern)
-    return render(request, "portal/staff/concern_detail.html", {"concern": concern})
+    concern = access.concern_get_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.concern_review(
+                actor=request.user, concern=concern, decision=request.POST.get("decision", "")
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã lưu quyết định xem xét tin báo."))
+        return redirect("portal:staff_concern_detail", pk=concern.pk)
+    decisions = [
+        {"value": d, "label": REVIEW_ACTION_LABELS[d]}
+        for d in services.concern_review_choices(concern)
+    ]
+    return render(
+        request,
+        "portal/staff/concern_detail.html",
+        {"concern": concern, "decisions": decisions, "hold_labels": _hold_labels(concern)},
+    )
+
+
+REVIEW_ACTION_LABELS = {
+    Concern.Review.RELEASED: gettext_lazy("Chuyển thành tin báo để xử lý"),
+    Concern.Review.DISMISSED: gettext_lazy("Bỏ qua (trùng lặp hoặc quấy rối)"),
+}
+HOLD_LABELS = {
+    "honeypot": gettext_lazy("Ô ẩn dành cho máy bị điền"),
+    "too_fast": gettext_lazy("Biểu mẫu được gửi quá nhanh"),
+    "flood": gettext_lazy("Gửi liên tiếp từ cùng địa chỉ hoặc cùng người liên hệ"),
+    "address_cap": gettext_lazy("Quá số tin báo cho phép từ một địa chỉ mạng"),
+    "token_invalid": gettext_lazy("Biểu mẫu không hợp lệ hoặc đã hết hạn"),
+    "token_reused": gettext_lazy("Biểu mẫu đã được dùng để gửi trước đó"),
+}
+
+
+def _hold_labels(concern: Concern) -> list[str]:
+    return [str(HOLD_LABELS.get(r, r)) for r in concern.hold_reasons or []]

@@ -25,6 +25,12 @@ urlpatterns = [
     path("atom.xml", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_view, name="robots"),
+    # MEDIA_URL is "media/": only the portal's public covers have a route under it.
+    path(
+        "media/portal/<str:kind>/<path:name>",
+        views.public_media_view,
+        name="public_media",
+    ),
     # Staff
     path("quan-tri/", staff_views.staff_home_view, name="staff_home"),
     path("quan-tri/bai-viet/", staff_views.staff_article_list_view, name="staff_article_list"),

@@ -4,34 +4,38 @@ moderators' pages under quan-tri/. Thin: parse, call a selector or service, rend
 from __future__ import annotations
 
 import json
+import re
+from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature, loads
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from treem.core.forms import apply_validation_error
 from treem.core.net import client_ip
-from treem.portal import selectors, services
+from treem.core.parsing import safe_ids
+from treem.portal import pagecache, selectors, services
 from treem.portal.forms import CommentForm, ConcernForm, TrackingForm, VoteForm
 from treem.portal.models import PortalSettings
 from treem.portal.security import (
     RECEIPT_SALT,
     VOTER_COOKIE,
     VOTER_SALT,
-    form_timestamp,
     new_voter_token,
 )
 
@@ -93,6 +97,8 @@ def category_view(request, slug: str):
             "heading": category.name,
             "intro": category.description,
             "category": category,
+            "nav_category": category,
+            "nav_current_page": True,
         },
     )
 
@@ -147,20 +153,26 @@ def _json_ld(request, article) -> str:
 def _article_fragments(request, article) -> dict[str, str]:
     """The expensive, reader-independent parts of the page (head meta, body, tags, related
     articles), cached per article version, host and language."""
-    key = "portal:article:%s:%s:%s:%s" % (
+    key = "portal:article:%s:%s:%s:%s:%s" % (
         article.pk,
         article.version,
+        # Other articles' changes (a new related article) renew the fragments too.
+        pagecache.generations(article.slug)[0],
         get_language(),
         request.get_host(),
     )
     fragments = cache.get(key)
     if fragments is None:
+        absolute_url = request.build_absolute_uri(article.get_absolute_url())
         ctx = {
             "article": article,
             "tags": list(article.tags.all()),
             "related": selectors.related_articles(article=article),
             "json_ld": mark_safe(_json_ld(request, article)),  # noqa: S308 - escaped above
-            "absolute_url": request.build_absolute_uri(article.get_absolute_url()),
+            "absolute_url": absolute_url,
+            # Plain links to the networks' share pages: no third-party script on the page.
+            "share_facebook": "https://www.facebook.com/sharer/sharer.php?u=" + quote(absolute_url),
+            "share_zalo": "https://sp.zalo.me/share?url=" + quote(absolute_url),
             "cover_url": request.build_absolute_uri(article.cover_image.url)
             if article.cover_image
             else "",
@@ -195,6 +207,7 @@ def _rating_context(
         "rating_message": message,
         "rating_error": error,
         "star_range": range(1, 6),
+        "star_labels": _star_labels(),
     }
 
 
@@ -212,15 +225,12 @@ def _render_article(request, article, *, comment_form=None, status=200, comment_
     cfg = PortalSettings.effective()
     reply_to = None
     if comment_form is None:
-        parent_id = request.GET.get("tra-loi", "")
+        parent_ids = safe_ids([request.GET.get("tra-loi", "")])
         initial = {}
-        if parent_id.isdigit():
+        if parent_ids:
+            parent_id = parent_ids[0]
             reply_to = next(
-                (
-                    c
-                    for c in _walk(selectors.comment_tree(article=article))
-                    if c.pk == int(parent_id)
-                ),
+                (c for c in _walk(selectors.comment_tree(article=article)) if c.pk == parent_id),
                 None,
             )
             if reply_to is not None:
@@ -234,6 +244,7 @@ def _render_article(request, article, *, comment_form=None, status=200, comment_
         "fragments": _article_fragments(request, article),
         "comments": selectors.comment_tree(article=article),
         "reply_depth": cfg.reply_depth,
+        "nav_category": article.category,
     }
     return _public(request, "portal/article.html", ctx, status=status)
 
@@ -244,77 +255,71 @@ def _walk(nodes):
         yield from _walk(node.children)
 
 
-# Stand-ins for the per-request parts of a cached page; letters and digits only, so escaping
-# leaves them as they are.
-CSRF_SLOT = "TREEMCSRFSLOT7Q2"
-TS_SLOT = "TREEMFORMTSSLOT7Q2"
-RATING_SLOT = "<!--treem:rating-slot-->"
-PAGE_TTL = 600
-
-
-def _cached_article_page(request, article):
-    """The whole page for an anonymous reader, from the cache when possible.
-
-    Key: article version (any edit or workflow move), the set of approved comments, the
-    moderation settings' last change, language and host, all read from the database on this
-    request, so every worker process serves the current page. What differs per reader or per
-    moment is never in the cached copy: the CSRF token and the form's signed timestamp are
-    spliced in, and the rating block (average, count, comments count, the reader's own vote) is
-    rendered fresh on every request.
-    """
+def _page_for_cache(request, article):
+    """The page for `PageCacheMiddleware` to store: everything a reader without a session sees,
+    the rating figures and approved comments included, with stand-ins for the per-reader CSRF
+    token and form time, which the middleware splices in on every request."""
     cfg = PortalSettings.effective()
-    n_comments, generation = selectors.comment_generation(article=article)
-    key = "portal:page:%s:%s:%s:%s:%s:%s" % (
-        article.pk,
-        article.version,
-        generation,
-        cfg.updated_at.timestamp() if cfg.updated_at else 0,
-        get_language(),
-        request.get_host(),
+    form = CommentForm(initial={"ts": pagecache.TS_SLOT})
+    figures = selectors.article_figures(article=article)
+    ctx = {
+        "article": article,
+        "figures": figures,
+        "my_vote": None,
+        "star_range": range(1, 6),
+        "star_labels": _star_labels(),
+        **_comment_form_context(article, form, cfg),
+        "nav_category": article.category,
+        "fragments": _article_fragments(request, article),
+        "comments": selectors.comment_tree(article=article),
+        "reply_depth": cfg.reply_depth,
+        "csrf_token": pagecache.CSRF_SLOT,
+    }
+    response = _public(request, "portal/article.html", ctx)
+    closes = (
+        article.publish_at + timedelta(days=cfg.comments_close_days)
+        if cfg.comments_close_days and article.comments_enabled
+        else None
     )
-    html = cache.get(key)
-    if html is None:
-        form = CommentForm(initial={"ts": TS_SLOT})
-        ctx = {
-            "article": article,
-            "rating_slot": mark_safe(RATING_SLOT),  # noqa: S308 - a constant
-            **_comment_form_context(article, form, cfg),
-            "fragments": _article_fragments(request, article),
-            "comments": selectors.comment_tree(article=article),
-            "reply_depth": cfg.reply_depth,
-            "csrf_token": CSRF_SLOT,
-        }
-        html = _public(request, "portal/article.html", ctx).content.decode()
-        cache.set(key, html, PAGE_TTL)
-    rating = render_to_string(
-        "portal/_rating.html",
-        _rating_context(request, article, comments=n_comments),
-        request=request,
-    )
-    html = (
-        html.replace(CSRF_SLOT, get_token(request))
-        .replace(TS_SLOT, form_timestamp())
-        .replace(RATING_SLOT, rating)
-    )
-    return HttpResponse(html)
+    response.portal_page_template = response.content.decode()
+    response.portal_page_ttl = pagecache.ttl_for(article, closes)
+    return response
 
 
 @require_GET
 def article_view(request, slug: str):
     article = selectors.article_get_public(slug=slug)
-    # Readers with something personal to show (a message after a form post, a reply being
-    # written) and signed-in staff get the page rendered in full.
-    if request.GET or request.COOKIES.get("messages") or request.user.is_authenticated:
-        return _render_article(request, article)
-    return _cached_article_page(request, article)
+    if getattr(request, "portal_page_cache", False):
+        # An anonymous reader without a session or a message: the middleware caches this.
+        return _page_for_cache(request, article)
+    # Signed-in staff, a reader with a message after a form post (their own vote shown), a
+    # reply being written: rendered in full.
+    return _render_article(request, article)
+
+
+_STAR_LABELS: dict[str, list[tuple[int, str]]] = {}
+
+
+def _star_labels() -> list[tuple[int, str]]:
+    """(1, "1 sao") … (5, "5 sao") in the current language, computed once per language."""
+    language = get_language()
+    labels = _STAR_LABELS.get(language)
+    if labels is None:
+        labels = [(i, ngettext("%(n)s sao", "%(n)s sao", i) % {"n": i}) for i in range(1, 6)]
+        _STAR_LABELS[language] = labels
+    return labels
 
 
 @require_POST
 def article_rate_view(request, slug: str):
-    article = selectors.article_get_public(slug=slug)
+    article, cfg = selectors.article_for_rating(slug=slug)
     form = VoteForm(request.POST)
-    token = _voter_token(request) or new_voter_token()
+    token = _voter_token(request)
+    new_reader = token is None
+    if new_reader:
+        token = new_voter_token()
     message = error = ""
+    my_vote = None
     if form.is_valid():
         try:
             result = services.vote_cast(
@@ -322,14 +327,13 @@ def article_rate_view(request, slug: str):
                 stars=form.cleaned_data["stars"],
                 voter_token=token,
                 ip_address=client_ip(request),
+                new_reader=new_reader,
+                settings_row=cfg,
             )
-        except services.VoteRateLimited as exc:
-            error = exc.messages[0]
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            # The reader who voted from this address before keeps that vote as theirs.
-            token = result.vote.voter_token
+            my_vote = result.vote.stars
             message = (
                 _("Cảm ơn bạn đã đánh giá!")
                 if result.created
@@ -338,9 +342,21 @@ def article_rate_view(request, slug: str):
     else:
         error = _("Hãy chọn từ 1 đến 5 sao rồi gửi lại.")
     if _is_htmx(request):
-        ctx = _rating_context(request, article, token=token, message=message, error=error)
-        # htmx swaps only 2xx responses; the message carries the refusal.
-        response = _public(request, "portal/_rating.html", ctx)
+        ctx = {
+            "article": article,
+            "figures": selectors.article_figures(article=article),
+            "my_vote": my_vote
+            if my_vote is not None
+            else selectors.vote_of_reader(article=article, voter_token=token),
+            "rating_message": message,
+            "rating_error": error,
+            "star_range": range(1, 6),
+            "star_labels": _star_labels(),
+            "csrf_token": get_token(request),
+        }
+        # A fragment: no page context (navigation, user) to build. htmx swaps only 2xx
+        # responses; the message carries the refusal.
+        response = HttpResponse(render_to_string("portal/_rating.html", ctx))
     else:
         if error:
             messages.error(request, error)
@@ -435,7 +451,7 @@ def concern_view(request):
         # Without JavaScript: re-show the form with the lists for the chosen province/commune.
         data = request.POST.copy()
         form = ConcernForm(
-            initial={k: data.get(k) for k in data if k not in ("csrfmiddlewaretoken", "ts")},
+            initial={k: data.get(k) for k in data if k not in ("csrfmiddlewaretoken", "token")},
             province_code=data.get("province") or _default_province(),
             commune_code=data.get("commune") or None,
         )
@@ -457,7 +473,7 @@ def concern_view(request):
                     reporter_email=d["reporter_email"],
                     is_anonymous=d["is_anonymous"],
                     ip_address=client_ip(request),
-                    form_age=form.form_age(),
+                    form_token=d["token"],
                     honeypot=d["homepage"],
                 )
             except ValidationError as exc:
@@ -496,14 +512,44 @@ def concern_received_view(request):
     return response
 
 
+TRACKING_NEXT = {
+    "received": gettext_lazy(
+        "Cán bộ bảo vệ trẻ em của xã, phường nơi xảy ra sự việc xem xét tin báo và đánh giá ban "
+        "đầu tình trạng của trẻ. Nếu trẻ đang gặp nguy hiểm, biện pháp bảo vệ khẩn cấp được áp "
+        "dụng trong vòng 12 giờ kể từ khi nhận tin."
+    ),
+    "in_progress": gettext_lazy(
+        "Cán bộ đang đánh giá nhu cầu của trẻ, lập và thực hiện kế hoạch hỗ trợ cùng gia đình và "
+        "các cơ quan liên quan. Vì an toàn của trẻ, nội dung xử lý không được công bố."
+    ),
+    "closed": gettext_lazy(
+        "Việc xử lý đã kết thúc khi trẻ đã an toàn và ổn định. Nếu bạn có thông tin mới hoặc trẻ "
+        "lại gặp nguy hiểm, hãy gửi tin báo mới hoặc gọi 111."
+    ),
+}
+
+
 @require_http_methods(["GET", "POST"])
 def tracking_view(request):
     form = TrackingForm(request.POST or None)
-    status = None
+    steps = None
     not_found = False
     if request.method == "POST" and form.is_valid():
-        status = selectors.concern_public_status(tracking_code=form.cleaned_data["code"])
-        not_found = status is None
+        steps = selectors.concern_public_timeline(tracking_code=form.cleaned_data["code"])
+        not_found = steps is None
+    status = None
+    timeline = []
+    if steps:
+        status = [s for s in steps if s.reached][-1].key
+        timeline = [
+            {
+                "label": STATUS_LABELS[s.key],
+                "reached": s.reached,
+                "date": s.date,
+                "current": s.key == status,
+            }
+            for s in steps
+        ]
     response = _public(
         request,
         "portal/tracking.html",
@@ -511,11 +557,70 @@ def tracking_view(request):
             "form": form,
             "status": status,
             "status_label": STATUS_LABELS.get(status or "", ""),
+            "timeline": timeline,
+            "next_step": TRACKING_NEXT.get(status or "", ""),
             "not_found": not_found,
+            "nav_tracking": True,
         },
         status=404 if not_found else 200,
     )
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Public media ---------------------------------------------------------------------------------
+
+_THUMB_NAME = re.compile(r"^(?P<stem>\d{4}/\d{2}/[0-9a-zA-Z_-]+)-(?P<width>\d{2,4})w\.jpg$")
+_COVER_NAME = re.compile(r"^\d{4}/\d{2}/[0-9a-zA-Z_-]+\.jpg$")
+MEDIA_CHECK_TTL = 60
+
+
+def _public_cover_exists(cover_name: str, width: int | None) -> bool:
+    """Whether `cover_name` is the cover of a live article (and `width` one of its copies).
+    Cached for a minute: an image of an article just taken down stays reachable that long."""
+    key = "portal:media:%s:%s" % (cover_name, width or 0)
+    known = cache.get(key)
+    if known is None:
+        row = (
+            selectors.live_articles()
+            .filter(cover_image=cover_name)
+            .values_list("cover_thumbs", flat=True)
+            .first()
+        )
+        known = row is not None and (width is None or any(t.get("w") == width for t in row or []))
+        cache.set(key, known, MEDIA_CHECK_TTL)
+    return known
+
+
+@require_GET
+def public_media_view(request, kind: str, name: str):
+    """The only uploaded files the public may fetch: the cover images of live articles and their
+    thumbnails, re-encoded on upload (`services.cover_store`). Everything else under MEDIA_ROOT
+    (case files, evidence, imports) has no public route at all; names are matched against a
+    strict pattern (no "..", no other folder) and against the article, never joined blindly."""
+    if kind not in ("covers", "thumbs"):
+        raise Http404
+    if kind == "covers":
+        if not _COVER_NAME.match(name):
+            raise Http404
+        stored, width = "portal/covers/" + name, None
+    else:
+        match = _THUMB_NAME.match(name)
+        if not match:
+            raise Http404
+        stored = "portal/covers/%s.jpg" % match["stem"]
+        width = int(match["width"])
+    if not _public_cover_exists(stored, width):
+        raise Http404
+    path = "portal/%s/%s" % (kind, name)
+    try:
+        handle = default_storage.open(path, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    # The names are random per upload: a new cover gets a new name, so a long cache is safe.
+    response["Cache-Control"] = "public, max-age=604800, immutable"
+    response["Content-Security-Policy"] = "default-src 'none'"
     return response
 
 

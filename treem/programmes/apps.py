@@ -8,4 +8,17 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Chương trình, kế hoạch")
 
     def ready(self) -> None:
-        pass
+        from treem.accounts.policy import Action
+        from treem.core.context_processors import nav_register
+        from treem.programmes import (
+            dashboard,  # noqa: F401 - registers the dashboard card
+            indicators,
+        )
+
+        nav_register(
+            order=50,
+            label=_("Kế hoạch"),
+            url_name="programmes:board",
+            action=Action.PROGRAMME_VIEW,
+        )
+        indicators.register()

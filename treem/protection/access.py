@@ -1,6 +1,9 @@
-"""Who may see and do what on one case: the rules in one place (STYLE: access control per object
-type). Role permissions come from `treem.accounts.policy`; the place comes from the user's
-jurisdiction. Views and the API never re-implement these rules.
+"""Who may see and do what on one case, referral or report: the one door (STYLE: access control
+per object type). Role permissions come from `treem.accounts.policy`; the place comes from the
+user's jurisdiction; what may be done in each state comes from the transition tables in
+`workflow`. Views, the API, PDFs, exports and templates go through here and never re-implement
+these rules. `case_get_for_user` and `referral_get_for_user` answer 404 outside the user's scope
+(the record's existence is not revealed) and write the read to the audit log.
 
 - The commune's staff (workers and chairman) and the province's supervisors see the commune's cases.
 - A partner agency sees only the referrals sent to it, never the case itself.
@@ -13,10 +16,12 @@ jurisdiction. Views and the API never re-implement these rules.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from treem.accounts.jurisdiction import Level
+from treem.accounts.jurisdiction import Level, scope_queryset
 from treem.accounts.policy import Action, can
+from treem.audit.services import audit_record
 
 
 def covers(user, commune_code: str) -> bool:
@@ -113,3 +118,98 @@ def require_respond(user, referral) -> None:
         raise PermissionDenied(
             _("Yêu cầu chuyển gửi này không gửi tới đơn vị của bạn nên bạn không thể trả lời.")
         )
+
+
+# --- the one door: fetching a case or a referral -------------------------------------------------
+
+
+def cases_for_user(*, user):
+    from treem.protection.models import Case
+
+    if not can(user, Action.CASE_VIEW):
+        return Case.objects.none()
+    return scope_queryset(
+        Case.objects.all(), user.jurisdiction, commune_field="commune", village_field=None
+    )
+
+
+def case_get_for_user(user, pk: int, *, audit: bool = True):
+    """The case if the user may see it, else 404; the view is written to the audit log."""
+    from treem.protection.models import Case
+
+    if not can(user, Action.CASE_VIEW):
+        raise Http404
+    try:
+        case = (
+            cases_for_user(user=user)
+            .select_related(
+                "report", "commune", "village", "assigned_to", "report__received_by", "child"
+            )
+            .get(pk=pk)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if audit:
+        audit_record(actor=user, action="view", obj=case)
+    return case
+
+
+def referrals_for_user(*, user):
+    """The referrals sent to the user's organisation (a partner sees these and nothing else)."""
+    from treem.protection.models import Referral
+
+    if not can(user, Action.REFERRAL_RESPOND) or user.organisation_id is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(organisation_id=user.organisation_id)
+
+
+def referral_get_for_user(user, pk: int, *, audit: bool = True):
+    from treem.protection.models import Referral
+
+    try:
+        referral = (
+            referrals_for_user(user=user)
+            .select_related("case", "case__commune", "case__child", "organisation", "sent_by")
+            .get(pk=pk)
+        )
+    except (Referral.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if audit:
+        audit_record(actor=user, action="view", obj=referral, details={"case": referral.case_id})
+    return referral
+
+
+def can_view_report(user, report) -> bool:
+    case = getattr(report, "case", None)
+    return case is not None and can_view(user, case)
+
+
+# --- what may be done now: read from the transition tables ---------------------------------------
+
+_ROLE_CHECKS = {
+    "work": lambda user, obj: can_work(user, obj),
+    "approve": lambda user, obj: can_approve(user, obj),
+    "transfer": lambda user, obj: can_transfer(user, obj),
+    "respond": lambda user, obj: can_respond_referral(user, obj),
+}
+
+
+def allowed(user, case) -> set[str]:
+    """The moves of the case workflow the user may make now."""
+    from treem.protection.workflow import CASE_TRANSITIONS
+
+    moves = CASE_TRANSITIONS.get(case.status, {})
+    return {name for name, move in moves.items() if _ROLE_CHECKS[move.role](user, case)}
+
+
+def can_do(user, case, action: str) -> bool:
+    return action in allowed(user, case)
+
+
+def referral_allowed(user, referral) -> set[str]:
+    from treem.protection.workflow import REFERRAL_TRANSITIONS
+
+    if referral.case.status == "closed":
+        return set()
+    moves = REFERRAL_TRANSITIONS.get(referral.status, {})
+    return {name for name, move in moves.items() if _ROLE_CHECKS[move.role](user, referral)}

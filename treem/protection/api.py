@@ -178,5 +178,5 @@ class CaseDetail(APIView):
         tags=["protection"],
     )
     def get(self, request, pk: int):
-        case = selectors.case_get_for_user(user=request.user, pk=pk)
+        case = access.case_get_for_user(request.user, pk)
         return Response(CaseStatusOut(case).data)

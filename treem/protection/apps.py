@@ -16,6 +16,13 @@ class ProtectionConfig(AppConfig):
             order=30, label=_("Ca bảo vệ"), url_name="protection:board", action=Action.CASE_VIEW
         )
         nav_register(
+            order=29,
+            label=_("Việc cần làm"),
+            url_name="protection:todo",
+            action=Action.CASE_VIEW,
+            badge=_todo_count,
+        )
+        nav_register(
             order=31,
             label=_("Báo tin"),
             url_name="protection:report_new",
@@ -33,3 +40,9 @@ class ProtectionConfig(AppConfig):
             url_name="protection:settings",
             action=Action.CASE_SUPERVISE,
         )
+
+
+def _todo_count(user) -> int:
+    from treem.protection.selectors import todo_count
+
+    return todo_count(user)

@@ -73,6 +73,8 @@ def _child_for(commune, n):
 
 
 def seed(ctx) -> None:
+    # Việt Nam's calendar from the `holidays` package (idempotent; officials' rows are kept).
+    services.holidays_load()
     hotline = _hotline_account(ctx)
     users = ctx.users
     communes = {"a": ctx.commune_a, "b": ctx.commune_b}
@@ -119,6 +121,14 @@ def seed(ctx) -> None:
             findings="Đã gặp trẻ và gia đình; ghi nhận dấu hiệu nêu trong tin báo.",
         )
         if final == "emergency":
+            services.separation_decide(
+                actor=chairman,
+                case=case,
+                decision_number="%02d/QĐ-UBND" % (40 + n),
+                separated_from="Người bị nghi gây hại",
+                placement="Nhà bà ngoại của trẻ, cùng phường",
+                reason="Trẻ có nguy cơ bị tổn hại nghiêm trọng nếu ở cùng người bị nghi gây hại.",
+            )
             continue
         services.case_detailed_assess(
             actor=worker,
@@ -174,6 +184,10 @@ def seed(ctx) -> None:
         )
         if final == "implementation":
             continue
+        for service in services.open_plan_services(case):
+            services.plan_service_done(
+                actor=worker, service=service, note="Đã thực hiện theo kế hoạch."
+            )
         services.case_review(
             actor=worker,
             case=case,

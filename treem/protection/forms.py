@@ -202,6 +202,34 @@ class ReviewForm(forms.Form):
         label=_("Kết luận"), choices=Review.Outcome.choices, widget=forms.RadioSelect
     )
     reason = forms.CharField(label=_("Lý do"), widget=_TEXT)
+    open_services_reason = forms.CharField(
+        label=_("Lý do đóng ca khi còn dịch vụ chưa hoàn thành"),
+        widget=_TEXT,
+        required=False,
+        help_text=_("Chỉ cần ghi khi đóng ca mà còn dịch vụ trong kế hoạch chưa hoàn thành."),
+    )
+
+
+class ServiceDoneForm(forms.Form):
+    service = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Kết quả"), widget=_TEXT, required=False)
+
+
+class SeparationForm(forms.Form):
+    """Form 07 (Decree 56/2017, Art. 32)."""
+
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=40)
+    starts_at = forms.DateTimeField(
+        label=_("Bắt đầu cách ly"), widget=_DATETIME, input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    separated_from = forms.CharField(label=_("Cách ly khỏi (người gây hại)"), max_length=200)
+    placement = forms.CharField(label=_("Nơi, người chăm sóc tạm thời"), max_length=300)
+    reason = forms.CharField(label=_("Lý do"), widget=_TEXT)
+
+
+class SeparationEndForm(forms.Form):
+    separation = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Ghi chú"), widget=_TEXT, required=False)
 
 
 class TransferForm(forms.Form):
@@ -238,8 +266,17 @@ class ServiceGivenForm(forms.Form):
 class HolidayForm(forms.ModelForm):
     class Meta:
         model = PublicHoliday
-        fields = ["date", "name"]
+        fields = ["date", "name", "kind"]
         widgets = {"date": _DATE}
+
+    def validate_unique(self):
+        # A date the package loaded is taken over by the official's decision (the service does).
+        pass
+
+
+class HolidayStatusForm(forms.Form):
+    holiday = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=PublicHoliday.Status.choices)
 
 
 class DeadlineSettingForm(forms.ModelForm):

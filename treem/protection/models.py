@@ -1,11 +1,12 @@
-"""Protection cases as Decree 56/2017/NĐ-CP, Art. 25–30 sets them: a report (Form 01) opens a case
+"""Protection cases as Decree 56/2017/NĐ-CP, Art. 25–32 sets them: a report (Form 01) opens a case
 that moves through initial assessment (Form 02), detailed assessment with a case meeting (Form 03),
 a support/intervention plan (Form 04) approved by the commune chairman (Form 05), implementation by
 referrals and visits, and review (Form 06) until it is closed.
 
-Time limits and public holidays are data (`DeadlineSetting`, `PublicHoliday`), never code: the
-decree's 12 hours and 5 working days are the defaults loaded by a data migration, and a commune may
-set a shorter internal limit with an effective date.
+Time limits and public holidays are data (`DeadlineSetting`, `PublicHoliday`): the decree's 12
+hours and 5 working days (Art. 28(1)) are the defaults loaded by a data migration, and a commune may
+set a shorter internal limit with an effective date. The chairman's 2 working days (Art. 28(4)) and
+the 15 days of a temporary separation (Art. 32(3), Form 07) are law, kept in `deadlines`.
 """
 
 from __future__ import annotations
@@ -42,11 +43,44 @@ class Channel(models.TextChoices):
 
 
 class PublicHoliday(models.Model):
-    """A day off nationwide (Labour Code 2019, Art. 112). Lunar holidays and the days the Government
-    moves each year are entered as data, year by year."""
+    """One day of the calendar that differs from "Monday to Friday work, weekend off": a public
+    holiday (Labour Code 2019, Art. 112), its compensatory day (Art. 111(3) and 112(3)), a day off
+    the Government swapped, or a make-up working Saturday of such a swap.
+
+    Rows are loaded from the `holidays` package (`manage.py load_holidays`) with their source, and
+    officials may add, remove or confirm a day. An official's decision is final: a later refresh
+    never overwrites it, and a day an official removed stays as a row marked removed so that the
+    refresh does not bring it back. Only confirmed rows count in the working-day clock.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Ngày nghỉ")
+        WORKING_DAY = "working_day", _("Ngày làm việc bù")
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Đã xác nhận")
+        UNCONFIRMED = "unconfirmed", _("Chưa xác nhận (chưa có văn bản)")
+        REMOVED = "removed", _("Đã bỏ")
 
     date = models.DateField(_("ngày"), unique=True)
     name = models.CharField(_("tên ngày lễ"), max_length=120)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.HOLIDAY)
+    status = models.CharField(
+        _("tình trạng"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
+    )
+    source = models.CharField(_("nguồn"), max_length=120, blank=True)
+    # Set when an official added, removed or confirmed the day: the package's refresh leaves the
+    # row alone from then on.
+    by_official = models.BooleanField(_("do cán bộ quyết định"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người sửa"),
+    )
+    changed_at = models.DateTimeField(_("thời điểm sửa"), null=True, blank=True)
 
     class Meta:
         ordering = ["date"]
@@ -55,6 +89,10 @@ class PublicHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.name}"
+
+    @property
+    def counts(self) -> bool:
+        return self.status == self.Status.CONFIRMED
 
 
 class DeadlineSetting(models.Model):
@@ -68,7 +106,6 @@ class DeadlineSetting(models.Model):
             _("Ngày làm việc để đánh giá chi tiết"),
         )
         PLAN_WORKING_DAYS = "plan_working_days", _("Ngày làm việc để lập kế hoạch")
-        APPROVAL_WORKING_DAYS = "approval_working_days", _("Ngày làm việc để phê duyệt kế hoạch")
         REVIEW_DAYS = "review_days", _("Ngày từ phê duyệt đến rà soát")
         DUE_SOON_HOURS = "due_soon_hours", _("Giờ báo trước hạn")
         ESCALATION_HOURS = "escalation_hours", _("Giờ quá hạn trước khi báo cấp trên")
@@ -214,6 +251,9 @@ class Case(models.Model):
     is_emergency = models.BooleanField(_("khẩn cấp"), default=False)
     emergency_due_at = models.DateTimeField(_("hạn biện pháp khẩn cấp"), null=True, blank=True)
     emergency_met_at = models.DateTimeField(_("đã áp dụng biện pháp khẩn cấp lúc"), null=True)
+    # When the current step began: the clock of the step runs from here, so a change of the
+    # calendar or of a time limit recomputes the due time from the same start.
+    step_started_at = models.DateTimeField(_("bắt đầu bước hiện tại"), null=True, blank=True)
     # Due time of the current step, and the earlier of it and an unmet emergency deadline: the
     # boards read `due_at` alone, so "overdue" is one indexed range scan.
     step_due_at = models.DateTimeField(_("hạn bước hiện tại"), null=True, blank=True)
@@ -273,6 +313,11 @@ class CaseEvent(models.Model):
         REOPENED = "reopened", _("Mở lại ca")
         TRANSFERRED = "transferred", _("Chuyển xã")
         ESCALATED = "escalated", _("Báo cấp trên do quá hạn")
+        DUE_RECOMPUTED = "due_recomputed", _("Tính lại hạn")
+        SEPARATION_DECIDED = "separation_decided", _("Quyết định tạm thời cách ly trẻ")
+        SEPARATION_EXTENDED = "separation_extended", _("Gia hạn tạm thời cách ly")
+        SEPARATION_ENDED = "separation_ended", _("Chấm dứt tạm thời cách ly")
+        SERVICE_DONE = "service_done", _("Hoàn thành dịch vụ trong kế hoạch")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("thời điểm"), db_index=True)
@@ -368,6 +413,62 @@ class DetailedAssessment(models.Model):
         return str(_("Đánh giá chi tiết"))
 
 
+class FormRevision(models.Model):
+    """A version of Form 02, 03 or 06 as it stood before it was changed or replaced (an edit, a
+    new assessment after reopening). Nothing is deleted: the timeline lists every version and the
+    PDF prints it as it was. Plans (Forms 04–05) and reviews are kept as rows of their own."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="form_revisions")
+    form = models.CharField(_("biểu mẫu"), max_length=2)
+    # The form's fields by name, as they were (dates as ISO strings, people by id).
+    data = models.JSONField(default=dict)
+    valid_from = models.DateTimeField(_("có hiệu lực từ"))
+    replaced_at = models.DateTimeField(_("thay thế lúc"))
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case_id", "form", "replaced_at", "id"]
+        verbose_name = _("phiên bản biểu mẫu")
+        verbose_name_plural = _("phiên bản biểu mẫu")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.form} {self.replaced_at:%Y-%m-%d}"
+
+
+class SeparationDecision(models.Model):
+    """Form 07: the commune chairman's decision to separate the child temporarily from the parent
+    or carer (Decree 56/2017, Art. 32(2)), for at most 15 days unless extended (Art. 32(3))."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="separations")
+    decision_number = models.CharField(_("số quyết định"), max_length=40)
+    decided_at = models.DateTimeField(_("thời điểm quyết định"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("bắt đầu cách ly"))
+    ends_at = models.DateTimeField(_("hết hạn cách ly"))
+    separated_from = models.CharField(_("cách ly khỏi"), max_length=200)
+    placement = models.CharField(_("nơi chăm sóc tạm thời"), max_length=300)
+    reason = models.TextField(_("lý do"))
+    extension_reason = models.TextField(_("lý do gia hạn"), blank=True)
+    ended_at = models.DateTimeField(_("thời điểm chấm dứt"), null=True, blank=True)
+    end_note = models.TextField(_("ghi chú khi chấm dứt"), blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        verbose_name = _("quyết định tạm thời cách ly")
+        verbose_name_plural = _("quyết định tạm thời cách ly")
+
+    def __str__(self) -> str:
+        return self.decision_number
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
 class Plan(models.Model):
     """Form 04, and its decision (Form 05) once the commune chairman approves it."""
 
@@ -444,6 +545,16 @@ class PlanService(models.Model):
         verbose_name=_("cơ quan, tổ chức thực hiện"),
     )
     due_on = models.DateField(_("hạn hoàn thành"))
+    done_at = models.DateTimeField(_("thời điểm hoàn thành"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người xác nhận hoàn thành"),
+    )
+    done_note = models.TextField(_("kết quả"), blank=True)
 
     class Meta:
         ordering = ["plan_id", "due_on", "id"]
@@ -630,6 +741,8 @@ class Notification(models.Model):
         OVERDUE = "overdue", _("Quá hạn")
         ESCALATED = "escalated", _("Quá hạn, báo cấp trên")
         REFERRAL = "referral", _("Chuyển gửi mới")
+        PLAN_DECISION = "plan_decision", _("Kế hoạch chờ Chủ tịch quyết định")
+        SEPARATION_ENDING = "separation_ending", _("Tạm thời cách ly sắp hết hạn")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_notifications"

@@ -65,7 +65,7 @@ def new_report(*, case_id: int) -> None:
 def plan_submitted(*, case_id: int) -> None:
     case = Case.objects.get(pk=case_id)
     chairmen = [u for u in commune_staff(case.commune_id) if u.role == Role.COMMUNE_CHAIRMAN]
-    _send(_create(chairmen, case=case, kind=Notification.Kind.DUE_SOON, due_at=case.due_at))
+    _send(_create(chairmen, case=case, kind=Notification.Kind.PLAN_DECISION, due_at=case.due_at))
 
 
 def referral_sent(*, referral_id: int) -> None:

@@ -1,4 +1,4 @@
-"""Forms 01–06 as PDF in the Vietnamese administrative layout (Decree 30/2020/NĐ-CP on the
+"""Forms 01–07 as PDF in the Vietnamese administrative layout (Decree 30/2020/NĐ-CP on the
 presentation of administrative documents): the issuing body and the number on the left, the
 national title (Quốc hiệu) and motto (Tiêu ngữ) on the right, place and date in italics, the title
 centred in capitals, and the signature block on the right.
@@ -194,7 +194,61 @@ def _child_label(case: Case) -> str:
     return case.report.child_description
 
 
-def _form01(case: Case, user, st) -> tuple[str, list]:
+def _child_rows(case: Case) -> list[tuple[str, str]]:
+    """Every form identifies the child: name, date of birth, sex and address (from the registry
+    once the case is linked; until then, what the report said)."""
+    child = getattr(case, "child", None)
+    if child is None:
+        return [
+            (_("Trẻ em"), _("Chưa gắn hồ sơ trong sổ trẻ em")),
+            (_("Thông tin về trẻ em theo tin báo"), case.report.child_description),
+        ]
+    address = ", ".join(str(x) for x in [child.address, child.village, child.commune.name] if x)
+    return [
+        (_("Họ và tên trẻ em"), child.full_name),
+        (_("Ngày sinh"), child.birth_date.strftime("%d/%m/%Y")),
+        (_("Giới tính"), child.get_sex_display()),
+        (_("Địa chỉ"), address),
+    ]
+
+
+def _revision(case: Case, revision_id: int | None, form: str):
+    """The kept version of a form (`FormRevision`), rebuilt as an unsaved instance."""
+    if revision_id is None:
+        return None, None
+    from datetime import datetime as dt
+
+    from treem.protection.models import DetailedAssessment, FormRevision, InitialAssessment
+
+    revision = FormRevision.objects.filter(case=case, form=form, pk=revision_id).first()
+    if revision is None:
+        raise FormNotReady(_("Không có bản lưu này của biểu mẫu."))
+    model = {"02": InitialAssessment, "03": DetailedAssessment}[form]
+    values = {}
+    for name, value in revision.data.items():
+        if name.endswith("_at") and isinstance(value, str):
+            value = dt.fromisoformat(value)
+        values[name] = value
+    return model(case=case, **values), revision
+
+
+def _revision_note(revision, st) -> list:
+    if revision is None:
+        return []
+    return [
+        _p(
+            _("Bản lưu: biểu mẫu lập lúc %(a)s, đã được thay lúc %(b)s.")
+            % {
+                "a": timezone.localtime(revision.valid_from).strftime("%H:%M %d/%m/%Y"),
+                "b": timezone.localtime(revision.replaced_at).strftime("%H:%M %d/%m/%Y"),
+            },
+            st["form_no"],
+        ),
+        Spacer(1, 2 * mm),
+    ]
+
+
+def _form01(case: Case, user, st, **kw) -> tuple[str, list]:
     r = case.report
     if r.is_anonymous:
         reporter = _("Giấu tên")
@@ -202,12 +256,16 @@ def _form01(case: Case, user, st) -> tuple[str, list]:
         reporter = " ".join(x for x in [r.reporter_name, r.reporter_phone, r.reporter_email] if x)
     else:
         reporter = _("(chỉ người trực tiếp xử lý ca mới xem được)")
+    # The receiver is the person, or else the office (the commune's People's Committee), that
+    # received the report; the portal or the hotline is the channel, not the receiver.
+    receiver = str(r.received_by) if r.received_by else _("UBND %(c)s") % {"c": r.commune.name}
     rows = [
         (_("Thời điểm tiếp nhận"), timezone.localtime(r.received_at).strftime("%H:%M %d/%m/%Y")),
         (_("Kênh tiếp nhận"), r.get_channel_display()),
-        (_("Người tiếp nhận"), str(r.received_by or _("Cổng thông tin"))),
+        (_("Người, cơ quan tiếp nhận"), receiver),
         (_("Người báo tin"), reporter),
-        (_("Thông tin về trẻ em"), _child_label(case)),
+        *_child_rows(case),
+        (_("Thông tin về trẻ em theo tin báo"), r.child_description),
         (_("Nơi xảy ra"), ", ".join(str(x) for x in [r.village, r.commune] if x)),
         (_("Thời gian xảy ra"), r.happened_on.strftime("%d/%m/%Y") if r.happened_on else ""),
         (_("Hình thức xâm hại"), ", ".join(r.get_abuse_types_display())),
@@ -216,12 +274,13 @@ def _form01(case: Case, user, st) -> tuple[str, list]:
     ]
     return (
         _("PHIẾU GHI NHẬN THÔNG TIN, THÔNG BÁO, TỐ GIÁC HÀNH VI XÂM HẠI TRẺ EM"),
-        [*_fields(rows, st), *_signature(_("NGƯỜI TIẾP NHẬN"), str(r.received_by or ""), st)],
+        [*_fields(rows, st), *_signature(_("NGƯỜI TIẾP NHẬN"), receiver, st)],
     )
 
 
-def _form02(case: Case, user, st) -> tuple[str, list]:
-    a = getattr(case, "initial_assessment", None)
+def _form02(case: Case, user, st, revision_id=None, **kw) -> tuple[str, list]:
+    a, revision = _revision(case, revision_id, "02")
+    a = a or getattr(case, "initial_assessment", None)
     if a is None:
         raise FormNotReady(_("Ca chưa được đánh giá ban đầu; hãy ghi Mẫu số 02 trước khi in."))
     measures = "; ".join(
@@ -234,7 +293,7 @@ def _form02(case: Case, user, st) -> tuple[str, list]:
         for m in case.emergency_measures.all()
     )
     rows = [
-        (_("Thông tin về trẻ em"), _child_label(case)),
+        *_child_rows(case),
         (_("Thời điểm đánh giá"), timezone.localtime(a.assessed_at).strftime("%H:%M %d/%m/%Y")),
         (_("Trẻ em có đang gặp nguy hiểm"), _("Có") if a.in_danger else _("Không")),
         (_("Nhận định ban đầu"), a.findings),
@@ -243,12 +302,17 @@ def _form02(case: Case, user, st) -> tuple[str, list]:
     ]
     return (
         _("BÁO CÁO ĐÁNH GIÁ BAN ĐẦU VỀ NGUY CƠ ĐỐI VỚI TRẺ EM"),
-        [*_fields(rows, st), *_signature(_("NGƯỜI ĐÁNH GIÁ"), str(a.assessed_by), st)],
+        [
+            *_revision_note(revision, st),
+            *_fields(rows, st),
+            *_signature(_("NGƯỜI ĐÁNH GIÁ"), str(a.assessed_by), st),
+        ],
     )
 
 
-def _form03(case: Case, user, st) -> tuple[str, list]:
-    a = getattr(case, "detailed_assessment", None)
+def _form03(case: Case, user, st, revision_id=None, **kw) -> tuple[str, list]:
+    a, revision = _revision(case, revision_id, "03")
+    a = a or getattr(case, "detailed_assessment", None)
     if a is None:
         raise FormNotReady(_("Ca chưa được đánh giá chi tiết; hãy ghi Mẫu số 03 trước khi in."))
     participants = "\n".join(
@@ -256,7 +320,7 @@ def _form03(case: Case, user, st) -> tuple[str, list]:
         for i, p in enumerate(a.participants, 1)
     )
     rows = [
-        (_("Thông tin về trẻ em"), _child_label(case)),
+        *_child_rows(case),
         (
             _("Thời gian, địa điểm họp"),
             f"{timezone.localtime(a.meeting_at):%H:%M %d/%m/%Y}, {a.meeting_place}",
@@ -269,14 +333,20 @@ def _form03(case: Case, user, st) -> tuple[str, list]:
     ]
     return (
         _("BÁO CÁO ĐÁNH GIÁ NHU CẦU CỦA TRẺ EM VÀ GIA ĐÌNH"),
-        [*_fields(rows, st), *_signature(_("NGƯỜI ĐÁNH GIÁ"), str(a.assessed_by), st)],
+        [
+            *_revision_note(revision, st),
+            *_fields(rows, st),
+            *_signature(_("NGƯỜI ĐÁNH GIÁ"), str(a.assessed_by), st),
+        ],
     )
 
 
-def _latest_plan(case: Case, *, approved: bool = False):
+def _latest_plan(case: Case, *, approved: bool = False, number: int | None = None):
     qs = case.plans.all()
     if approved:
         qs = qs.filter(status="approved")
+    if number is not None:
+        qs = qs.filter(number=number)
     plan = qs.order_by("-number").first()
     if plan is None:
         raise FormNotReady(
@@ -312,10 +382,10 @@ def _services_table(plan, st) -> Table:
     return table
 
 
-def _form04(case: Case, user, st) -> tuple[str, list]:
-    plan = _latest_plan(case)
+def _form04(case: Case, user, st, plan_number=None, **kw) -> tuple[str, list]:
+    plan = _latest_plan(case, number=plan_number)
     rows = [
-        (_("Thông tin về trẻ em"), _child_label(case)),
+        *_child_rows(case),
         (_("Lần lập kế hoạch"), str(plan.number)),
         (_("Mục tiêu"), plan.goals),
     ]
@@ -329,8 +399,8 @@ def _form04(case: Case, user, st) -> tuple[str, list]:
     )
 
 
-def _form05(case: Case, user, st) -> tuple[str, list]:
-    plan = _latest_plan(case, approved=True)
+def _form05(case: Case, user, st, plan_number=None, **kw) -> tuple[str, list]:
+    plan = _latest_plan(case, approved=True, number=plan_number)
     body = [
         _p(
             _("CHỦ TỊCH ỦY BAN NHÂN DÂN %(c)s") % {"c": case.commune.name.upper()},
@@ -351,6 +421,7 @@ def _form05(case: Case, user, st) -> tuple[str, list]:
             % {"n": plan.number, "child": _child_label(case)},
             st["body"],
         ),
+        *_fields(_child_rows(case), st),
         _p(_("Mục tiêu: %(goals)s") % {"goals": plan.goals}, st["body"]),
         Spacer(1, 2 * mm),
         _services_table(plan, st),
@@ -369,12 +440,12 @@ def _form05(case: Case, user, st) -> tuple[str, list]:
     )
 
 
-def _form06(case: Case, user, st) -> tuple[str, list]:
+def _form06(case: Case, user, st, **kw) -> tuple[str, list]:
     review = case.reviews.order_by("-reviewed_at").first()
     if review is None:
         raise FormNotReady(_("Ca chưa được rà soát; hãy ghi Mẫu số 06 trước khi in."))
     rows = [
-        (_("Thông tin về trẻ em"), _child_label(case)),
+        *_child_rows(case),
         (_("Thời điểm rà soát"), timezone.localtime(review.reviewed_at).strftime("%d/%m/%Y")),
         (_("Kết quả thực hiện kế hoạch"), review.results),
         (_("Tình trạng hiện tại của trẻ em"), review.child_situation),
@@ -387,15 +458,100 @@ def _form06(case: Case, user, st) -> tuple[str, list]:
     )
 
 
-FORMS = {"01": _form01, "02": _form02, "03": _form03, "04": _form04, "05": _form05, "06": _form06}
+def _form07(case: Case, user, st, **kw) -> tuple[str, list]:
+    decision = case.separations.order_by("-decided_at").first()
+    if decision is None:
+        raise FormNotReady(_("Ca chưa có quyết định tạm thời cách ly trẻ."))
+    fmt = "%H:%M %d/%m/%Y"
+    period = _("từ %(a)s đến %(b)s") % {
+        "a": timezone.localtime(decision.starts_at).strftime(fmt),
+        "b": timezone.localtime(decision.ends_at).strftime(fmt),
+    }
+    rows = [
+        (_("Cách ly khỏi"), decision.separated_from),
+        (_("Nơi, người chăm sóc tạm thời"), decision.placement),
+        (_("Thời gian cách ly"), period),
+        (_("Lý do"), decision.reason),
+    ]
+    if decision.extension_reason:
+        rows.append((_("Lý do gia hạn"), decision.extension_reason))
+    body = [
+        _p(
+            _("CHỦ TỊCH ỦY BAN NHÂN DÂN %(c)s") % {"c": case.commune.name.upper()},
+            st["center_bold"],
+        ),
+        Spacer(1, 3 * mm),
+        _p(
+            _(
+                "Căn cứ Luật Trẻ em ngày 05 tháng 4 năm 2016; Căn cứ Nghị định số 56/2017/NĐ-CP "
+                "ngày 09 tháng 5 năm 2017 của Chính phủ, Điều 32; Xét tình trạng trẻ em có nguy "
+                "cơ bị tổn hại nghiêm trọng,"
+            ),
+            st["body"],
+        ),
+        _p(_("QUYẾT ĐỊNH:"), st["center_bold"]),
+        _p(_("Điều 1. Tạm thời cách ly trẻ em:"), st["body"]),
+        *_fields(_child_rows(case), st),
+        *_fields(rows, st),
+        _p(
+            _(
+                "Điều 2. Thời hạn tạm thời cách ly không quá 15 ngày, trừ trường hợp được gia hạn "
+                "(Nghị định 56/2017/NĐ-CP, Điều 32). Các cơ quan, tổ chức, cá nhân có liên quan "
+                "chịu trách nhiệm thi hành Quyết định này."
+            ),
+            st["body"],
+        ),
+    ]
+    return (
+        _("QUYẾT ĐỊNH TẠM THỜI CÁCH LY TRẺ EM KHỎI MÔI TRƯỜNG, NGƯỜI GÂY TỔN HẠI"),
+        [*body, *_signature(_("CHỦ TỊCH"), str(decision.decided_by), st)],
+    )
 
 
-def render_form(number: str, *, case: Case, user) -> bytes:
+FORMS = {
+    "01": _form01,
+    "02": _form02,
+    "03": _form03,
+    "04": _form04,
+    "05": _form05,
+    "06": _form06,
+    "07": _form07,
+}
+
+
+def _number_and_date(number: str, case: Case, plan_number: int | None):
+    """Forms 05 and 07 are decisions: their number is the decision number the chairman entered
+    and their date the day of the decision; the other forms carry the case code and today."""
+    decision_number, when = "", timezone.now()
+    if number == "05":
+        plan = case.plans.filter(status="approved")
+        if plan_number is not None:
+            plan = plan.filter(number=plan_number)
+        plan = plan.order_by("-number").first()
+        if plan is not None:
+            decision_number, when = plan.decision_number, plan.decided_at or when
+    elif number == "07":
+        decision = case.separations.order_by("-decided_at").first()
+        if decision is not None:
+            decision_number, when = decision.decision_number, decision.decided_at
+    if number in {"05", "07"}:
+        return _("Số: %(n)s") % {"n": decision_number or "...../QĐ-UBND"}, when
+    return _("Số hồ sơ: %(c)s") % {"c": case.code}, when
+
+
+def render_form(
+    number: str,
+    *,
+    case: Case,
+    user,
+    revision_id: int | None = None,
+    plan_number: int | None = None,
+) -> bytes:
     if number not in FORMS:
         raise FormNotReady(_("Không có biểu mẫu số %(n)s.") % {"n": number})
     _register_fonts()
     st = _styles()
-    title, body = FORMS[number](case, user, st)
+    title, body = FORMS[number](case, user, st, revision_id=revision_id, plan_number=plan_number)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -407,14 +563,10 @@ def render_form(number: str, *, case: Case, user) -> bytes:
         title=f"{case.code} — {title}",
         author="Treem",
     )
-    number_label = (
-        _("Số: %(n)s/QĐ-UBND") % {"n": "....."}
-        if number == "05"
-        else _("Số hồ sơ: %(c)s") % {"c": case.code}
-    )
+    number_label, when = _number_and_date(number, case, plan_number)
     story = [
         _p(_("Mẫu số %(n)s") % {"n": number}, st["form_no"]),
-        *_header(case, number_label=number_label, when=timezone.now(), st=st),
+        *_header(case, number_label=number_label, when=when, st=st),
         _p(title, st["title"]),
         Spacer(1, 4 * mm),
         *body,

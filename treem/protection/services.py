@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from treem.audit.services import audit_record, diff_fields, snapshot
 from treem.core.concurrency import save_versioned
 from treem.geo.models import Commune, Village
 from treem.lib.text import nfc
-from treem.protection import access, deadlines, notify
+from treem.protection import access, deadlines, notify, workflow
 from treem.protection.models import (
     AbuseType,
     Attachment,
@@ -32,12 +33,15 @@ from treem.protection.models import (
     DetailedAssessment,
     EmergencyMeasure,
     FollowUpVisit,
+    FormRevision,
     InitialAssessment,
     Plan,
     PlanService,
+    PublicHoliday,
     Referral,
     Report,
     Review,
+    SeparationDecision,
     ServiceKind,
     Transfer,
 )
@@ -81,43 +85,71 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("report").get(pk=case.pk)
 
 
-def _expect(case: Case, allowed: set[str], *, action: str) -> None:
-    if case.status not in allowed:
+def _minute(moment: datetime) -> datetime:
+    """Forms take times to the minute: a time entered in the minute of the report is not before
+    it."""
+    return moment.replace(second=0, microsecond=0)
+
+
+def _expect(case: Case, action: str) -> None:
+    """Refuse a move the transition table does not allow in the case's current state."""
+    move = workflow.CASE_TRANSITIONS.get(case.status, {}).get(action)
+    if move is None:
+        label = workflow.ACTION_LABELS.get(action, action)
         raise TransitionError(
             _(
                 "Không thể %(action)s khi ca đang ở bước “%(status)s”. "
                 "Hãy tải lại trang để xem bước hiện tại của ca."
             )
-            % {"action": action, "status": case.get_status_display()},
+            % {"action": label, "status": case.get_status_display()},
             code="invalid_transition",
         )
 
 
-def _refresh_due(case: Case, *, since: datetime) -> None:
-    """Set the due time of the step the case is now in, from the settings in force."""
+def _step_due(case: Case) -> datetime | None:
+    """The due time of the step the case is in, from the step's start and the rules in force."""
     code = case.commune_id
-    received_at = case.report.received_at
-    step: datetime | None
+    start = case.step_started_at or case.report.received_at
     if case.status == S.RECEIVED:
-        step = deadlines.initial_assessment_due(received_at=received_at, commune_code=code)
-    elif case.status == S.ASSESSMENT:
-        step = deadlines.assessment_due(received_at=since, commune_code=code)
-    elif case.status == S.PLANNING:
-        # The first plan is due 5 working days after the report (Decree 56/2017, Art. 29); a plan
-        # asked for again (refused, or after a review) is due 5 working days after that.
-        first = not case.plans.exists() and not case.events.filter(kind=E.REOPENED).exists()
-        step = deadlines.plan_due(start=received_at if first else since, commune_code=code)
-    elif case.status == S.APPROVAL:
-        step = deadlines.approval_due(submitted_at=since, commune_code=code)
-    elif case.status == S.IMPLEMENTATION:
-        step = deadlines.review_due(approved_at=since, commune_code=code)
-    else:
-        step = None
+        return deadlines.initial_assessment_due(
+            received_at=case.report.received_at, commune_code=code
+        )
+    if case.status == S.ASSESSMENT:
+        return deadlines.assessment_due(received_at=start, commune_code=code)
+    if case.status == S.PLANNING:
+        # Decree 56/2017, Art. 28(1): 5 working days from the needs assessment (the case
+        # meeting of Form 03, which is where the step starts), or from the refusal or review that
+        # asked for a new plan.
+        return deadlines.plan_due(start=start, commune_code=code)
+    if case.status == S.APPROVAL:
+        return deadlines.approval_due(submitted_at=start, commune_code=code)
+    if case.status == S.IMPLEMENTATION:
+        return deadlines.review_due(approved_at=start, commune_code=code)
+    return None
+
+
+def _set_due(case: Case) -> None:
+    """Set `step_due_at` and `due_at` (the earliest of the step, an unmet emergency and the end of
+    an active temporary separation)."""
+    step = _step_due(case)
     case.step_due_at = step
     candidates = [d for d in (step,) if d is not None]
     if case.is_emergency and case.emergency_met_at is None and case.emergency_due_at:
         candidates.append(case.emergency_due_at)
+    if case.pk and case.status != S.CLOSED:
+        active = getattr(case, "active_separations", None)
+        if active is not None:  # prefetched by a batch recompute
+            candidates.extend(s.ends_at for s in active)
+        else:
+            ends = case.separations.filter(ended_at__isnull=True).values_list("ends_at", flat=True)
+            candidates.extend(ends)
     case.due_at = min(candidates) if candidates else None
+
+
+def _refresh_due(case: Case, *, since: datetime) -> None:
+    """A new step begins at `since`: its clock starts there."""
+    case.step_started_at = since
+    _set_due(case)
     case.escalated_at = None
 
 
@@ -130,11 +162,19 @@ def _move(
     at: datetime,
     details: dict[str, Any] | None = None,
     extra_fields: list[str] | None = None,
+    step_start: datetime | None = None,
 ) -> None:
     before = case.status
     case.status = to
-    _refresh_due(case, since=at)
-    fields = ["status", "step_due_at", "due_at", "escalated_at", *(extra_fields or [])]
+    _refresh_due(case, since=step_start or at)
+    fields = [
+        "status",
+        "step_started_at",
+        "step_due_at",
+        "due_at",
+        "escalated_at",
+        *(extra_fields or []),
+    ]
     case.version += 1
     case.save(update_fields=[*fields, "version"])
     _event(case, actor=actor, kind=kind, at=at, from_status=before, to_status=to, details=details)
@@ -145,6 +185,19 @@ def _move(
         changes={"status": [before, to]},
         details={"event": kind},
     )
+
+
+def _revise(case: Case, *, form: str, obj: Any, fields: list[str], at: datetime, actor: User):
+    """Keep the version of a form as it stood before it is changed or replaced."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    valid_from = getattr(obj, "assessed_at", None) or getattr(obj, "reviewed_at", None) or at
+    revision = FormRevision.objects.create(
+        case=case, form=form, data=data, valid_from=valid_from, replaced_at=at, replaced_by=actor
+    )
+    return revision
 
 
 def _clean_abuse_types(values: list[str]) -> list[str]:
@@ -326,7 +379,7 @@ def case_register_child(
 def case_assign(*, actor: User, case: Case, worker: User) -> Case:
     access.require_work(actor, case)
     case = _lock(case)
-    _expect(case, set(S.values) - {S.CLOSED}, action=_("phân công"))
+    _expect(case, "assign")
     if worker.role not in {Role.COMMUNE_WORKER, Role.COMMUNE_CHAIRMAN} or (
         worker.commune_id != case.commune_id
     ):
@@ -350,7 +403,7 @@ def case_transfer(*, actor: User, case: Case, to_commune: Commune, reason: str) 
     worker. The old commune no longer sees the case; the transfer stays in the history."""
     access.require_transfer(actor, case)
     case = _lock(case)
-    _expect(case, set(S.values) - {S.CLOSED}, action=_("chuyển xã"))
+    _expect(case, "transfer")
     reason = _text_required(reason, "reason", _("Hãy ghi lý do chuyển ca sang xã khác."))
     if to_commune.code == case.commune_id:
         raise ValidationError({"to_commune": _("Hãy chọn một xã, phường khác xã đang phụ trách.")})
@@ -390,7 +443,7 @@ def case_initial_assess(
 ) -> InitialAssessment:
     access.require_work(actor, case)
     case = _lock(case)
-    _expect(case, {S.RECEIVED}, action=_("đánh giá ban đầu"))
+    _expect(case, "initial_assess")
     now = timezone.now()
     assessment = InitialAssessment(
         case=case,
@@ -440,7 +493,16 @@ def initial_assessment_update(
 ) -> InitialAssessment:
     """Correct Form 02. Edited from a stale copy → refused, nothing overwritten."""
     access.require_work(actor, assessment.case)
+    _expect(assessment.case, "edit_forms")
     before = snapshot(assessment, INITIAL_FIELDS)
+    _revise(
+        assessment.case,
+        form="02",
+        obj=InitialAssessment.objects.get(pk=assessment.pk),
+        fields=["assessed_at", "assessed_by_id", *INITIAL_FIELDS],
+        at=timezone.now(),
+        actor=actor,
+    )
     assessment.findings = _text_required(findings, "findings", _("Hãy ghi nhận định ban đầu."))
     assessment.immediate_needs = (immediate_needs or "").strip()
     save_versioned(
@@ -464,7 +526,7 @@ def emergency_measure_record(
 ) -> EmergencyMeasure:
     access.require_work(actor, case)
     case = _lock(case)
-    _expect(case, set(S.values) - {S.CLOSED}, action=_("ghi biện pháp khẩn cấp"))
+    _expect(case, "emergency")
     now = timezone.now()
     applied_at = applied_at or now
     if applied_at > now:
@@ -487,11 +549,17 @@ def emergency_measure_record(
             case.emergency_due_at = deadlines.emergency_due(
                 received_at=case.report.received_at, commune_code=case.commune_id
             )
-    candidates = [d for d in (case.step_due_at,) if d]
-    case.due_at = min(candidates) if candidates else None
+    _set_due(case)
     case.version += 1
     case.save(
-        update_fields=["emergency_met_at", "is_emergency", "emergency_due_at", "due_at", "version"]
+        update_fields=[
+            "emergency_met_at",
+            "is_emergency",
+            "emergency_due_at",
+            "step_due_at",
+            "due_at",
+            "version",
+        ]
     )
     _event(
         case,
@@ -535,38 +603,77 @@ def case_detailed_assess(
 ) -> DetailedAssessment:
     access.require_work(actor, case)
     case = _lock(case)
-    _expect(case, {S.ASSESSMENT}, action=_("đánh giá chi tiết"))
+    _expect(case, "detailed_assess")
     now = timezone.now()
-    assessment = DetailedAssessment(
-        case=case,
-        assessed_at=now,
-        assessed_by=actor,
-        child_needs=_text_required(child_needs, "child_needs", _("Hãy ghi nhu cầu của trẻ.")),
-        family_situation=_text_required(
+    if meeting_at is None:
+        raise ValidationError({"meeting_at": _("Hãy ghi thời điểm họp ca.")})
+    if meeting_at < _minute(case.report.received_at):
+        raise ValidationError(
+            {
+                "meeting_at": _(
+                    "Cuộc họp ca không thể diễn ra trước khi tiếp nhận tin báo (%(at)s). "
+                    "Hãy kiểm tra lại ngày họp."
+                )
+                % {"at": timezone.localtime(case.report.received_at).strftime("%H:%M %d/%m/%Y")}
+            }
+        )
+    if meeting_at > now:
+        raise ValidationError(
+            {"meeting_at": _("Hãy ghi Mẫu số 03 sau khi cuộc họp ca đã diễn ra.")}
+        )
+    values = {
+        "assessed_at": now,
+        "assessed_by": actor,
+        "child_needs": _text_required(child_needs, "child_needs", _("Hãy ghi nhu cầu của trẻ.")),
+        "family_situation": _text_required(
             family_situation, "family_situation", _("Hãy ghi hoàn cảnh gia đình.")
         ),
-        risks=(risks or "").strip(),
-        strengths=(strengths or "").strip(),
-        meeting_at=meeting_at,
-        meeting_place=_text_required(meeting_place, "meeting_place", _("Hãy ghi địa điểm họp.")),
-        participants=_participants(participants),
-    )
-    if DetailedAssessment.objects.filter(case=case).exists():
-        # A reopened case is assessed again: the earlier Form 03 stays in the history as events.
-        DetailedAssessment.objects.filter(case=case).delete()
+        "risks": (risks or "").strip(),
+        "strengths": (strengths or "").strip(),
+        "meeting_at": meeting_at,
+        "meeting_place": _text_required(meeting_place, "meeting_place", _("Hãy ghi địa điểm họp.")),
+        "participants": _participants(participants),
+    }
+    assessment = DetailedAssessment.objects.filter(case=case).first()
+    if assessment is not None:
+        # A reopened case is assessed again: the earlier Form 03 is kept as a revision (printable
+        # as it was) and the row carries the new assessment.
+        _revise(case, form="03", obj=assessment, fields=FORM_03_FIELDS, at=now, actor=actor)
+        for name, value in values.items():
+            setattr(assessment, name, value)
+        assessment.version += 1
+    else:
+        assessment = DetailedAssessment(case=case, **values)
     assessment.full_clean()
     assessment.save()
+    # Decree 56/2017, Art. 28(1): the plan clock starts from the needs assessment, concluded at
+    # the case meeting.
     _move(
         case,
         actor=actor,
         to=S.PLANNING,
         kind=E.DETAILED_ASSESSED,
         at=now,
-        details={"participants": len(assessment.participants)},
+        details={
+            "participants": len(assessment.participants),
+            "meeting_at": meeting_at.isoformat(),
+        },
+        step_start=meeting_at,
     )
     return assessment
 
 
+FORM_03_FIELDS = [
+    "assessed_at",
+    "assessed_by_id",
+    "child_needs",
+    "family_situation",
+    "risks",
+    "strengths",
+    "meeting_at",
+    "meeting_place",
+    "participants",
+]
 DETAILED_FIELDS = ["child_needs", "family_situation", "risks", "strengths"]
 
 
@@ -575,7 +682,16 @@ def detailed_assessment_update(
     *, actor: User, assessment: DetailedAssessment, expected_version: int, **values: str
 ) -> DetailedAssessment:
     access.require_work(actor, assessment.case)
+    _expect(assessment.case, "edit_forms")
     before = snapshot(assessment, DETAILED_FIELDS)
+    _revise(
+        assessment.case,
+        form="03",
+        obj=DetailedAssessment.objects.get(pk=assessment.pk),
+        fields=FORM_03_FIELDS,
+        at=timezone.now(),
+        actor=actor,
+    )
     for name in DETAILED_FIELDS:
         if name in values:
             setattr(assessment, name, (values[name] or "").strip())
@@ -605,7 +721,7 @@ def plan_submit(*, actor: User, case: Case, goals: str, services: list[dict[str,
     """
     access.require_work(actor, case)
     case = _lock(case)
-    _expect(case, {S.PLANNING}, action=_("trình kế hoạch"))
+    _expect(case, "plan_submit")
     if not services:
         raise ValidationError({"services": _("Hãy thêm ít nhất một dịch vụ vào kế hoạch.")})
     now = timezone.now()
@@ -665,7 +781,7 @@ def plan_approve(*, actor: User, case: Case, decision_number: str = "") -> Plan:
     """Form 05: the commune chairman's decision approving the plan."""
     access.require_approve(actor, case)
     case = _lock(case)
-    _expect(case, {S.APPROVAL}, action=_("phê duyệt kế hoạch"))
+    _expect(case, "plan_approve")
     plan = _current_plan(case)
     now = timezone.now()
     plan.status = Plan.Status.APPROVED
@@ -682,6 +798,37 @@ def plan_approve(*, actor: User, case: Case, decision_number: str = "") -> Plan:
         at=now,
         details={"plan": plan.pk, "decision": plan.decision_number},
     )
+    # The approved plan's services given to an agency become its referrals: one entry per
+    # service, sent in the name of the worker who drafted the plan (the partner's contact).
+    referral_ids = []
+    for service in plan.services.select_related("organisation").filter(organisation__isnull=False):
+        if service.referrals.exists():
+            continue
+        referral = Referral.objects.create(
+            case=case,
+            service=service,
+            organisation=service.organisation,
+            kind=service.kind,
+            request=service.description,
+            sent_at=now,
+            sent_by=plan.drafted_by,
+        )
+        _event(
+            case,
+            actor=actor,
+            kind=E.REFERRAL_SENT,
+            at=now,
+            details={
+                "referral": referral.pk,
+                "organisation": service.organisation_id,
+                "service": service.kind,
+                "plan": plan.pk,
+            },
+        )
+        audit_record(actor=actor, action="create", obj=referral, details={"case": case.pk})
+        referral_ids.append(referral.pk)
+    for referral_id in referral_ids:
+        transaction.on_commit(lambda rid=referral_id: notify.referral_sent(referral_id=rid))
     return plan
 
 
@@ -694,7 +841,7 @@ def plan_refuse(*, actor: User, case: Case, reason: str) -> Plan:
         _("Hãy ghi lý do không phê duyệt để người lập kế hoạch biết cần sửa gì."),
     )
     case = _lock(case)
-    _expect(case, {S.APPROVAL}, action=_("từ chối kế hoạch"))
+    _expect(case, "plan_refuse")
     plan = _current_plan(case)
     now = timezone.now()
     plan.status = Plan.Status.REFUSED
@@ -722,7 +869,7 @@ def referral_send(
 ) -> Referral:
     access.require_work(actor, case)
     case = _lock(case)
-    _expect(case, {S.ASSESSMENT, S.PLANNING, S.APPROVAL, S.IMPLEMENTATION}, action=_("chuyển gửi"))
+    _expect(case, "referral_send")
     if service is not None and service.plan.case_id != case.pk:
         raise ValidationError({"service": _("Dịch vụ đã chọn không thuộc kế hoạch của ca này.")})
     now = timezone.now()
@@ -767,7 +914,10 @@ def _referral_step(
 ) -> Referral:
     access.require_respond(actor, referral)
     current = _lock_referral(referral)
-    if current.status not in allowed:
+    if (
+        to not in {m.to for m in workflow.REFERRAL_TRANSITIONS.get(current.status, {}).values()}
+        or current.status not in allowed
+    ):
         raise TransitionError(
             _(
                 "Không thể %(action)s khi yêu cầu chuyển gửi đang ở trạng thái “%(status)s”. "
@@ -804,6 +954,10 @@ def _referral_step(
         details={"referral": current.pk},
     )
     audit_record(actor=actor, action="update", obj=current, changes={"status": [before, to]})
+    if to == Referral.Status.CLOSED and current.service_id:
+        PlanService.objects.filter(pk=current.service_id, done_at__isnull=True).update(
+            done_at=now, done_by=actor, done_note=current.service_given
+        )
     return current
 
 
@@ -880,7 +1034,7 @@ def referral_close(*, actor: User, referral: Referral, expected_version: int | N
 def visit_record(*, actor: User, case: Case, visited_on: date, notes: str) -> FollowUpVisit:
     access.require_work(actor, case)
     case = _lock(case)
-    _expect(case, {S.IMPLEMENTATION}, action=_("ghi thăm theo dõi"))
+    _expect(case, "visit")
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("Ngày thăm không thể ở tương lai.")})
     visit = FollowUpVisit(
@@ -908,12 +1062,26 @@ def case_review(
     child_situation: str,
     outcome: str,
     reason: str,
+    open_services_reason: str = "",
 ) -> Review:
     access.require_work(actor, case)
     case = _lock(case)
-    _expect(case, {S.IMPLEMENTATION}, action=_("rà soát, đánh giá"))
+    _expect(case, "review")
     if outcome not in Review.Outcome.values:
         raise ValidationError({"outcome": _("Hãy chọn kết luận: đóng ca hoặc lập lại kế hoạch.")})
+    open_services = list(open_plan_services(case))
+    open_services_reason = (open_services_reason or "").strip()
+    if outcome == Review.Outcome.CLOSE and open_services and not open_services_reason:
+        names = "; ".join(f"{s.get_kind_display()} ({s.responsible_label})" for s in open_services)
+        raise ValidationError(
+            {
+                "open_services_reason": _(
+                    "Còn %(n)s dịch vụ chưa hoàn thành: %(list)s. Hãy xác nhận hoàn thành "
+                    "hoặc ghi lý do đóng ca khi các dịch vụ này còn dở."
+                )
+                % {"n": len(open_services), "list": names}
+            }
+        )
     now = timezone.now()
     review = Review(
         case=case,
@@ -929,15 +1097,20 @@ def case_review(
     review.full_clean()
     review.save()
     if outcome == Review.Outcome.CLOSE:
+        _expect(case, "close")
         case.closed_at = now
         case.close_reason = review.reason
+        if open_services:
+            case.close_reason += "\n" + _(
+                "Đóng ca khi còn %(n)s dịch vụ chưa hoàn thành. Lý do: %(reason)s"
+            ) % {"n": len(open_services), "reason": open_services_reason}
         _move(
             case,
             actor=actor,
             to=S.CLOSED,
             kind=E.CLOSED,
             at=now,
-            details={"review": review.pk},
+            details={"review": review.pk, "open_services": [s.pk for s in open_services]},
             extra_fields=["closed_at", "close_reason"],
         )
     else:
@@ -952,7 +1125,7 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     access.require_work(actor, case)
     reason = _text_required(reason, "reason", _("Hãy ghi lý do mở lại ca."))
     case = _lock(case)
-    _expect(case, {S.CLOSED}, action=_("mở lại ca"))
+    _expect(case, "reopen")
     case.closed_at = None
     case.close_reason = ""
     _move(
@@ -1064,19 +1237,347 @@ def case_escalate(*, case: Case, at: datetime) -> bool:
     return True
 
 
-# --- calendar and time limits (data, not code) ----------------------------------------------------
+# --- plan services -------------------------------------------------------------------------------
+
+
+def open_plan_services(case: Case):
+    """The services of the case's approved plans not yet marked done."""
+    return (
+        PlanService.objects.filter(
+            plan__case=case, plan__status=Plan.Status.APPROVED, done_at__isnull=True
+        )
+        .select_related("organisation", "responsible_user")
+        .order_by("due_on", "id")
+    )
 
 
 @transaction.atomic
-def holiday_add(*, actor: User, date_: date, name: str):
-    from treem.protection.models import PublicHoliday
+def plan_service_done(*, actor: User, service: PlanService, note: str = "") -> PlanService:
+    """The worker confirms a service of the approved plan was given."""
+    case = _lock(service.plan.case)
+    access.require_work(actor, case)
+    _expect(case, "service_done")
+    service = PlanService.objects.select_for_update().get(pk=service.pk)
+    if service.plan.status != Plan.Status.APPROVED:
+        raise ValidationError(_("Chỉ xác nhận được dịch vụ của kế hoạch đã phê duyệt."))
+    if service.done_at is not None:
+        return service  # Done already (a double submit): nothing to do twice.
+    now = timezone.now()
+    service.done_at = now
+    service.done_by = actor
+    service.done_note = (note or "").strip()
+    service.save(update_fields=["done_at", "done_by", "done_note"])
+    _event(
+        case,
+        actor=actor,
+        kind=E.SERVICE_DONE,
+        at=now,
+        details={"service": service.pk, "kind": service.kind},
+    )
+    audit_record(actor=actor, action="update", obj=service, changes={"done_at": [None, now]})
+    return service
 
+
+# --- Form 07: temporary separation ----------------------------------------------------------------
+
+
+@transaction.atomic
+def separation_decide(
+    *,
+    actor: User,
+    case: Case,
+    decision_number: str,
+    separated_from: str,
+    placement: str,
+    reason: str,
+    starts_at: datetime | None = None,
+) -> SeparationDecision:
+    """Form 07: the chairman's decision to separate the child temporarily (Decree 56/2017,
+    Art. 32(2)); it ends 15 days after it starts unless extended (Art. 32(3))."""
+    access.require_approve(actor, case)
+    case = _lock(case)
+    _expect(case, "separation")
+    if case.separations.filter(ended_at__isnull=True).exists():
+        raise ValidationError(
+            _("Trẻ đang được tạm thời cách ly theo một quyết định khác; hãy gia hạn quyết định đó.")
+        )
+    now = timezone.now()
+    starts_at = starts_at or now
+    if starts_at < _minute(case.report.received_at):
+        raise ValidationError(
+            {"starts_at": _("Thời điểm cách ly không thể trước khi tiếp nhận tin báo.")}
+        )
+    decision = SeparationDecision(
+        case=case,
+        decision_number=_text_required(
+            decision_number, "decision_number", _("Hãy ghi số quyết định.")
+        ),
+        decided_at=now,
+        decided_by=actor,
+        starts_at=starts_at,
+        ends_at=deadlines.separation_end(starts_at=starts_at),
+        separated_from=_text_required(
+            separated_from, "separated_from", _("Hãy ghi trẻ được cách ly khỏi ai.")
+        ),
+        placement=_text_required(
+            placement, "placement", _("Hãy ghi nơi, người chăm sóc trẻ trong thời gian cách ly.")
+        ),
+        reason=_text_required(reason, "reason", _("Hãy ghi lý do cách ly.")),
+    )
+    decision.full_clean()
+    decision.save()
+    fields = ["due_at", "step_due_at", "version"]
+    if case.emergency_met_at is None:
+        # Separation is an emergency measure of its own (Art. 32): it meets the 12-hour clock.
+        case.emergency_met_at = starts_at
+        fields.append("emergency_met_at")
+    _set_due(case)
+    case.version += 1
+    case.save(update_fields=fields)
+    _event(
+        case,
+        actor=actor,
+        kind=E.SEPARATION_DECIDED,
+        at=now,
+        details={"separation": decision.pk, "ends_at": decision.ends_at.isoformat()},
+    )
+    audit_record(actor=actor, action="create", obj=decision, details={"case": case.pk})
+    return decision
+
+
+@transaction.atomic
+def separation_extend(
+    *, actor: User, decision: SeparationDecision, until: datetime, reason: str
+) -> SeparationDecision:
+    """Art. 32(3): a separation longer than 15 days needs a decision to extend it, with reasons."""
+    case = _lock(decision.case)
+    access.require_approve(actor, case)
+    _expect(case, "separation")
+    decision = SeparationDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.ended_at is not None:
+        raise ValidationError(_("Quyết định cách ly đã chấm dứt; không thể gia hạn."))
+    if until <= decision.ends_at:
+        raise ValidationError({"until": _("Hạn mới phải sau hạn hiện tại.")})
+    before = decision.ends_at
+    decision.ends_at = until
+    decision.extension_reason = _text_required(reason, "reason", _("Hãy ghi lý do gia hạn."))
+    decision.save(update_fields=["ends_at", "extension_reason"])
+    _set_due(case)
+    case.version += 1
+    case.save(update_fields=["due_at", "step_due_at", "version"])
+    _event(
+        case,
+        actor=actor,
+        kind=E.SEPARATION_EXTENDED,
+        at=timezone.now(),
+        details={"separation": decision.pk, "from": before.isoformat(), "to": until.isoformat()},
+    )
+    audit_record(actor=actor, action="update", obj=decision, changes={"ends_at": [before, until]})
+    return decision
+
+
+@transaction.atomic
+def separation_end_record(
+    *, actor: User, decision: SeparationDecision, note: str = ""
+) -> SeparationDecision:
+    case = _lock(decision.case)
+    access.require_work(actor, case)
+    decision = SeparationDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.ended_at is not None:
+        return decision
+    now = timezone.now()
+    decision.ended_at = now
+    decision.end_note = (note or "").strip()
+    decision.save(update_fields=["ended_at", "end_note"])
+    _set_due(case)
+    case.version += 1
+    case.save(update_fields=["due_at", "step_due_at", "version"])
+    _event(case, actor=actor, kind=E.SEPARATION_ENDED, at=now, details={"separation": decision.pk})
+    audit_record(actor=actor, action="update", obj=decision, changes={"ended_at": [None, now]})
+    return decision
+
+
+# --- recomputing due times when the calendar or a time limit changes -----------------------------
+
+
+def cases_recompute_due(*, actor: User | None, cases, reason: str, details: dict) -> int:
+    """Recompute the due times of open `cases` from their steps' starts; record each change on
+    the case's timeline. Returns the number of cases whose due time moved."""
+    with deadlines.calendar_cache():
+        return _recompute(actor=actor, cases=cases, reason=reason, details=details)
+
+
+def _recompute(*, actor: User | None, cases, reason: str, details: dict) -> int:
+    from django.db.models import Prefetch
+
+    now = timezone.now()
+    changed: list[Case] = []
+    events: list[CaseEvent] = []
+    rows = (
+        cases.exclude(status=S.CLOSED)
+        .select_related("report")
+        .prefetch_related(
+            Prefetch(
+                "separations",
+                queryset=SeparationDecision.objects.filter(ended_at__isnull=True),
+                to_attr="active_separations",
+            )
+        )
+        .select_for_update(of=("self",))
+    )
+    for case in rows:
+        before_step, before_due = case.step_due_at, case.due_at
+        before_emergency = case.emergency_due_at
+        if case.is_emergency and case.emergency_met_at is None:
+            case.emergency_due_at = deadlines.emergency_due(
+                received_at=case.report.received_at, commune_code=case.commune_id
+            )
+        _set_due(case)
+        if (case.step_due_at, case.due_at, case.emergency_due_at) == (
+            before_step,
+            before_due,
+            before_emergency,
+        ):
+            continue
+        if case.due_at != before_due:
+            case.escalated_at = None
+        changed.append(case)
+        events.append(
+            CaseEvent(
+                case=case,
+                actor=actor,
+                kind=E.DUE_RECOMPUTED,
+                at=now,
+                details={
+                    "reason": reason,
+                    "from": before_step.isoformat() if before_step else None,
+                    "to": case.step_due_at.isoformat() if case.step_due_at else None,
+                    **details,
+                },
+            )
+        )
+    # A day off can move thousands of open cases. Working-day due times end at 23:59:59, so
+    # many cases share their new values: one UPDATE per distinct set of values (rows locked
+    # above), and the timeline rows in batches of 500.
+    groups: dict[tuple, list[int]] = {}
+    for case in changed:
+        values = (case.step_due_at, case.due_at, case.emergency_due_at, case.escalated_at)
+        groups.setdefault(values, []).append(case.pk)
+    for (step_due, due, emergency_due, escalated), pks in groups.items():
+        Case.objects.filter(pk__in=pks).update(
+            step_due_at=step_due,
+            due_at=due,
+            emergency_due_at=emergency_due,
+            escalated_at=escalated,
+            version=F("version") + 1,
+        )
+    CaseEvent.objects.bulk_create(events, batch_size=500)
+    return len(changed)
+
+
+def _recompute_for_days(*, actor: User | None, days: list[date], reason: str) -> int:
+    """Open cases whose current step's window contains one of `days`."""
+    if not days:
+        return 0
+    from django.db.models import Q
+
+    window = Q()
+    for day in days:
+        # Hours run round the clock (emergency, initial assessment): only working-day windows
+        # that hold the day can move.
+        window |= Q(step_started_at__date__lt=day, step_due_at__date__gte=day)
+    cases = Case.objects.filter(window)
+    return cases_recompute_due(
+        actor=actor,
+        cases=cases,
+        reason=reason,
+        details={"days": [d.isoformat() for d in sorted(days)]},
+    )
+
+
+# --- calendar and time limits (data, not code) ----------------------------------------------------
+
+
+def _holiday_changed(holiday, *, actor: User, reason: str) -> int:
+    return _recompute_for_days(actor=actor, days=[holiday.date], reason=reason)
+
+
+@transaction.atomic
+def holiday_add(*, actor: User, date_: date, name: str, kind: str = PublicHoliday.Kind.HOLIDAY):
+    """An official adds a day off (a decision published late) or a make-up working day. A row the
+    package loaded for that date is taken over by the official's decision."""
     require(actor, Action.CASE_SUPERVISE)
-    holiday = PublicHoliday(date=date_, name=nfc(name))
-    holiday.full_clean()
+    if kind not in PublicHoliday.Kind.values:
+        raise ValidationError({"kind": _("Hãy chọn loại ngày trong danh sách.")})
+    if kind == PublicHoliday.Kind.WORKING_DAY and date_.weekday() < 5:
+        raise ValidationError(
+            {"date": _("Ngày làm việc bù phải là thứ Bảy hoặc Chủ nhật; hãy chọn lại ngày.")}
+        )
+    if kind == PublicHoliday.Kind.HOLIDAY and date_.weekday() >= 5:
+        raise ValidationError(
+            {"date": _("Thứ Bảy, Chủ nhật đã là ngày nghỉ; hãy chọn ngày làm việc bị nghỉ bù.")}
+        )
+    holiday = PublicHoliday.objects.select_for_update().filter(date=date_).first()
+    before = None
+    if holiday is None:
+        holiday = PublicHoliday(date=date_)
+    else:
+        before = {"name": holiday.name, "kind": holiday.kind, "status": holiday.status}
+    holiday.name = nfc(name)
+    holiday.kind = kind
+    holiday.status = PublicHoliday.Status.CONFIRMED
+    holiday.source = _("Cán bộ %(user)s") % {"user": actor.full_name or actor.username}
+    holiday.by_official = True
+    holiday.changed_by = actor
+    holiday.changed_at = timezone.now()
+    holiday.full_clean(validate_unique=False)
     holiday.save()
-    audit_record(actor=actor, action="create", obj=holiday, details={"date": date_})
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=holiday,
+        details={"date": date_.isoformat(), "kind": kind},
+    )
+    _holiday_changed(holiday, actor=actor, reason="holiday_added")
     return holiday
+
+
+@transaction.atomic
+def holiday_set_status(*, actor: User, holiday, status: str):
+    """Confirm an unconfirmed day, remove a day, or restore a removed one. A removed day stays as
+    a row marked removed, so the package's refresh does not bring it back."""
+    require(actor, Action.CASE_SUPERVISE)
+    if status not in PublicHoliday.Status.values:
+        raise ValidationError(_("Tình trạng không hợp lệ."))
+    holiday = PublicHoliday.objects.select_for_update().get(pk=holiday.pk)
+    before = holiday.status
+    if before == status and holiday.by_official:
+        return holiday
+    holiday.status = status
+    holiday.by_official = True
+    holiday.changed_by = actor
+    holiday.changed_at = timezone.now()
+    holiday.save(update_fields=["status", "by_official", "changed_by", "changed_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=holiday,
+        changes={"status": [before, status]},
+        details={"date": holiday.date.isoformat()},
+    )
+    if before != status:
+        _holiday_changed(holiday, actor=actor, reason=f"holiday_{status}")
+    return holiday
+
+
+def holidays_load(*, actor: User | None = None, years=None):
+    """Refresh the calendar from the `holidays` package and recompute the open cases it moves."""
+    from treem.protection import calendar
+
+    with transaction.atomic():
+        result = calendar.load_package_days(years=years or calendar.YEARS)
+        _recompute_for_days(actor=actor, days=result.changed, reason="holidays_loaded")
+    return result
 
 
 @transaction.atomic
@@ -1089,12 +1590,24 @@ def deadline_setting_add(
     commune: Commune | None = None,
     note: str = "",
 ):
-    """A new value from a date on; earlier values stay, so past cases keep the limits they had."""
+    """A new value from a date on; earlier values stay, so past steps keep the limits they had.
+    Open cases whose current step started on or after `effective_from` are recomputed."""
     from treem.protection.models import DeadlineSetting
 
     require(actor, Action.CASE_SUPERVISE)
     if commune is not None and not access.covers(actor, commune.code):
         raise PermissionDenied
+    maximum = deadlines.LEGAL_MAXIMUM.get(key)
+    if maximum is not None and value > maximum:
+        raise ValidationError(
+            {
+                "value": _(
+                    "Thời hạn này do Nghị định 56/2017/NĐ-CP quy định tối đa %(max)s; xã, tỉnh chỉ "
+                    "được đặt thời hạn ngắn hơn."
+                )
+                % {"max": maximum}
+            }
+        )
     setting = DeadlineSetting(
         key=key, value=value, effective_from=effective_from, commune=commune, note=nfc(note)
     )
@@ -1105,5 +1618,14 @@ def deadline_setting_add(
         action="create",
         obj=setting,
         details={"key": key, "value": value, "from": effective_from},
+    )
+    cases = Case.objects.filter(step_started_at__date__gte=effective_from)
+    if commune is not None:
+        cases = cases.filter(commune=commune)
+    cases_recompute_due(
+        actor=actor,
+        cases=cases,
+        reason="setting_changed",
+        details={"setting": key, "value": value},
     )
     return setting

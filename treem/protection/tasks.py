@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from treem.protection import deadlines, notify
 from treem.protection.models import Case, Notification
+from treem.protection.selectors import notification_message
 
 
 @task
@@ -34,7 +35,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
             "%(kind)s: ca %(code)s.\nĐăng nhập Treem để xem: %(path)s\n"
             "Thư này không chứa thông tin cá nhân của trẻ."
         ) % {
-            "kind": note.get_kind_display(),
+            "kind": notification_message(note),
             "code": note.case.code,
             "path": reverse("protection:case_detail", args=[note.case_id]),
         }

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from treem.accounts.policy import Action, can, require
 from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
-from treem.protection import access, forms, pdf, selectors, services
+from treem.protection import access, calendar, forms, pdf, selectors, services
 from treem.protection.models import (
     Attachment,
     Case,
@@ -65,6 +65,7 @@ def board_view(request):
         "protection/board.html",
         {
             "board": board,
+            "separations": list(selectors.active_separations(user=request.user)[:25]),
             "mine": mine,
             "statuses": Case.Status,
             "can_receive": can(request.user, Action.CASE_RECEIVE),
@@ -154,72 +155,96 @@ def report_new_view(request):
 
 
 def _step_forms(user, case: Case) -> dict:
-    """The forms the user may submit at the case's current step."""
+    """The forms for the moves the transition table allows this user now (`access.allowed`):
+    nothing for a step that is over, no edit of a closed case."""
     province = case.commune.province_id
-    ctx: dict = {}
-    work = access.can_work(user, case)
+    allowed = access.allowed(user, case)
     S = Case.Status
-    if work and case.is_open:
+    ctx: dict = {"allowed": allowed}
+    if "assign" in allowed:
         ctx["assign_form"] = forms.AssignForm(commune_code=case.commune_id)
+    if "note" in allowed or (access.can_supervise(user, case) and case.is_open):
         ctx["note_form"] = forms.NoteForm()
+    if "attach" in allowed:
         ctx["attachment_form"] = forms.AttachmentForm()
-        if (case.is_emergency and case.emergency_met_at is None) or case.status == S.RECEIVED:
-            ctx["emergency_form"] = forms.EmergencyForm()
-        if case.status == S.RECEIVED:
-            ctx["initial_form"] = forms.InitialAssessmentForm()
-        if case.status == S.ASSESSMENT:
-            ctx["detailed_form"] = forms.DetailedAssessmentForm()
-        if case.status == S.PLANNING:
-            ctx["plan_form"] = forms.PlanForm()
-            ctx["service_formset"] = forms.PlanServiceFormSet(
-                prefix="svc",
-                form_kwargs={"province_code": province, "commune_code": case.commune_id},
-            )
-        if case.status in {S.ASSESSMENT, S.PLANNING, S.APPROVAL, S.IMPLEMENTATION}:
-            ctx["referral_form"] = forms.ReferralForm(province_code=province)
-        if case.status == S.IMPLEMENTATION:
-            ctx["visit_form"] = forms.VisitForm(initial={"visited_on": timezone.localdate()})
-            ctx["review_form"] = forms.ReviewForm()
-    if work and case.status == S.CLOSED:
+    if "emergency" in allowed and (
+        (case.is_emergency and case.emergency_met_at is None) or case.status == S.RECEIVED
+    ):
+        ctx["emergency_form"] = forms.EmergencyForm()
+    if "initial_assess" in allowed:
+        ctx["initial_form"] = forms.InitialAssessmentForm()
+    if "detailed_assess" in allowed:
+        ctx["detailed_form"] = forms.DetailedAssessmentForm()
+    if "plan_submit" in allowed:
+        ctx["plan_form"] = forms.PlanForm()
+        ctx["service_formset"] = forms.PlanServiceFormSet(
+            prefix="svc",
+            form_kwargs={"province_code": province, "commune_code": case.commune_id},
+        )
+    if "referral_send" in allowed:
+        ctx["referral_form"] = forms.ReferralForm(province_code=province)
+    if "visit" in allowed:
+        ctx["visit_form"] = forms.VisitForm(initial={"visited_on": timezone.localdate()})
+    if "review" in allowed:
+        ctx["review_form"] = forms.ReviewForm()
+    if "reopen" in allowed:
         ctx["reopen_form"] = forms.ReasonForm()
-    if access.can_approve(user, case) and case.status == S.APPROVAL:
+    if "plan_approve" in allowed:
         ctx["approve_form"] = forms.ApproveForm()
+    if "plan_refuse" in allowed:
         ctx["refuse_form"] = forms.ReasonForm()
-    if access.can_transfer(user, case) and case.is_open:
+    if "transfer" in allowed:
         ctx["transfer_form"] = forms.TransferForm(province_code=province, exclude=case.commune_id)
-    if access.can_supervise(user, case) and "note_form" not in ctx:
-        ctx["note_form"] = forms.NoteForm()
+    if "separation" in allowed and not case.separations.filter(ended_at__isnull=True).exists():
+        ctx["separation_form"] = forms.SeparationForm(
+            initial={"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
+        )
     return ctx
 
 
 @login_required
 def case_detail_view(request, pk: int):
-    case = selectors.case_get_for_user(user=request.user, pk=pk)
+    case = access.case_get_for_user(request.user, pk)
     plans = case.plans.prefetch_related(
         Prefetch(
             "services",
-            queryset=PlanService.objects.select_related("organisation", "responsible_user"),
+            queryset=PlanService.objects.select_related(
+                "organisation", "responsible_user", "done_by"
+            ).prefetch_related("referrals"),
         )
-    ).select_related("decided_by")
+    ).select_related("decided_by", "drafted_by")
+    step_forms = _step_forms(request.user, case)
+    open_services = list(services.open_plan_services(case))
+    if "review_form" in step_forms and not open_services:
+        # The reason for closing with open services is asked only when some are open.
+        del step_forms["review_form"].fields["open_services_reason"]
     context = {
         "case": case,
         "report": case.report,
+        "child": case.child,
         "shows_reporter": access.handles(request.user, case),
         "initial": getattr(case, "initial_assessment", None),
         "detailed": getattr(case, "detailed_assessment", None),
+        "revisions": case.form_revisions.select_related("replaced_by"),
         "measures": case.emergency_measures.select_related("recorded_by"),
+        "separations": case.separations.select_related("decided_by"),
         "plans": plans,
-        "referrals": case.referrals.select_related("organisation"),
+        # Referrals not made from a plan service (a plan service shows its own referral).
+        "other_referrals": case.referrals.filter(service__isnull=True).select_related(
+            "organisation"
+        ),
+        "open_services": open_services,
         "visits": case.visits.select_related("visited_by"),
         "reviews": case.reviews.select_related("reviewed_by"),
         "notes": selectors.notes_for_user(user=request.user, case=case),
         "attachments": case.attachments.select_related("uploaded_by"),
         "transfers": case.transfers.select_related("from_commune", "to_commune", "by"),
+        "steps": selectors.case_steps(case),
         "now": timezone.now(),
         "can_work": access.can_work(request.user, case),
-        **_step_forms(request.user, case),
+        **step_forms,
     }
-    if context["initial"] and context["can_work"]:
+    if context["initial"] and "edit_forms" in step_forms["allowed"]:
         context["initial_edit_form"] = forms.InitialAssessmentEditForm(
             initial={
                 "findings": context["initial"].findings,
@@ -232,7 +257,7 @@ def case_detail_view(request, pk: int):
 
 @login_required
 def case_timeline_view(request, pk: int):
-    case = selectors.case_get_for_user(user=request.user, pk=pk)
+    case = access.case_get_for_user(request.user, pk)
     items = selectors.case_timeline(user=request.user, case=case)
     return render(request, "protection/case_timeline.html", {"case": case, "items": items})
 
@@ -246,7 +271,7 @@ def _act(
     form_kwargs: Callable[[Case], dict] | None = None,
 ):
     """POST a step form: validate, call the service, come back to the case with a message."""
-    case = selectors.case_get_for_user(user=request.user, pk=pk, audit=False)
+    case = access.case_get_for_user(request.user, pk, audit=False)
     form = form_class(request.POST, request.FILES, **(form_kwargs(case) if form_kwargs else {}))
     if form.is_valid():
         try:
@@ -271,7 +296,7 @@ def case_child_view(request, pk: int):
     registry's duplicate check (likely duplicates are shown and the worker decides)."""
     from treem.registry.services import DuplicatesFound
 
-    case = selectors.case_get_for_user(user=request.user, pk=pk, audit=False)
+    case = access.case_get_for_user(request.user, pk, audit=False)
     access.require_work(request.user, case)
     form = forms.ChildLinkForm(request.POST or None)
     matches = []
@@ -381,7 +406,7 @@ def detailed_assess_view(request, pk):
 @login_required
 @require_POST
 def plan_submit_view(request, pk):
-    case = selectors.case_get_for_user(user=request.user, pk=pk, audit=False)
+    case = access.case_get_for_user(request.user, pk, audit=False)
     form = forms.PlanForm(request.POST)
     formset = forms.PlanServiceFormSet(
         request.POST,
@@ -477,6 +502,62 @@ def review_view(request, pk):
 
 @login_required
 @require_POST
+def service_done_view(request, pk):
+    def call(case, d):
+        service = PlanService.objects.filter(pk=d["service"], plan__case=case).first()
+        if service is None:
+            raise ValidationError(_("Dịch vụ này không thuộc kế hoạch của ca."))
+        services.plan_service_done(actor=request.user, service=service, note=d["note"])
+
+    return _act(request, pk, forms.ServiceDoneForm, call, _("Đã xác nhận hoàn thành dịch vụ."))
+
+
+@login_required
+@require_POST
+def separation_view(request, pk):
+    return _act(
+        request,
+        pk,
+        forms.SeparationForm,
+        lambda c, d: services.separation_decide(actor=request.user, case=c, **d),
+        _("Đã ghi quyết định tạm thời cách ly trẻ (Mẫu số 07)."),
+    )
+
+
+@login_required
+@require_POST
+def separation_end_view(request, pk):
+    def call(case, d):
+        decision = case.separations.filter(pk=d["separation"]).first()
+        if decision is None:
+            raise ValidationError(_("Quyết định cách ly này không thuộc ca."))
+        services.separation_end_record(actor=request.user, decision=decision, note=d["note"])
+
+    return _act(request, pk, forms.SeparationEndForm, call, _("Đã chấm dứt tạm thời cách ly."))
+
+
+@login_required
+def todo_view(request):
+    """What the user must do: the chairman's plans awaiting a decision, the worker's cases due
+    this week."""
+    require(request.user, Action.CASE_VIEW)
+    awaiting = list(selectors.plans_awaiting_decision(user=request.user)[:100])
+    due = list(selectors.my_cases_due_this_week(user=request.user)[:100])
+    audit_record(
+        actor=request.user,
+        action="search",
+        object_type="protection.case",
+        details={"page": "todo"},
+    )
+    return render(
+        request,
+        "protection/todo.html",
+        {"awaiting": awaiting, "due": due, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
 def reopen_view(request, pk):
     return _act(
         request,
@@ -490,7 +571,7 @@ def reopen_view(request, pk):
 @login_required
 @require_POST
 def transfer_view(request, pk):
-    case = selectors.case_get_for_user(user=request.user, pk=pk, audit=False)
+    case = access.case_get_for_user(request.user, pk, audit=False)
     form = forms.TransferForm(
         request.POST, province_code=case.commune.province_id, exclude=case.commune_id
     )
@@ -563,9 +644,16 @@ def attachment_download_view(request, pk: int):
 
 @login_required
 def form_pdf_view(request, pk: int, number: str):
-    case = selectors.case_get_for_user(user=request.user, pk=pk, audit=False)
+    case = access.case_get_for_user(request.user, pk, audit=False)
+    revision = request.GET.get("revision")
     try:
-        content = pdf.render_form(number, case=case, user=request.user)
+        content = pdf.render_form(
+            number,
+            case=case,
+            user=request.user,
+            revision_id=int(revision) if revision and revision.isdigit() else None,
+            plan_number=int(request.GET["plan"]) if request.GET.get("plan", "").isdigit() else None,
+        )
     except pdf.FormNotReady as exc:
         messages.error(request, str(exc))
         return redirect("protection:case_detail", case.pk)
@@ -579,21 +667,38 @@ def form_pdf_view(request, pk: int, number: str):
 # --- partners --
 
 
+def referral_child_summary(referral) -> dict:
+    """What a partner needs to know of the child, and nothing more: the first name (the last word
+    of a Vietnamese full name) and the age in years."""
+    child = referral.case.child
+    if child is None:
+        return {"first_name": "", "age": None}
+    today = timezone.localdate()
+    born = child.birth_date
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return {"first_name": child.full_name.split()[-1] if child.full_name else "", "age": age}
+
+
 @login_required
 def referral_list_view(request):
     referrals = selectors.referrals_for_partner(user=request.user)
     page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    rows = [(r, referral_child_summary(r)) for r in page]
     audit_record(actor=request.user, action="search", object_type="protection.referral", details={})
-    return render(request, "protection/referral_list.html", {"page": page})
+    return render(request, "protection/referral_list.html", {"page": page, "rows": rows})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_detail_view(request, pk: int):
-    referral = selectors.referral_get_for_partner(user=request.user, pk=pk)
+    referral = access.referral_get_for_user(request.user, pk)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
+            if action not in access.referral_allowed(request.user, referral):
+                raise ValidationError(
+                    _("Không thể thực hiện thao tác này ở trạng thái hiện tại. Hãy tải lại trang.")
+                )
             if action == "accept":
                 services.referral_accept(actor=request.user, referral=referral)
             elif action == "decline":
@@ -641,6 +746,8 @@ def referral_detail_view(request, pk: int):
             ),
             "attachment_form": forms.AttachmentForm(),
             "attachments": referral.attachments.all(),
+            "allowed": access.referral_allowed(request.user, referral),
+            "child": referral_child_summary(referral),
         },
     )
 
@@ -655,8 +762,11 @@ def notification_list_view(request):
         notes.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("protection:notifications")
     page = Paginator(notes, 50).get_page(request.GET.get("page"))
+    rows = [(n, selectors.notification_message(n)) for n in page]
     return render(
-        request, "protection/notifications.html", {"page": page, "kinds": Notification.Kind}
+        request,
+        "protection/notifications.html",
+        {"page": page, "rows": rows, "kinds": Notification.Kind},
     )
 
 
@@ -665,9 +775,28 @@ def notification_list_view(request):
 def settings_view(request):
     require(request.user, Action.CASE_SUPERVISE)
     province = _province_code(request.user)
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
     holiday_form = forms.HolidayForm(prefix="h")
     setting_form = forms.DeadlineSettingForm(prefix="s", province_code=province)
     if request.method == "POST":
+        if "holiday" in request.POST:
+            status_form = forms.HolidayStatusForm(request.POST)
+            if status_form.is_valid():
+                holiday = PublicHoliday.objects.filter(
+                    pk=status_form.cleaned_data["holiday"]
+                ).first()
+                if holiday is None:
+                    raise Http404
+                services.holiday_set_status(
+                    actor=request.user, holiday=holiday, status=status_form.cleaned_data["status"]
+                )
+                messages.success(
+                    request,
+                    _("Đã cập nhật ngày %(d)s; hạn của các ca đang mở đã được tính lại.")
+                    % {"d": holiday.date.strftime("%d/%m/%Y")},
+                )
+            return redirect(request.get_full_path())
         if "h-date" in request.POST:
             holiday_form = forms.HolidayForm(request.POST, prefix="h")
             if holiday_form.is_valid():
@@ -676,6 +805,7 @@ def settings_view(request):
                         actor=request.user,
                         date_=holiday_form.cleaned_data["date"],
                         name=holiday_form.cleaned_data["name"],
+                        kind=holiday_form.cleaned_data["kind"],
                     )
                 except ValidationError as exc:
                     apply_validation_error(holiday_form, exc)
@@ -698,7 +828,10 @@ def settings_view(request):
         request,
         "protection/settings.html",
         {
-            "holidays": PublicHoliday.objects.filter(date__year__gte=timezone.localdate().year - 1),
+            "holidays": PublicHoliday.objects.filter(date__year=year).select_related("changed_by"),
+            "year": year,
+            "years": range(calendar.YEARS.start, calendar.YEARS.stop),
+            "statuses": PublicHoliday.Status,
             "settings": DeadlineSetting.objects.select_related("commune"),
             "holiday_form": holiday_form,
             "setting_form": setting_form,

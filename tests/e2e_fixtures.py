@@ -1,4 +1,5 @@
-"""End-to-end fixtures: a real server process on its own database, and headless Chromium.
+"""End-to-end fixtures: a real server process on its own database, and headless Chromium. Loaded
+for every test package by tests/conftest.py, so every app's browser tests share one server.
 
 The server is started the way `make run` starts it (migrate, load_geography, seed_demo, runserver)
 on a fresh SQLite file, so browser tests see the full demo and never share the test database.

@@ -1,0 +1,485 @@
+"""Imports of the catalogue and of historic series (csv or xlsx), shared by the management
+commands and the upload pages.
+
+Values: a long table with columns indicator, period, unit, numerator, denominator and optional
+sex, age_group. `unit` is a GSO code or a name, on the map the caller states (`legacy` or
+`current`; by default legacy for periods that ended before 1 July 2025, when the two-tier map took
+effect). A figure of a legacy commune is stored with its legacy code and placed on the new commune
+the 2025 conversion table marks as its successor (`CommuneConversion.is_primary`): each legacy
+figure is counted once, so the province's total is the same on both maps. A legacy province's
+figure is placed on the new province that received most of its communes.
+
+A file on the wrong template saves nothing; a bad row is rejected with its sheet, row and cell
+named, and the other rows are saved. Importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from treem.audit.services import audit_record
+from treem.geo.models import Commune, CommuneConversion, LegacyCommune, LegacyProvince, Province
+from treem.indicators import computed, hooks
+from treem.indicators.models import (
+    AgeGroup,
+    CommuneReport,
+    ImportBatch,
+    Indicator,
+    IndicatorValue,
+    Obtained,
+    PeriodType,
+    Unit,
+)
+from treem.indicators.periods import PeriodError, parse_period
+from treem.lib.text import fold, nfc
+
+TWO_TIER_FROM = datetime.date(2025, 7, 1)
+
+
+class WrongTemplate(ValueError):
+    pass
+
+
+@dataclass
+class Rejected:
+    sheet: str
+    row: int
+    cell: str
+    message: str
+    values: list
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    batch_id: int | None = None
+
+    def summary(self) -> str:
+        return (
+            f"imported {self.imported}, updated {self.updated}, rejected {len(self.rejected)}"
+            f" (unchanged {self.unchanged})"
+        )
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def read_table(content: bytes, filename: str) -> tuple[str, list[str], list[list], int]:
+    """(sheet name, header, rows, header row number) of the first sheet of an xlsx, or of a csv."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:
+            raise WrongTemplate(_("Không đọc được tệp Excel (.xlsx).")) from exc
+        ws = wb.worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        sheet = ws.title
+    else:
+        text = content.decode("utf-8-sig", errors="replace")
+        rows = [list(r) for r in csv.reader(io.StringIO(text))]
+        sheet = filename.rsplit("/", 1)[-1]
+    # The header is the first row that names a known column (officials put titles above it).
+    for i, row in enumerate(rows[:10]):
+        header = [fold(nfc(str(c or ""))).strip().replace(" ", "_") for c in row]
+        if "code" in header or "indicator" in header:
+            return sheet, header, rows[i + 1 :], i + 1
+    raise WrongTemplate(
+        _(
+            "Tệp không có các cột cần thiết (ví dụ indicator, period, unit, numerator): "
+            "không có gì được lưu. Hãy dùng đúng mẫu."
+        )
+    )
+
+
+def _decimal(raw) -> Decimal | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return Decimal(str(raw))
+    text = str(raw).strip().replace(" ", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    value = Decimal(text)
+    if not value.is_finite():
+        raise InvalidOperation
+    return value
+
+
+_SEX = {"m": "M", "nam": "M", "male": "M", "f": "F", "nu": "F", "female": "F"}
+
+
+class _Units:
+    """Unit lookups by code or folded name on each map, loaded once per import."""
+
+    def __init__(self):
+        self.communes = {c.code: c for c in Commune.objects.all()}
+        self.provinces = {p.code: p for p in Province.objects.all()}
+        self.commune_names: dict[str, list[str]] = {}
+        for c in self.communes.values():
+            self.commune_names.setdefault(c.name_folded, []).append(c.code)
+        self.province_names = {p.name_folded: p.code for p in self.provinces.values()}
+        self.legacy = {c.code: c for c in LegacyCommune.objects.all()}
+        self.legacy_names: dict[str, list[str]] = {}
+        for c in self.legacy.values():
+            self.legacy_names.setdefault(c.name_folded, []).append(c.code)
+        self.legacy_provinces = {p.code: p for p in LegacyProvince.objects.all()}
+        self.legacy_province_names = {p.name_folded: p.code for p in self.legacy_provinces.values()}
+        self.successor = dict(
+            CommuneConversion.objects.filter(is_primary=True).values_list(
+                "legacy_commune_id", "commune_id"
+            )
+        )
+        self.new_province = {c: self.communes[n].province_id for c, n in self.successor.items()}
+        self._legacy_province_successor: dict[str, str] = {}
+
+    def legacy_province_successor(self, code: str) -> str | None:
+        if code not in self._legacy_province_successor:
+            counts = Counter(
+                self.new_province[c]
+                for c in LegacyCommune.objects.filter(province_id=code).values_list(
+                    "code", flat=True
+                )
+                if c in self.new_province
+            )
+            self._legacy_province_successor[code] = counts.most_common(1)[0][0] if counts else None
+        return self._legacy_province_successor[code]
+
+    def resolve(self, raw: str, mapping: str):
+        """(commune or None, province code, legacy code) or an error message."""
+        text = nfc(str(raw or "")).strip()
+        if text.isdigit():
+            code = text
+            if mapping == "current":
+                if len(code) <= 2 and code.zfill(2) in self.provinces:
+                    return None, code.zfill(2), ""
+                if code.zfill(5) in self.communes:
+                    c = self.communes[code.zfill(5)]
+                    return c, c.province_id, ""
+            else:
+                if len(code) <= 2 and code.zfill(2) in self.legacy_provinces:
+                    new = self.legacy_province_successor(code.zfill(2))
+                    if new:
+                        return None, new, code.zfill(2)
+                if code.zfill(5) in self.legacy:
+                    new = self.successor.get(code.zfill(5))
+                    if new:
+                        c = self.communes[new]
+                        return c, c.province_id, code.zfill(5)
+                    return _("Xã cũ %(code)s không có trong bảng chuyển đổi 2025.") % {"code": code}
+            return _("Không có đơn vị mã %(code)s trên bản đồ %(map)s.") % {
+                "code": code,
+                "map": _("cũ (trước 7/2025)") if mapping == "legacy" else _("hiện hành"),
+            }
+        key = fold(text)
+        for prefix in ("tinh ", "thanh pho "):
+            if key.startswith(prefix) and key[len(prefix) :] in (
+                self.province_names if mapping == "current" else self.legacy_province_names
+            ):
+                key = key[len(prefix) :]
+        if mapping == "current":
+            if key in self.province_names:
+                return None, self.province_names[key], ""
+            codes = self.commune_names.get(key, [])
+        else:
+            if key in self.legacy_province_names:
+                return self.resolve(self.legacy_province_names[key], mapping)
+            codes = self.legacy_names.get(key, [])
+        if len(codes) == 1:
+            return self.resolve(codes[0], mapping)
+        if len(codes) > 1:
+            return _("Tên “%(name)s” trùng nhiều đơn vị: hãy ghi mã đơn vị.") % {"name": text}
+        return _("Không tìm thấy đơn vị “%(name)s”.") % {"name": text}
+
+
+VALUE_COLUMNS = ("indicator", "period", "unit", "numerator")
+
+
+def import_values(
+    *, actor, content: bytes, filename: str, mapping: str | None = None
+) -> ImportResult:
+    sheet, header, rows, header_row = read_table(content, filename)
+    missing = [c for c in VALUE_COLUMNS if c not in header]
+    if missing:
+        raise WrongTemplate(
+            _("Tệp thiếu cột %(cols)s: không có gì được lưu.") % {"cols": ", ".join(missing)}
+        )
+    col = {name: header.index(name) for name in header if name}
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    units = _Units()
+    approved = set(
+        CommuneReport.objects.filter(status=CommuneReport.Status.APPROVED).values_list(
+            "commune_id", "period"
+        )
+    )
+    result = ImportResult()
+    digest = hashlib.sha256(content).hexdigest()
+
+    def cell(row, name):
+        i = col.get(name)
+        return row[i] if i is not None and i < len(row) else None
+
+    def reject(n, name, message, row):
+        letter = _column_letter(col.get(name, 0))
+        result.rejected.append(
+            Rejected(
+                sheet, n, f"{letter}{n}", message, [str(v) if v is not None else "" for v in row]
+            )
+        )
+
+    with transaction.atomic():
+        for offset, row in enumerate(rows):
+            n = header_row + offset + 1
+            if not any(v not in (None, "") for v in row):
+                continue
+            code = str(cell(row, "indicator") or "").strip().upper()
+            indicator = indicators.get(code)
+            if indicator is None:
+                reject(n, "indicator", _("Không có chỉ tiêu mã “%(c)s”.") % {"c": code}, row)
+                continue
+            if indicator.obtained == Obtained.COMPUTED:
+                reject(n, "indicator", _("Chỉ tiêu này được Treem tự tính, không nhập."), row)
+                continue
+            try:
+                period = parse_period(cell(row, "period"))
+            except PeriodError:
+                reject(
+                    n,
+                    "period",
+                    _("Kỳ không hợp lệ: viết 2015, 2015-H1, 2015-Q3 hoặc 2015-06."),
+                    row,
+                )
+                continue
+            if period.kind != indicator.period_type:
+                reject(
+                    n,
+                    "period",
+                    _("Chỉ tiêu này báo cáo theo kỳ “%(k)s”.")
+                    % {"k": PeriodType(indicator.period_type).label},
+                    row,
+                )
+                continue
+            row_map = mapping or ("legacy" if period.end < TWO_TIER_FROM else "current")
+            resolved = units.resolve(cell(row, "unit"), row_map)
+            if isinstance(resolved, str):
+                reject(n, "unit", resolved, row)
+                continue
+            commune, province_code, legacy_code = resolved
+            try:
+                num = _decimal(cell(row, "numerator"))
+            except (InvalidOperation, ValueError):
+                reject(n, "numerator", _("Tử số phải là một số."), row)
+                continue
+            try:
+                den = _decimal(cell(row, "denominator"))
+            except (InvalidOperation, ValueError):
+                reject(n, "denominator", _("Mẫu số phải là một số."), row)
+                continue
+            if num is None or num < 0:
+                reject(n, "numerator", _("Tử số phải có và không âm."), row)
+                continue
+            if indicator.unit == Unit.COUNT:
+                if den is not None:
+                    reject(n, "denominator", _("Chỉ tiêu số lượng không có mẫu số: để trống."), row)
+                    continue
+            else:
+                if den is None or den <= 0:
+                    reject(n, "denominator", _("Chỉ tiêu tỷ lệ cần mẫu số lớn hơn 0."), row)
+                    continue
+                if num > den:
+                    reject(n, "numerator", _("Tử số lớn hơn mẫu số."), row)
+                    continue
+            sex_raw = fold(str(cell(row, "sex") or "")).strip()
+            sex = _SEX.get(sex_raw, None if sex_raw else "")
+            if sex is None:
+                reject(n, "sex", _("Giới tính ghi Nam hoặc Nữ."), row)
+                continue
+            age = str(cell(row, "age_group") or "").strip().replace("–", "-")
+            if age and age not in AgeGroup.values:
+                reject(n, "age_group", _("Nhóm tuổi ghi 0-2, 3-5, 6-10 hoặc 11-15."), row)
+                continue
+            if commune is not None and (commune.code, period.code) in approved and not legacy_code:
+                reject(
+                    n, "period", _("Báo cáo của xã cho kỳ này đã được duyệt: không ghi đè."), row
+                )
+                continue
+            unit_code = commune.code if commune else province_code
+            existing = IndicatorValue.objects.filter(
+                indicator=indicator,
+                period=period.code,
+                unit_code=unit_code,
+                legacy_code=legacy_code,
+                sex=sex,
+                age_group=age,
+            ).first()
+            if existing is not None:
+                if existing.report_id:
+                    reject(n, "period", _("Số liệu kỳ này do xã báo cáo: không ghi đè."), row)
+                    continue
+                if existing.numerator == num and existing.denominator == den:
+                    result.unchanged += 1
+                    continue
+                existing.numerator, existing.denominator = num, den
+                existing.save(update_fields=["numerator", "denominator", "updated_at"])
+                result.updated += 1
+                continue
+            IndicatorValue.objects.create(
+                indicator=indicator,
+                commune=commune,
+                province_id=province_code,
+                unit_code=unit_code,
+                legacy_code=legacy_code,
+                period=period.code,
+                year=period.year,
+                sex=sex,
+                age_group=age,
+                numerator=num,
+                denominator=den,
+                source=IndicatorValue.Source.IMPORTED,
+                is_final=True,
+            )
+            result.imported += 1
+        batch = ImportBatch.objects.create(
+            kind=ImportBatch.Kind.VALUES,
+            filename=filename[:255],
+            sha256=digest,
+            mapping=mapping or "",
+            imported=result.imported,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            rejected=len(result.rejected),
+            rejected_rows=[r.__dict__ for r in result.rejected],
+            created_by=actor,
+        )
+        result.batch_id = batch.pk
+        audit_record(
+            actor=actor,
+            action="create",
+            obj=batch,
+            details={
+                "imported": result.imported,
+                "updated": result.updated,
+                "rejected": len(result.rejected),
+            },
+        )
+    return result
+
+
+CATALOGUE_COLUMNS = ("code", "name_vi", "unit", "period_type")
+
+
+def import_catalogue(*, actor, content: bytes, filename: str) -> ImportResult:
+    sheet, header, rows, header_row = read_table(content, filename)
+    missing = [c for c in CATALOGUE_COLUMNS if c not in header]
+    if missing:
+        raise WrongTemplate(
+            _("Tệp thiếu cột %(cols)s: không có gì được lưu.") % {"cols": ", ".join(missing)}
+        )
+    col = {name: header.index(name) for name in header if name}
+    result = ImportResult()
+
+    def cell(row, name):
+        i = col.get(name)
+        return row[i] if i is not None and i < len(row) else None
+
+    def reject(n, name, message, row):
+        letter = _column_letter(col.get(name, 0))
+        result.rejected.append(
+            Rejected(
+                sheet, n, f"{letter}{n}", message, [str(v) if v is not None else "" for v in row]
+            )
+        )
+
+    with transaction.atomic():
+        for offset, row in enumerate(rows):
+            n = header_row + offset + 1
+            if not any(v not in (None, "") for v in row):
+                continue
+            code = str(cell(row, "code") or "").strip().upper()
+            if not code or len(code) > 40 or not code.replace("_", "").replace("-", "").isalnum():
+                reject(n, "code", _("Mã chỉ tiêu chỉ gồm chữ không dấu, số, “_” hoặc “-”."), row)
+                continue
+            name_vi = nfc(str(cell(row, "name_vi") or "")).strip()
+            if not name_vi:
+                reject(n, "name_vi", _("Thiếu tên chỉ tiêu."), row)
+                continue
+            unit = str(cell(row, "unit") or "").strip()
+            if unit not in Unit.values:
+                reject(n, "unit", _("Đơn vị tính ghi count, percent hoặc per_1000."), row)
+                continue
+            period_type = str(cell(row, "period_type") or "").strip()
+            if period_type not in PeriodType.values:
+                reject(n, "period_type", _("Kỳ ghi year, half, quarter hoặc month."), row)
+                continue
+            source = str(cell(row, "source") or "entered").strip() or "entered"
+            # `computed` is accepted only for a figure another app computes through the hooks
+            # (it has no catalogue entry until the province names it here).
+            allowed = ("entered", "imported") + (
+                ("computed",) if code in hooks.computed_codes() else ()
+            )
+            if source not in allowed:
+                reject(
+                    n,
+                    "source",
+                    _("Nguồn ghi entered hoặc imported (computed dành cho Treem)."),
+                    row,
+                )
+                continue
+            values = {
+                "name_vi": name_vi,
+                "name_en": nfc(str(cell(row, "name_en") or "")).strip(),
+                "unit": unit,
+                "period_type": period_type,
+                "obtained": source,
+            }
+            existing = Indicator.objects.filter(code=code).first()
+            if existing is not None:
+                if existing.obtained == Obtained.COMPUTED and code in computed.OWN:
+                    reject(n, "code", _("Mã này là chỉ tiêu Treem tự tính."), row)
+                    continue
+                if all(getattr(existing, k) == v for k, v in values.items()):
+                    result.unchanged += 1
+                    continue
+                for k, v in values.items():
+                    setattr(existing, k, v)
+                existing.full_clean()
+                existing.save()
+                result.updated += 1
+                continue
+            ind = Indicator(code=code, group="general", verified=False, order=9000, **values)
+            ind.full_clean()
+            ind.save()
+            result.imported += 1
+        batch = ImportBatch.objects.create(
+            kind=ImportBatch.Kind.CATALOGUE,
+            filename=filename[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            imported=result.imported,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            rejected=len(result.rejected),
+            rejected_rows=[r.__dict__ for r in result.rejected],
+            created_by=actor,
+        )
+        result.batch_id = batch.pk
+        audit_record(actor=actor, action="create", obj=batch, details={"imported": result.imported})
+    return result
