@@ -91,3 +91,16 @@ def once_routed(entries: dict[str, Route]) -> dict[str, Route]:
 def routed(name: str) -> bool:
     """Whether the URL name exists (for `objects()` of a branch not merged yet)."""
     return name in _url_names()
+
+
+def pk_of(key: str, name: str = "pk") -> Callable[[dict], dict]:
+    """`kwargs` for a route taking one record: {name: objects[key].pk}, failing with the key's name
+    when an `objects(ctx)` found no such record in the demo."""
+
+    def kwargs(objects: dict) -> dict:
+        record = objects.get(key)
+        if record is None:
+            raise LookupError(f"objects()[{key!r}] is missing: the demo has no such record")
+        return {name: record.pk}
+
+    return kwargs

@@ -9,12 +9,14 @@ from tests.route_matrix import once_routed, route
 
 
 def objects(ctx) -> dict:
-    """Commune A's code, an indicator, a report of commune A, an import batch and a finished
-    review report of commune A (the last two added: the demo does not make them)."""
+    """Commune A's code, an indicator, commune A's 2025 report (a draft), an import batch and a
+    finished review report of commune A (added where the demo does not make them)."""
     from tests.route_matrix import routed
 
     if not routed("indicators:home"):
         return {}
+    import datetime
+
     from django.core.files.base import ContentFile
 
     from treem.indicators.models import CommuneReport, ImportBatch, Indicator, ReviewReportJob
@@ -36,6 +38,17 @@ def objects(ctx) -> dict:
         requested_by=ctx.users["chuyenvien"],
     )
     job.file.save("route-matrix.docx", ContentFile(b"PK\x03\x04"), save=True)
+    # Commune A has not reported in the demo (its officer fills the report): open its draft.
+    report, _created = CommuneReport.objects.get_or_create(
+        commune=ctx.commune_a,
+        period="2025",
+        defaults={
+            "period_type": "year",
+            "year": 2025,
+            "due_on": datetime.date(2026, 1, 15),
+            "status": CommuneReport.Status.DRAFT,
+        },
+    )
     # The API's query names records: fill it in now that they exist.
     ROUTES["api:indicators:values"].query.update(
         {"indicator": indicator.code, "unit": ctx.commune_a.code, "period": "2020"}
@@ -43,7 +56,7 @@ def objects(ctx) -> dict:
     return {
         "commune_a_code": ctx.commune_a.code,
         "indicator": indicator,
-        "report_a": CommuneReport.objects.filter(commune=ctx.commune_a).order_by("pk").first(),
+        "indicator_report_a": report,
         "indicator_import": batch,
         "review_job_a": job,
     }
@@ -59,7 +72,7 @@ def _unit(o):
 
 
 def _report(o):
-    return {"pk": o["report_a"].pk}
+    return {"pk": o["indicator_report_a"].pk}
 
 
 ROUTES = once_routed(

@@ -6,13 +6,13 @@ and manage their commune's plans and the tasks assigned to their commune; a part
 only the tasks of their organisation (and their plans), never the budget. The system
 administrator and collaborators have no grant. A record outside what the user sees is 404."""
 
-from tests.route_matrix import once_routed, route
+from tests.route_matrix import once_routed, pk_of, route
 
 
 def objects(ctx) -> dict:
     """A commune A plan with a task, a budget line and an activity of commune A, a province plan,
-    a document with its file, a campaign, a reporting period, and an evidence file and a photo
-    (added to the demo's report and activity)."""
+    a document, a campaign, a reporting period; a file is added to the document, the demo's report
+    (evidence) and activity (photo) where the demo has none."""
     from tests.route_matrix import routed
 
     if not routed("programmes:board"):
@@ -52,14 +52,19 @@ def objects(ctx) -> dict:
             activity=activity, original_name="anh.png", content_type="image/png", size=8
         )
         photo.file.save("route-matrix.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    document = Document.objects.exclude(file="").order_by("pk").first()
+    if document is None:
+        document = Document.objects.order_by("pk").first()
+        document.file_name, document.file_type = "chi-thi.pdf", "application/pdf"
+        document.file.save("route-matrix.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return {
         "plan_a": plan_a,
         "plan_province": Plan.objects.exclude(level=Plan.Level.COMMUNE).order_by("pk").first(),
         "task_a": task_a,
-        "document": Document.objects.exclude(file="").order_by("pk").first(),
+        "programme_document": document,
         "budget_line_a": BudgetLine.objects.filter(commune=ctx.commune_a).order_by("pk").first(),
-        "campaign": Campaign.objects.order_by("pk").first(),
-        "period": ReportingPeriod.objects.order_by("pk").first(),
+        "programme_campaign": Campaign.objects.order_by("pk").first(),
+        "programme_period": ReportingPeriod.objects.order_by("pk").first(),
         "evidence_a": evidence,
         "photo_a": photo,
     }
@@ -78,12 +83,13 @@ _VIEW = {
 _STAFF = {**_VIEW, "partner": 403}
 # A record of commune A: the province and commune A read it.
 _READ_A = {"specialist": 200, "leader": 200, "chairman_a": 200, "officer_a": 200}
-# ... and those who manage commune A's plans; leadership only reads.
-_MANAGE_A = {**_READ_A, "leader": 403}
-
-
-def _pk(key):
-    return lambda o: {"pk": o[key].pk}
+# Commune A's demo plan has a task led by (or shared with) the partner's agency: the partner sees
+# the plan (with that task only) but manages nothing.
+_PLAN_A = {**_READ_A, "partner": 200}
+# ... and those who manage commune A's plans; leadership and the partner only read.
+_MANAGE_A = {**_READ_A, "leader": 403, "partner": 403}
+# A task of that plan not given to the partner's agency: hidden from the partner (404).
+_MANAGE_TASK_A = {**_READ_A, "leader": 403}
 
 
 ROUTES = once_routed(
@@ -92,54 +98,50 @@ ROUTES = once_routed(
         "programmes:notifications": route(403, **_VIEW),
         "programmes:document_list": route(403, **_VIEW),
         "programmes:document_create": route(403, specialist=200),
-        "programmes:document_detail": route(404, **_VIEW, kwargs=_pk("document")),
-        "programmes:document_file": route(404, **_VIEW, kwargs=_pk("document")),
+        "programmes:document_detail": route(404, **_VIEW, kwargs=pk_of("programme_document")),
+        "programmes:document_file": route(404, **_VIEW, kwargs=pk_of("programme_document")),
         "programmes:plan_list": route(403, **_VIEW),
         "programmes:plan_create": route(
             403, specialist=200, chairman_a=200, officer_a=200, officer_b=200
         ),
-        "programmes:plan_detail": route(404, **_READ_A, kwargs=_pk("plan_a")),
-        "programmes:plan_edit": route(404, **_MANAGE_A, kwargs=_pk("plan_a")),
-        "programmes:task_create": route(404, **_MANAGE_A, kwargs=_pk("plan_a")),
-        "programmes:target_create": route(404, **_MANAGE_A, kwargs=_pk("plan_a")),
-        "programmes:plan_copy": route(405, kwargs=_pk("plan_a")),
-        # A commune plan is derived from a province plan, by the province or a commune's staff.
+        "programmes:plan_detail": route(404, **_PLAN_A, kwargs=pk_of("plan_a")),
+        "programmes:plan_edit": route(404, **_MANAGE_A, kwargs=pk_of("plan_a")),
+        "programmes:task_create": route(404, **_MANAGE_A, kwargs=pk_of("plan_a")),
+        "programmes:target_create": route(404, **_MANAGE_A, kwargs=pk_of("plan_a")),
+        "programmes:plan_copy": route(405, kwargs=pk_of("plan_a")),
+        # A commune plan is derived from a province plan, by the province or by a commune's staff
+        # for their commune; the demo's province plan has no task assigned to commune A or B, so
+        # commune staff do not see it (404).
         "programmes:plan_derive": route(
-            404,
-            specialist=200,
-            leader=403,
-            chairman_a=200,
-            officer_a=200,
-            officer_b=200,
-            kwargs=_pk("plan_province"),
+            404, specialist=200, leader=403, kwargs=pk_of("plan_province")
         ),
-        "programmes:plan_report": route(404, **_READ_A, kwargs=_pk("plan_a")),
-        "programmes:plan_report_docx": route(404, **_READ_A, kwargs=_pk("plan_a")),
-        "programmes:plan_report_xlsx": route(404, **_READ_A, kwargs=_pk("plan_a")),
-        "programmes:budget_line_create": route(404, **_MANAGE_A, kwargs=_pk("plan_a")),
+        "programmes:plan_report": route(404, **_PLAN_A, kwargs=pk_of("plan_a")),
+        "programmes:plan_report_docx": route(404, **_PLAN_A, kwargs=pk_of("plan_a")),
+        "programmes:plan_report_xlsx": route(404, **_PLAN_A, kwargs=pk_of("plan_a")),
+        "programmes:budget_line_create": route(404, **_MANAGE_A, kwargs=pk_of("plan_a")),
         "programmes:task_list": route(403, **_VIEW),
-        "programmes:task_detail": route(404, **_READ_A, kwargs=_pk("task_a")),
-        "programmes:task_edit": route(404, **_MANAGE_A, kwargs=_pk("task_a")),
-        "programmes:task_status": route(405, kwargs=_pk("task_a")),
-        "programmes:evidence": route(404, **_READ_A, kwargs=_pk("evidence_a")),
+        "programmes:task_detail": route(404, **_READ_A, kwargs=pk_of("task_a")),
+        "programmes:task_edit": route(404, **_MANAGE_TASK_A, kwargs=pk_of("task_a")),
+        "programmes:task_status": route(405, kwargs=pk_of("task_a")),
+        "programmes:evidence": route(404, **_READ_A, kwargs=pk_of("evidence_a")),
         "programmes:periods": route(403, **_VIEW),
-        "programmes:period_close": route(405, kwargs=_pk("period")),
+        "programmes:period_close": route(405, kwargs=pk_of("programme_period")),
         "programmes:budget": route(403, **_STAFF),
         "programmes:budget_export": route(403, **_STAFF),
-        "programmes:budget_line": route(404, **_READ_A, kwargs=_pk("budget_line_a")),
+        "programmes:budget_line": route(404, **_READ_A, kwargs=pk_of("budget_line_a")),
         "programmes:communication": route(403, **_VIEW),
         "programmes:campaign_create": route(403, specialist=200),
-        "programmes:campaign_detail": route(404, **_VIEW, kwargs=_pk("campaign")),
+        "programmes:campaign_detail": route(404, **_VIEW, kwargs=pk_of("programme_campaign")),
         "programmes:activity_create": route(
             403, specialist=200, chairman_a=200, officer_a=200, officer_b=200
         ),
-        "programmes:photo": route(404, **_READ_A, kwargs=_pk("photo_a")),
+        "programmes:photo": route(404, **_READ_A, kwargs=pk_of("photo_a")),
         "api:programmes:plan_list": route(403, anonymous=401, **_VIEW),
-        "api:programmes:plan_detail": route(404, anonymous=401, **_READ_A, kwargs=_pk("plan_a")),
-        "api:programmes:budget_line_create": route(405, anonymous=401, kwargs=_pk("plan_a")),
+        "api:programmes:plan_detail": route(404, anonymous=401, **_PLAN_A, kwargs=pk_of("plan_a")),
+        "api:programmes:budget_line_create": route(405, anonymous=401, kwargs=pk_of("plan_a")),
         "api:programmes:task_list": route(403, anonymous=401, **_VIEW),
-        "api:programmes:task_detail": route(404, anonymous=401, **_READ_A, kwargs=_pk("task_a")),
-        "api:programmes:task_progress": route(405, anonymous=401, kwargs=_pk("task_a")),
+        "api:programmes:task_detail": route(404, anonymous=401, **_READ_A, kwargs=pk_of("task_a")),
+        "api:programmes:task_progress": route(405, anonymous=401, kwargs=pk_of("task_a")),
         "api:programmes:budget_rollup": route(403, anonymous=401, **_STAFF),
     }
 )

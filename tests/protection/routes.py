@@ -77,8 +77,9 @@ ROUTES = {
         kwargs=lambda o: {"pk": o["attachment_a"].pk},
     ),
     "protection:referral_list": route(403, partner=200),
+    # A referral is read only by the agency it was sent to; for anyone else it does not exist.
     "protection:referral_detail": route(
-        403, partner=200, kwargs=lambda o: {"pk": o["referral_a"].pk}
+        404, partner=200, kwargs=lambda o: {"pk": o["referral_a"].pk}
     ),
     "protection:notifications": route(200),
     "protection:settings": route(403, specialist=200),
