@@ -62,37 +62,6 @@ def route(
     return Route(expect=expect, kwargs=kwargs, query=query or {})
 
 
-def _url_names() -> set[str]:
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    names: set[str] = set()
-
-    def walk(resolver: URLResolver, namespaces: tuple[str, ...]) -> None:
-        for pattern in resolver.url_patterns:
-            if isinstance(pattern, URLResolver):
-                ns = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
-                walk(pattern, ns)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                names.add(":".join((*namespaces, pattern.name)))
-
-    walk(get_resolver(), ())
-    return names
-
-
-def once_routed(entries: dict[str, Route]) -> dict[str, Route]:
-    """Entries prepared in advance for a branch not merged yet: only those whose URL name exists
-    in the current URL configuration are kept, so the table neither fails before the merge (an
-    entry for a route that does not exist yet) nor lacks them after it. Once the branch is merged,
-    move its entries into the plain `ROUTES` dict."""
-    names = _url_names()
-    return {name: entry for name, entry in entries.items() if name in names}
-
-
-def routed(name: str) -> bool:
-    """Whether the URL name exists (for `objects()` of a branch not merged yet)."""
-    return name in _url_names()
-
-
 def pk_of(key: str, name: str = "pk") -> Callable[[dict], dict]:
     """`kwargs` for a route taking one record: {name: objects[key].pk}, failing with the key's name
     when an `objects(ctx)` found no such record in the demo."""

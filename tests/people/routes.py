@@ -5,16 +5,12 @@ their commune's staff and nominations; the province specialist everything, plus 
 meetings and decisions; leadership reads coverage and the commendation record (and votes where it
 sits on the council). The system administrator, collaborators and partners have no grant."""
 
-from tests.route_matrix import once_routed, pk_of, route
+from tests.route_matrix import pk_of, route
 
 
 def objects(ctx) -> dict:
     """A staff member and a nomination of commune A; the province's course, movement, council
     meeting and decision, from the people demo."""
-    from tests.route_matrix import routed
-
-    if not routed("people:coverage"):
-        return {}
     from treem.people.models import (
         CouncilMeeting,
         Course,
@@ -44,50 +40,46 @@ _READ = {**_STAFF, "leader": 200}
 _RECORD_A = {"specialist": 200, "chairman_a": 200, "officer_a": 200}
 
 
-ROUTES = once_routed(
-    {
-        "people:coverage": route(403, **_READ),
-        "people:staff_list": route(403, **_STAFF),
-        "people:staff_new": route(403, **_STAFF),
-        "people:person_detail": route(404, **_RECORD_A, kwargs=pk_of("person_a")),
-        "people:period_add": route(405, kwargs=pk_of("person_a")),
-        "people:period_end": route(405, kwargs=pk_of("person_a")),
-        "people:course_list": route(403, **_STAFF),
-        "people:course_new": route(403, specialist=200),
-        "people:course_detail": route(403, **_STAFF, kwargs=pk_of("people_course")),
-        "people:training_needs": route(403, **_STAFF),
-        "people:movement_list": route(403, **_READ),
-        "people:movement_new": route(403, specialist=200),
-        "people:movement_detail": route(403, **_READ, kwargs=pk_of("people_movement")),
-        "people:nomination_new": route(403, **_STAFF, kwargs=pk_of("people_movement")),
-        # Leadership reads the commendation record of the whole province.
-        "people:nomination_detail": route(
-            404, **_RECORD_A, leader=200, kwargs=pk_of("nomination_a")
-        ),
-        "people:nomination_file": route(
-            404,
-            **_RECORD_A,
-            leader=200,
-            kwargs=lambda o: {"pk": o["nomination_file_a"].pk, "which": "report"},
-        ),
-        "people:nomination_withdraw": route(405, kwargs=pk_of("nomination_a")),
-        "people:meeting_new": route(403, specialist=200),
-        # The awards specialist and the council's members only.
-        "people:meeting_detail": route(
-            403, specialist=200, leader=200, kwargs=pk_of("council_meeting")
-        ),
-        "people:vote": route(405, kwargs=pk_of("council_meeting")),
-        "people:meeting_close": route(405, kwargs=pk_of("council_meeting")),
-        "people:decision_new": route(403, specialist=200, kwargs=pk_of("council_meeting")),
-        "people:decision_detail": route(403, **_READ, kwargs=pk_of("award_decision")),
-        "people:certificates_pdf": route(403, **_READ, kwargs=pk_of("award_decision")),
-        "people:annex": route(
-            403, **_READ, kwargs=lambda o: {"pk": o["award_decision"].pk, "fmt": "xlsx"}
-        ),
-        "people:history": route(403, **_READ),
-        "api:people:staff_list": route(403, anonymous=401, **_STAFF),
-        "api:people:coverage": route(403, anonymous=401, **_READ),
-        "api:people:nomination_list": route(403, anonymous=401, **_READ),
-        "api:people:vote_create": route(405, anonymous=401, kwargs=pk_of("council_meeting")),
-    }
-)
+ROUTES = {
+    "people:coverage": route(403, **_READ),
+    "people:staff_list": route(403, **_STAFF),
+    "people:staff_new": route(403, **_STAFF),
+    "people:person_detail": route(404, **_RECORD_A, kwargs=pk_of("person_a")),
+    "people:period_add": route(405, kwargs=pk_of("person_a")),
+    "people:period_end": route(405, kwargs=pk_of("person_a")),
+    "people:course_list": route(403, **_STAFF),
+    "people:course_new": route(403, specialist=200),
+    "people:course_detail": route(403, **_STAFF, kwargs=pk_of("people_course")),
+    "people:training_needs": route(403, **_STAFF),
+    "people:movement_list": route(403, **_READ),
+    "people:movement_new": route(403, specialist=200),
+    "people:movement_detail": route(403, **_READ, kwargs=pk_of("people_movement")),
+    "people:nomination_new": route(403, **_STAFF, kwargs=pk_of("people_movement")),
+    # Leadership reads the commendation record of the whole province.
+    "people:nomination_detail": route(404, **_RECORD_A, leader=200, kwargs=pk_of("nomination_a")),
+    "people:nomination_file": route(
+        404,
+        **_RECORD_A,
+        leader=200,
+        kwargs=lambda o: {"pk": o["nomination_file_a"].pk, "which": "report"},
+    ),
+    "people:nomination_withdraw": route(405, kwargs=pk_of("nomination_a")),
+    "people:meeting_new": route(403, specialist=200),
+    # The awards specialist and the council's members only.
+    "people:meeting_detail": route(
+        403, specialist=200, leader=200, kwargs=pk_of("council_meeting")
+    ),
+    "people:vote": route(405, kwargs=pk_of("council_meeting")),
+    "people:meeting_close": route(405, kwargs=pk_of("council_meeting")),
+    "people:decision_new": route(403, specialist=200, kwargs=pk_of("council_meeting")),
+    "people:decision_detail": route(403, **_READ, kwargs=pk_of("award_decision")),
+    "people:certificates_pdf": route(403, **_READ, kwargs=pk_of("award_decision")),
+    "people:annex": route(
+        403, **_READ, kwargs=lambda o: {"pk": o["award_decision"].pk, "fmt": "xlsx"}
+    ),
+    "people:history": route(403, **_READ),
+    "api:people:staff_list": route(403, anonymous=401, **_STAFF),
+    "api:people:coverage": route(403, anonymous=401, **_READ),
+    "api:people:nomination_list": route(403, anonymous=401, **_READ),
+    "api:people:vote_create": route(405, anonymous=401, kwargs=pk_of("council_meeting")),
+}

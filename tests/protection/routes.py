@@ -1,6 +1,6 @@
 """Expected status of every protection route for every persona (format: tests/route_matrix.py)."""
 
-from tests.route_matrix import once_routed, route
+from tests.route_matrix import route
 
 
 def objects(ctx) -> dict:
@@ -103,15 +103,9 @@ ROUTES = {
         officer_a=200,
         kwargs=lambda o: {"pk": o["case_a"].pk},
     ),
+    # The user's own to-do list: cases of their communes (no personal data outside them).
+    "protection:todo": route(403, specialist=200, chairman_a=200, officer_a=200, officer_b=200),
+    "protection:service_done": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
+    "protection:separation": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
+    "protection:separation_end": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
 }
-
-# Prepared for the protection branch's new routes (not merged yet): see `once_routed`.
-ROUTES |= once_routed(
-    {
-        # The user's own to-do list: cases of their communes (no personal data outside them).
-        "protection:todo": route(403, specialist=200, chairman_a=200, officer_a=200, officer_b=200),
-        "protection:service_done": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-        "protection:separation": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-        "protection:separation_end": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    }
-)
