@@ -280,6 +280,10 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI is vendored from npm (scripts/vendor.sh), never loaded from a CDN.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
+    # Several apps have a "status": each choice set gets a name of its own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "treem.programmes.models.TaskStatus",
+    },
 }
 
 # --- Security headers -----------------------------------------------------------------------------

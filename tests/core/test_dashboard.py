@@ -71,5 +71,5 @@ def test_a_role_with_no_page_at_all_is_refused(demo):
 
 def test_dashboard_query_count_is_bounded(specialist_client, django_assert_max_num_queries):
     # A few queries per card (each app's cards count through their selectors), never one per row.
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(45):
         specialist_client.get("/app/")

@@ -8,8 +8,6 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import artifacts, browser, e2e_server  # noqa: F401 - shared fixtures
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "Treem-demo-2026"
@@ -31,7 +29,7 @@ def _figure(page) -> str:
     return page.locator("#figure-value").inner_text().strip()
 
 
-def test_commune_report_reaches_the_province_dashboard(e2e_server, browser, artifacts):  # noqa: F811
+def test_commune_report_reaches_the_province_dashboard(e2e_server, browser, artifacts):
     out = artifacts("indicators")
     base = e2e_server.url
     wide = {"width": 1366, "height": 900}

@@ -76,6 +76,8 @@ def test_hook_sections_are_merged(data, demo):
             ],
         )
 
+    # Another app (programmes) may have registered the real section: put it back afterwards.
+    previous = hooks._SECTIONS.get("budget")
     hooks.register_report_section("budget", budget)
     try:
         doc = review.build(demo.province.code, 2012, 2022)
@@ -84,6 +86,8 @@ def test_hook_sections_are_merged(data, demo):
         assert "1.500.000" in text or "1500000" in text
     finally:
         hooks._SECTIONS.pop("budget", None)
+        if previous is not None:
+            hooks._SECTIONS["budget"] = previous
 
 
 def test_directive_28_title_from_2023(catalogue, demo):

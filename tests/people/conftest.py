@@ -26,7 +26,7 @@ def pdf_upload(name: str = "bao-cao.pdf") -> SimpleUploadedFile:
 @pytest.fixture
 def demo(demo):
     """The foundation demo with its organisations and villages looked up (they exist already)."""
-    from treem.core.demo import _organisations, _villages
+    from treem.site.demo import _organisations, _villages
 
     _organisations(demo)
     _villages(demo)

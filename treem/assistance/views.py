@@ -28,7 +28,7 @@ from treem.assistance.models import (
 )
 from treem.audit.services import audit_record
 from treem.lib.allowance import Month
-from treem.registry.selectors import child_get_for_user
+from treem.registry.access import child_get_for_user
 
 
 def _errors(request, exc: ValidationError) -> None:

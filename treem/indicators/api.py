@@ -30,7 +30,7 @@ class TargetOut(serializers.Serializer):
     met = serializers.BooleanField(allow_null=True)
 
 
-class CommuneOut(serializers.Serializer):
+class IndicatorCommuneOut(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
@@ -47,7 +47,7 @@ class ValuesOut(serializers.Serializer):
     value = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
     target = TargetOut(allow_null=True)
     communes_reported = serializers.IntegerField()
-    communes_not_reported = CommuneOut(many=True)
+    communes_not_reported = IndicatorCommuneOut(many=True)
 
 
 class ValuesAPI(APIView):

@@ -325,10 +325,10 @@ def report_receive(
 @transaction.atomic
 def case_link_child(*, actor: User, case: Case, child: Any) -> Case:
     """Link the case to a registered child the actor may see."""
-    from treem.registry.selectors import child_get_for_user
+    from treem.registry.access import child_get_for_user
 
     access.require_work(actor, case)
-    child = child_get_for_user(user=actor, pk=child.pk)
+    child = child_get_for_user(user=actor, pk=child.pk, audit=False)
     case = _lock(case)
     before = case.child_id
     case.child = child

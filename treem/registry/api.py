@@ -15,7 +15,7 @@ from treem.accounts.policy import Action, can, require
 from treem.audit.services import audit_record
 from treem.core.api import ErrorSerializer
 from treem.core.parsing import parse_id
-from treem.registry import selectors, services
+from treem.registry import access, selectors, services
 from treem.registry.cleaning import GeoLookup, child_clean
 from treem.registry.models import (
     CircumstanceGroup,
@@ -270,8 +270,7 @@ class ChildDetailAPI(APIView):
         tags=["registry"],
     )
     def get(self, request, pk: int):
-        child = selectors.child_get_for_user(user=request.user, pk=pk)
-        audit_record(actor=request.user, action="view", obj=child, details={"api": True})
+        child = access.child_get_for_user(user=request.user, pk=pk, details={"api": True})
         ctx = {"sensitive": can(request.user, Action.CHILD_VIEW_SENSITIVE)}
         return Response(ChildDetailOut(child, context=ctx).data)
 

@@ -8,11 +8,10 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
-from treem.accounts.jurisdiction import scope_queryset
 from treem.accounts.policy import Action, require
 from treem.lib.text import fold
+from treem.registry.access import children_scope
 from treem.registry.keys import byte_order
 from treem.registry.models import (
     Child,
@@ -53,19 +52,6 @@ def age_group_q(group: str, today: dt.date) -> Q:
     # Age < hi: born after today - hi years.
     return Q(birth_date__lte=born_after_for_age(today, lo)) & Q(
         birth_date_latest__gt=born_after_for_age(today, hi)
-    )
-
-
-def children_scope(*, user) -> QuerySet[Child]:
-    """Every child record inside the user's jurisdiction, merged and restricted ones included
-    (for pages that must still open them); lists use `children_for_user`."""
-    require(user, Action.CHILD_VIEW)
-    return scope_queryset(
-        Child.objects.all(),
-        user.jurisdiction,
-        commune_field="commune",
-        village_field="village",
-        province_field="province",
     )
 
 
@@ -217,37 +203,6 @@ def children_page(
     return rows[:per_page], len(rows) > per_page
 
 
-def child_get_for_user(*, user, pk: int) -> Child:
-    """A child inside the user's jurisdiction, with everything its page shows; 404 outside it."""
-    try:
-        return (
-            children_scope(user=user)
-            .select_related(
-                "commune",
-                "village",
-                "current_commune",
-                "household",
-                "merged_into",
-                "created_by",
-            )
-            .prefetch_related(
-                Prefetch(
-                    "carers",
-                    queryset=ChildCarer.objects.select_related("person").order_by("id"),
-                ),
-                Prefetch(
-                    "circumstances",
-                    queryset=SpecialCircumstance.objects.select_related("subgroup"),
-                ),
-                "consents",
-                Prefetch("merged_from", queryset=Child.objects.select_related("commune")),
-            )
-            .get(pk=pk)
-        )
-    except Child.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def merges_of(child: Child) -> QuerySet[ChildMerge]:
     return ChildMerge.objects.filter(Q(survivor=child) | Q(merged=child)).select_related(
         "survivor", "merged", "merged_by", "undone_by"
@@ -263,18 +218,6 @@ def duplicate_pairs_for_user(*, user, status: str = "open") -> QuerySet[Duplicat
         .select_related("child_a__commune", "child_b__commune")
         .order_by("-score", "id")
     )
-
-
-def duplicate_pair_get_for_user(*, user, pk: int) -> DuplicatePair:
-    visible = children_scope(user=user).values("pk")
-    try:
-        return (
-            DuplicatePair.objects.filter(child_a__in=visible, child_b__in=visible)
-            .select_related("child_a__commune", "child_b__commune")
-            .get(pk=pk)
-        )
-    except DuplicatePair.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def persons_by_name(*, key: str) -> QuerySet[Person]:

@@ -16,6 +16,7 @@ from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
 from treem.geo.selectors import communes_for_user, villages_for_user
 from treem.registry import (
+    access,
     export,
     forms,
     importer,
@@ -203,8 +204,7 @@ def child_register_view(request):
 
 @login_required
 def child_detail_view(request, pk: int):
-    child = selectors.child_get_for_user(user=request.user, pk=pk)
-    audit_record(actor=request.user, action="view", obj=child)
+    child = access.child_get_for_user(user=request.user, pk=pk)
     today = services.today_local()
     restricted = child.processing_restricted
     return render(
@@ -234,7 +234,7 @@ def child_detail_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def child_edit_view(request, pk: int):
     require(request.user, Action.CHILD_CHANGE)
-    child = selectors.child_get_for_user(user=request.user, pk=pk)
+    child = access.child_get_for_user(user=request.user, pk=pk, audit=False)
     communes = communes_for_user(user=request.user)
     villages = villages_for_user(user=request.user)
     initial = {
@@ -270,7 +270,7 @@ def child_edit_view(request, pk: int):
 
 
 def _child_action(request, pk: int, form_class, run, success: str):
-    child = selectors.child_get_for_user(user=request.user, pk=pk)
+    child = access.child_get_for_user(user=request.user, pk=pk, audit=False)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -351,7 +351,7 @@ def child_access_log_view(request, pk: int):
     jurisdiction; system administrators (who do not open children's records) for any."""
     require(request.user, Action.CHILD_ACCESS_LOG_VIEW)
     if can(request.user, Action.CHILD_VIEW):
-        child = selectors.child_get_for_user(user=request.user, pk=pk)
+        child = access.child_get_for_user(user=request.user, pk=pk, audit=False)
         subject = child.full_name
     else:
         child = get_object_or_404(Child, pk=pk)
@@ -416,12 +416,10 @@ def duplicate_list_view(request):
 @login_required
 def duplicate_detail_view(request, pk: int):
     require(request.user, Action.CHILD_MERGE)
-    pair = selectors.duplicate_pair_get_for_user(user=request.user, pk=pk)
+    pair = access.duplicate_pair_get_for_user(user=request.user, pk=pk)
     rows = presentation.comparison(
         presentation.side_of_child(pair.child_a), presentation.side_of_child(pair.child_b)
     )
-    for c in (pair.child_a, pair.child_b):
-        audit_record(actor=request.user, action="view", obj=c, details={"duplicate_pair": pk})
     return render(
         request,
         "registry/duplicate_detail.html",
@@ -432,7 +430,7 @@ def duplicate_detail_view(request, pk: int):
 @login_required
 @require_POST
 def duplicate_dismiss_view(request, pk: int):
-    pair = selectors.duplicate_pair_get_for_user(user=request.user, pk=pk)
+    pair = access.duplicate_pair_get_for_user(user=request.user, pk=pk, audit=False)
     try:
         services.duplicate_pair_dismiss(actor=request.user, pair=pair)
     except ValidationError as exc:
@@ -445,12 +443,14 @@ def duplicate_dismiss_view(request, pk: int):
 def child_merge_view(request, pk: int):
     """Merge child `pk` into the child named in the form (the survivor)."""
     require(request.user, Action.CHILD_MERGE)
-    merged = selectors.child_get_for_user(user=request.user, pk=pk)
+    merged = access.child_get_for_user(user=request.user, pk=pk, audit=False)
     form = forms.MergeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Hãy tìm và chọn hồ sơ được giữ lại."))
         return redirect("registry:child_detail", pk=pk)
-    survivor = selectors.child_get_for_user(user=request.user, pk=form.cleaned_data["survivor"])
+    survivor = access.child_get_for_user(
+        user=request.user, pk=form.cleaned_data["survivor"], audit=False
+    )
     try:
         services.child_merge(
             actor=request.user, survivor=survivor, merged=merged, reason=form.cleaned_data["reason"]
@@ -467,7 +467,7 @@ def child_merge_view(request, pk: int):
 def merge_undo_view(request, pk: int):
     require(request.user, Action.CHILD_MERGE)
     merge = get_object_or_404(ChildMerge, pk=pk)
-    selectors.child_get_for_user(user=request.user, pk=merge.survivor_id)
+    access.child_get_for_user(user=request.user, pk=merge.survivor_id, audit=False)
     try:
         services.merge_undo(actor=request.user, merge=merge)
     except ValidationError as exc:

@@ -14,7 +14,7 @@ from treem.accounts.policy import Action, can
 from treem.audit.presentation import register_record_type
 from treem.core.parsing import safe_ids
 from treem.protection.selectors import cases_for_user
-from treem.registry.selectors import children_scope
+from treem.registry.access import children_scope
 
 
 def describe_children(viewer, ids: list[str]) -> dict[str, str]:
