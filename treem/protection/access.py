@@ -125,7 +125,7 @@ def child_for_case(user, case, pk: int):
     jurisdiction and role), active, not merged into another record, and living in the case's
     commune. Anything else answers 404, so another commune's child is refused as if it did not
     exist (the same rule the link page's search applies to what it offers)."""
-    from treem.registry.selectors import children_scope
+    from treem.registry.access import children_scope
 
     if not can(user, Action.CHILD_VIEW):
         raise Http404
