@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_targets_computed_figures_and_sections_are_registered(seeded):
-    rows = hooks.targets_from_sources("BIRTH_REG_U5", [seeded.commune_a.code], [2026])
+    rows = hooks.targets_from_sources("KS_DUOI5", [seeded.commune_a.code], [2026])
     # The province plan's target for the commune, and the same target carried into the
     # commune's own derived plan.
     assert {r.value for r in rows} == {Decimal("99.00")}

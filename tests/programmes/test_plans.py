@@ -138,7 +138,7 @@ def test_commune_plan_derived_from_the_province_inherits_its_tasks(plan, special
     services.target_set(
         actor=specialist,
         plan=plan,
-        indicator_code="BIRTH_REG_U5",
+        indicator_code="KS_DUOI5",
         label="Tỷ lệ đăng ký khai sinh",
         unit_code=demo.commune_a.code,
         year=2026,

@@ -154,7 +154,7 @@ def seed(ctx) -> None:
         services.target_set(
             actor=specialist,
             plan=plan,
-            indicator_code="BIRTH_REG_U5",
+            indicator_code="KS_DUOI5",
             label="Tỷ lệ trẻ em dưới 5 tuổi được đăng ký khai sinh (%)",
             unit_code=unit,
             year=YEAR,

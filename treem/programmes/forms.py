@@ -191,7 +191,7 @@ class TargetForm(forms.Form):
     indicator_code = forms.CharField(
         label=_("Mã chỉ tiêu"),
         max_length=60,
-        help_text=_("Mã của chỉ tiêu trong bộ chỉ tiêu thống kê, ví dụ BIRTH_REG_U5."),
+        help_text=_("Mã của chỉ tiêu trong bộ chỉ tiêu thống kê, ví dụ KS_DUOI5."),
     )
     label = forms.CharField(label=_("Tên chỉ tiêu"), max_length=300)
     unit_code = forms.ChoiceField(label=_("Đơn vị"))

@@ -15,7 +15,7 @@ these rules. `case_get_for_user` and `referral_get_for_user` answer 404 outside 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -118,6 +118,30 @@ def require_respond(user, referral) -> None:
         raise PermissionDenied(
             _("Yêu cầu chuyển gửi này không gửi tới đơn vị của bạn nên bạn không thể trả lời.")
         )
+
+
+def child_for_case(user, case, pk: int):
+    """The registered child `pk` to link to `case`: one the user may see in the registry (its
+    jurisdiction and role), active, not merged into another record, and living in the case's
+    commune. Anything else answers 404, so another commune's child is refused as if it did not
+    exist (the same rule the link page's search applies to what it offers)."""
+    from treem.registry.access import children_scope
+
+    if not can(user, Action.CHILD_VIEW):
+        raise Http404
+    try:
+        return (
+            children_scope(user=user)
+            .select_related("commune")
+            .get(
+                pk=pk,
+                commune_id=case.commune_id,
+                is_active=True,
+                merged_into__isnull=True,
+            )
+        )
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 # --- the one door: fetching a case or a referral -------------------------------------------------

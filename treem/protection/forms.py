@@ -290,11 +290,30 @@ class DeadlineSettingForm(forms.ModelForm):
         self.fields["commune"].queryset = Commune.objects.filter(province_id=province_code)
 
 
-class ChildLinkForm(forms.Form):
-    """Link the case to a registered child (by registry number) or register the reported child."""
+class ChildPickForm(forms.Form):
+    """Link the case to a child already in the registry, picked from a search (radio buttons
+    named `child_id`), never typed: the id is checked again on the server (`access`)."""
 
-    child_id = forms.IntegerField(label=_("Số hồ sơ trẻ em trong sổ (nếu đã có)"), required=False)
-    full_name = forms.CharField(label=_("Họ và tên trẻ"), max_length=150, required=False)
+    child_id = forms.IntegerField(
+        label=_("Trẻ đã có trong sổ"),
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Hãy tìm rồi chọn một trẻ trong danh sách."),
+            "invalid": _("Hãy tìm rồi chọn một trẻ trong danh sách."),
+            "min_value": _("Hãy tìm rồi chọn một trẻ trong danh sách."),
+        },
+    )
+
+
+class ChildRegisterForm(forms.Form):
+    """Register the reported child in the registry (with its duplicate check) and link the case."""
+
+    full_name = forms.CharField(
+        label=_("Họ và tên trẻ"),
+        max_length=150,
+        error_messages={"required": _("Hãy nhập họ và tên của trẻ để đăng ký trẻ mới.")},
+    )
     birth_date = forms.CharField(
         label=_("Ngày sinh"),
         required=False,
@@ -305,14 +324,3 @@ class ChildLinkForm(forms.Form):
     )
     decision = forms.CharField(widget=forms.HiddenInput, required=False)
     link_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("child_id") and not data.get("full_name"):
-            raise forms.ValidationError(
-                _(
-                    "Hãy nhập số hồ sơ của trẻ đã có trong sổ, hoặc họ tên, ngày sinh, giới tính "
-                    "để đăng ký trẻ mới."
-                )
-            )
-        return data

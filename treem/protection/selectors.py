@@ -561,3 +561,44 @@ def notification_message(note: Notification) -> str:
 
 def notifications_for_user(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related("case").order_by("-created_at")
+
+
+# --- picking the registered child a case is about -------------------------------------------
+
+CHILD_PICK_LIMIT = 20
+
+
+def children_to_link(*, user, case: Case, name: str, born: str, parent: str):
+    """Children the link page offers for `case`: the registry's children the user may see that
+    live in the case's commune, matching the child's name, a birth date of any precision
+    (dd/mm/yyyy, mm/yyyy or a year; a child recorded with only a year matches a full date in it)
+    and a parent's or carer's name; the child already linked is left out.
+    Answers ([children], searched?): nothing is searched until a name or a date is given.
+    The same rule is enforced on the posted choice by `access.child_for_case`."""
+    from django.db.models import Prefetch
+
+    from treem.registry.models import ChildCarer
+    from treem.registry.selectors import ChildFilters, children_for_user
+    from treem.registry.validation import DateParseError, parse_birth_date
+
+    name, born, parent = name.strip(), born.strip(), parent.strip()
+    if not (name or parent or born) or not can(user, Action.CHILD_VIEW):
+        return [], False
+    filters = ChildFilters(
+        query=name, guardian=parent, commune=case.commune_id, include_over_16=True
+    )
+    qs = children_for_user(user=user, filters=filters, today=timezone.localdate())
+    if born:
+        try:
+            earliest, latest, _precision = parse_birth_date(born)
+        except DateParseError:
+            return [], True
+        qs = qs.filter(birth_date__lte=latest, birth_date_latest__gte=earliest)
+    if case.child_id:
+        qs = qs.exclude(pk=case.child_id)
+    rows = list(
+        qs.select_related("commune", "village").prefetch_related(
+            Prefetch("carers", queryset=ChildCarer.objects.select_related("person").order_by("id"))
+        )[:CHILD_PICK_LIMIT]
+    )
+    return rows, True

@@ -324,11 +324,10 @@ def report_receive(
 
 @transaction.atomic
 def case_link_child(*, actor: User, case: Case, child: Any) -> Case:
-    """Link the case to a registered child the actor may see."""
-    from treem.registry.access import child_get_for_user
-
+    """Link the case to a registered child the actor may see in the case's commune
+    (`access.child_for_case`: 404 for any other child)."""
     access.require_work(actor, case)
-    child = child_get_for_user(user=actor, pk=child.pk, audit=False)
+    child = access.child_for_case(actor, case, child.pk)
     case = _lock(case)
     before = case.child_id
     case.child = child

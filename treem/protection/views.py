@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -292,42 +293,91 @@ def _act(
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_child_view(request, pk: int):
-    """Link the case to the registry: an existing child, or a new one registered through the
-    registry's duplicate check (likely duplicates are shown and the worker decides)."""
+    """Link the case to the registry: a child already registered, found by name, birth date or a
+    parent's name and picked by radio button (never by typing a record number), or a new child
+    registered through the registry's duplicate check (likely duplicates are shown and the
+    worker decides).
+
+    GET with `q`, `born`, `parent` searches the case's commune: an htmx request answers only the
+    registry's pick list (`registry/_child_pick.html`); without JavaScript the whole page is
+    reloaded with the results. The search follows the page's address, so a refused choice is
+    shown again with the same results."""
     from treem.registry.services import DuplicatesFound
 
     case = access.case_get_for_user(request.user, pk, audit=False)
     access.require_work(request.user, case)
-    form = forms.ChildLinkForm(request.POST or None)
-    matches = []
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            if d["child_id"]:
-                from treem.registry.models import Child
+    search = {key: request.GET.get(key, "")[:150] for key in ("q", "born", "parent")}
+    rows, searched = selectors.children_to_link(
+        user=request.user,
+        case=case,
+        name=search["q"],
+        born=search["born"],
+        parent=search["parent"],
+    )
+    if searched:
+        audit_record(
+            actor=request.user,
+            action="search",
+            object_type="registry.child",
+            details={"purpose": "case_link", "case": case.pk, "results": len(rows)},
+        )
+    if request.method == "GET" and request.headers.get("HX-Request"):
+        response = render(
+            request,
+            "registry/_child_pick.html",
+            {"rows": rows, "searched": searched, "field": "child_id"},
+        )
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
-                child = Child.objects.filter(pk=d["child_id"]).first()
-                if child is None:
-                    raise Http404
-                services.case_link_child(actor=request.user, case=case, child=child)
-            else:
-                services.case_register_child(
-                    actor=request.user,
-                    case=case,
-                    full_name=d["full_name"],
-                    birth_date=d["birth_date"],
-                    sex=d["sex"],
-                    decision=d["decision"] or None,
-                    link_to=d["link_to"],
-                )
+    picking = request.method == "POST" and (
+        "child_id" in request.POST or request.POST.get("mode") == "pick"
+    )
+    pick_form = forms.ChildPickForm(request.POST if picking else None)
+    register_form = forms.ChildRegisterForm(
+        request.POST if request.method == "POST" and not picking else None
+    )
+    matches = []
+    if picking and pick_form.is_valid():
+        try:
+            child = access.child_for_case(request.user, case, pick_form.cleaned_data["child_id"])
+            services.case_link_child(actor=request.user, case=case, child=child)
+        except ValidationError as exc:
+            apply_validation_error(pick_form, exc)
+        except Http404:
+            pick_form.add_error(
+                None,
+                _(
+                    "Không tìm thấy trẻ này trong phạm vi bạn phụ trách (trẻ phải ở xã, phường "
+                    "của ca). Hãy tìm lại và chọn trong danh sách."
+                ),
+            )
+        else:
+            messages.success(request, _("Đã gắn ca với hồ sơ trẻ em."))
+            return redirect("protection:case_detail", case.pk)
+    elif request.method == "POST" and not picking and register_form.is_valid():
+        d = register_form.cleaned_data
+        try:
+            services.case_register_child(
+                actor=request.user,
+                case=case,
+                full_name=d["full_name"],
+                birth_date=d["birth_date"],
+                sex=d["sex"],
+                decision=d["decision"] or None,
+                link_to=d["link_to"],
+            )
         except DuplicatesFound as exc:
             matches = exc.matches
         except ValidationError as exc:
-            apply_validation_error(form, exc)
+            apply_validation_error(register_form, exc)
         except Http404:
-            form.add_error(
-                "child_id",
-                _("Không tìm thấy trẻ này trong phạm vi bạn phụ trách. Hãy kiểm tra số hồ sơ."),
+            register_form.add_error(
+                None,
+                _(
+                    "Hồ sơ đã chọn không ở xã, phường của ca hoặc ngoài phạm vi bạn phụ trách. "
+                    "Hãy chọn hồ sơ khác hoặc đăng ký trẻ mới."
+                ),
             )
         else:
             messages.success(request, _("Đã gắn ca với hồ sơ trẻ em."))
@@ -335,7 +385,17 @@ def case_child_view(request, pk: int):
     return render(
         request,
         "protection/child_link.html",
-        {"case": case, "form": form, "matches": matches, "data": request.POST},
+        {
+            "case": case,
+            "pick_form": pick_form,
+            "form": register_form,
+            "matches": matches,
+            "data": request.POST,
+            "rows": rows,
+            "searched": searched,
+            "search": search,
+            "can_search": can(request.user, Action.CHILD_VIEW),
+        },
     )
 
 

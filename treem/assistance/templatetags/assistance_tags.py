@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language
 
 from treem.lib.allowance import format_coefficient
 
@@ -16,7 +17,11 @@ def dong(value) -> str:
 
 @register.filter
 def coefficient(value) -> str:
-    return format_coefficient(value) if value else "—"
+    """2.5 → "2,5" on Vietnamese pages (the decimal comma), "2.5" in English."""
+    if not value:
+        return "—"
+    text = format_coefficient(value)
+    return text.replace(".", ",") if (get_language() or "vi").startswith("vi") else text
 
 
 @register.filter
