@@ -353,3 +353,22 @@ def test_xlsx_neutralises_a_name_that_would_run_as_a_formula(
     ]
     assert '\'=HYPERLINK("http://x")' in values
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+
+
+def test_api_refuses_a_payment_month_out_of_range_with_a_400(officer_a_client):
+    rows = [
+        {
+            "case_id": "A",
+            "birth_date": "2022-01-01",
+            "basis": "no_support",
+            "decided_on": "2024-05-15",
+            "to_month": "2024-07",
+        }
+    ]
+    response = officer_a_client.post(
+        "/api/assistance/calculate/",
+        {"rows": rows, "payments": [{"case_id": "A", "month": "7670-05", "amount": 1}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "error" in response.json()

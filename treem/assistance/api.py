@@ -9,6 +9,7 @@ import io
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
@@ -101,9 +102,22 @@ class Calculate(APIView):
         payments = None
         if "payments" in data.validated_data:
             payments = {}
-            for p in data.validated_data["payments"]:
+            for i, p in enumerate(data.validated_data["payments"]):
                 case = payments.setdefault(p["case_id"], {})
-                month = Month.parse(p["month"])
+                try:
+                    month = Month.parse(p["month"])
+                except ValueError:
+                    raise serializers.ValidationError(
+                        {
+                            "payments": [
+                                _(
+                                    "Dòng %(n)s: tháng phải có dạng năm-tháng từ 1900-01 đến "
+                                    "2100-12, ví dụ 2024-07."
+                                )
+                                % {"n": i + 1}
+                            ]
+                        }
+                    ) from None
                 case[month] = case.get(month, 0) + p["amount"]
         province = request.user.jurisdiction.province_code
         result = calculate(out.getvalue(), rules.load_rules(province_code=province), payments)
