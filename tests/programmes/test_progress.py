@@ -326,3 +326,32 @@ def test_province_sees_completion_by_agency_and_by_commune(
     # A commune's staff see their own tasks, not the province's completion tables.
     page = officer_a_client.get(reverse("programmes:board") + "?year=2026").content.decode()
     assert "Mức độ hoàn thành theo cơ quan chủ trì" not in page
+
+
+def test_partner_reads_the_plan_report_of_its_task_without_the_budget(
+    tasks, periods, specialist, partner, partner_client, plan
+):
+    services.budget_line_create(
+        actor=specialist,
+        plan=plan,
+        task=tasks["training"],
+        year=2026,
+        label="Tập huấn",
+        source=Source.PROVINCIAL,
+        activity="training",
+        estimate=200_000_000,
+        allocated=180_000_000,
+        spent=150_000_000,
+        reason="Quyết định giao dự toán",
+    )
+    report = selectors.plan_report(
+        user=partner, plan=plan, date_from=date(2026, 1, 1), date_to=date(2026, 12, 31)
+    )
+    assert not report.show_budget and report.budget["estimate"] == 0 and not report.by_source
+    query = "?from=2026-01-01&to=2026-12-31"
+    page = partner_client.get(reverse("programmes:plan_report", args=[plan.pk]) + query)
+    assert page.status_code == 200
+    assert "200.000.000" not in page.content.decode() and "Kinh phí" not in page.content.decode()
+    docx = partner_client.get(reverse("programmes:plan_report_docx", args=[plan.pk]) + query)
+    text = "\n".join(p.text for p in WordDocument(io.BytesIO(docx.content)).paragraphs)
+    assert "200.000.000" not in text and "Kinh phí" not in text

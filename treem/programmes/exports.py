@@ -93,6 +93,14 @@ def plan_report_docx(report: PlanReport, *, kind_label: str) -> bytes:
         cells[3].text = dmy(row.task.due_on)
         cells[4].text = f"{row.status_label} ({row.percent}%)"
         cells[5].text = row.done_text
+    if report.show_budget:
+        _docx_budget(doc, report)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _docx_budget(doc, report: PlanReport) -> None:
     doc.add_heading(_("IV. Kinh phí"), level=2)
     doc.add_paragraph(
         _("Dự toán: %(e)s đồng; được giao: %(a)s đồng; đã chi: %(s)s đồng.")
@@ -115,9 +123,6 @@ def plan_report_docx(report: PlanReport, *, kind_label: str) -> bytes:
             cells = table.add_row().cells
             cells[0].text = str(label)
             cells[1].text, cells[2].text, cells[3].text = money(e), money(a), money(s)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 def _header(ws, title: str, subtitle: str, columns: list[str]) -> None:

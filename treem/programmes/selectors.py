@@ -209,6 +209,7 @@ class PlanReport:
     figures: dict[str, int]
     budget: dict[str, int]
     by_source: list[tuple[str, int, int, int]]
+    show_budget: bool = True
 
     @property
     def rate(self) -> int:
@@ -267,6 +268,10 @@ def plan_report(*, user, plan: Plan, date_from: date, date_to: date) -> PlanRepo
             )
         )
     lines = BudgetLine.objects.filter(plan=plan, year__gte=date_from.year, year__lte=date_to.year)
+    if not access.can_see_budget(user):
+        # Budgets are not for partner agencies (access.can_see_budget), even on a plan that
+        # carries one of their tasks: the report then has no budget part.
+        lines = lines.none()
     budget = lines.aggregate(
         estimate=Coalesce(Sum("estimate"), 0),
         allocated=Coalesce(Sum("allocated"), 0),
@@ -280,6 +285,7 @@ def plan_report(*, user, plan: Plan, date_from: date, date_to: date) -> PlanRepo
     ]
     total = len(tasks) - counts[TaskStatus.CANCELLED]
     return PlanReport(
+        show_budget=access.can_see_budget(user),
         plan=plan,
         date_from=date_from,
         date_to=date_to,
