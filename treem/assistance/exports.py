@@ -22,9 +22,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from treem.assistance.models import PaymentChannel, PaymentLine, PaymentList
+from treem.core.pdffonts import FONT, register_fonts
 from treem.lib.allowance import format_coefficient
 from treem.lib.spreadsheet import safe_cell
-from treem.protection.pdf import FONT, _register_fonts
 
 
 def money(value: int) -> str:
@@ -199,7 +199,7 @@ def payment_list_xlsx(payment_list: PaymentList) -> bytes:
 
 
 def payment_list_pdf(payment_list: PaymentList) -> bytes:
-    _register_fonts()
+    register_fonts()
     base = ParagraphStyle("b", fontName=FONT, fontSize=10, leading=12)
     center = ParagraphStyle("c", parent=base, alignment=1)
     bold_center = ParagraphStyle("bc", parent=center, fontName=f"{FONT}-Bold")

@@ -21,11 +21,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
+from treem.core.pdffonts import FONT, font_file, register_fonts
 from treem.indicators import figures, hooks, rollup, services
 from treem.indicators.figures import fmt
 from treem.indicators.models import Indicator, NarrativeRevision, Unit
@@ -318,7 +317,7 @@ def chart_drawing(chart: Chart, width: float = 440, height: float = 170):
 
 def _chart_font() -> str:
     try:
-        _register_fonts()
+        register_fonts()
         return FONT
     except RuntimeError:
         return "Helvetica"
@@ -335,13 +334,8 @@ def chart_png(chart: Chart) -> bytes | None:
     img = Image.new("RGB", (w, h), "white")
     draw = ImageDraw.Draw(img)
     try:
-        path = next(
-            d / "LiberationSerif-Regular.ttf"
-            for d in FONT_DIRS
-            if (d / "LiberationSerif-Regular.ttf").exists()
-        )
-        font = ImageFont.truetype(str(path), 22)
-    except (StopIteration, OSError):
+        font = ImageFont.truetype(str(font_file()), 22)
+    except (RuntimeError, OSError):
         font = ImageFont.load_default()
     present = [v for v in chart.values + chart.targets if v is not None]
     top_value = max(present) * 1.15 if present and max(present) > 0 else 1.0
@@ -495,52 +489,6 @@ def _docx_section_body(d, section: Section) -> None:
                     run.font.size = Pt(11)
 
 
-FONT_DIRS = [
-    Path(p)
-    for p in [
-        getattr(settings, "TREEM_PDF_FONT_DIR", ""),
-        "/usr/share/fonts/truetype/liberation2",
-        "/usr/share/fonts/truetype/liberation",
-    ]
-    if p
-]
-FONT = "TreemReportSerif"
-_PROBE = "ỘệữẠđƯơ"
-
-
-def _register_fonts() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
-
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    for directory in FONT_DIRS:
-        path = directory / "LiberationSerif-Regular.ttf"
-        if path.exists() and all(ord(c) in TTFontFile(str(path)).charToGlyph for c in _PROBE):
-            break
-    else:
-        raise RuntimeError(
-            "No Liberation Serif with Vietnamese letters found: install fonts-liberation2 or set "
-            "TREEM_PDF_FONT_DIR."
-        )
-    for suffix, filename in (
-        ("", "Regular"),
-        ("-Bold", "Bold"),
-        ("-Italic", "Italic"),
-        ("-BoldItalic", "BoldItalic"),
-    ):
-        pdfmetrics.registerFont(
-            TTFont(FONT + suffix, str(directory / f"LiberationSerif-{filename}.ttf"))
-        )
-    pdfmetrics.registerFontFamily(
-        FONT,
-        normal=FONT,
-        bold=f"{FONT}-Bold",
-        italic=f"{FONT}-Italic",
-        boldItalic=f"{FONT}-BoldItalic",
-    )
-
-
 def to_pdf(doc: Document) -> bytes:
     from xml.sax.saxutils import escape
 
@@ -558,7 +506,7 @@ def to_pdf(doc: Document) -> bytes:
         TableStyle,
     )
 
-    _register_fonts()
+    register_fonts()
     base = ParagraphStyle(
         "b", fontName=FONT, fontSize=13, leading=17, alignment=TA_JUSTIFY, spaceAfter=4
     )

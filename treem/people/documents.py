@@ -18,9 +18,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
+from treem.core.pdffonts import FONT, register_fonts
 from treem.lib.spreadsheet import safe_cell
 from treem.people.models import AwardForm, Decision, Nomination
-from treem.protection.pdf import FONT, _register_fonts
 
 
 def _date_words(d) -> str:
@@ -100,7 +100,7 @@ def _certificate_page(c, nomination: Nomination, decision: Decision, province_na
 
 def certificates_pdf(decision: Decision, nominations: list[Nomination]) -> bytes:
     """One landscape A4 page per certificate."""
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=landscape(A4), pageCompression=1)
     c.setTitle(_("Bằng khen theo Quyết định số %(n)s") % {"n": decision.number})

@@ -12,10 +12,8 @@ against the official annex (see docs/protection.md).
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -23,68 +21,15 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from treem.core.pdffonts import FONT, register_fonts
 from treem.protection import access
 from treem.protection.models import Case
-
-# Debian's fonts-liberation2 (Liberation 2.x) carries the precomposed Vietnamese letters (ộ, ệ,
-# ữ …); fonts-liberation 1.07 does not, and would print blanks. The first directory whose serif
-# font has them is used.
-FONT_DIRS = [
-    Path(p)
-    for p in [
-        getattr(settings, "TREEM_PDF_FONT_DIR", ""),
-        "/usr/share/fonts/truetype/liberation2",
-        "/usr/share/fonts/truetype/liberation",
-    ]
-    if p
-]
-FONT = "TreemSerif"
-# Letters a Vietnamese text cannot do without, checked in the font before it is used.
-_VIETNAMESE_PROBE = "ỘệữẠđƯơ"
 
 
 class FormNotReady(Exception):
     """The step this form records has not been done yet."""
-
-
-def _font_dir() -> Path:
-    from reportlab.pdfbase.ttfonts import TTFontFile
-
-    for directory in FONT_DIRS:
-        path = directory / "LiberationSerif-Regular.ttf"
-        if path.exists():
-            glyphs = TTFontFile(str(path)).charToGlyph
-            if all(ord(ch) in glyphs for ch in _VIETNAMESE_PROBE):
-                return directory
-    raise RuntimeError(
-        "No Liberation Serif with Vietnamese letters found: install Debian's fonts-liberation2 "
-        "(apt-get install fonts-liberation2) or set TREEM_PDF_FONT_DIR."
-    )
-
-
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    directory = _font_dir()
-    files = {
-        FONT: "LiberationSerif-Regular.ttf",
-        f"{FONT}-Bold": "LiberationSerif-Bold.ttf",
-        f"{FONT}-Italic": "LiberationSerif-Italic.ttf",
-        f"{FONT}-BoldItalic": "LiberationSerif-BoldItalic.ttf",
-    }
-    for name, filename in files.items():
-        pdfmetrics.registerFont(TTFont(name, str(directory / filename)))
-    pdfmetrics.registerFontFamily(
-        FONT,
-        normal=FONT,
-        bold=f"{FONT}-Bold",
-        italic=f"{FONT}-Italic",
-        boldItalic=f"{FONT}-BoldItalic",
-    )
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -549,7 +494,7 @@ def render_form(
 ) -> bytes:
     if number not in FORMS:
         raise FormNotReady(_("Không có biểu mẫu số %(n)s.") % {"n": number})
-    _register_fonts()
+    register_fonts()
     st = _styles()
     title, body = FORMS[number](case, user, st, revision_id=revision_id, plan_number=plan_number)
     buffer = io.BytesIO()
