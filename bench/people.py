@@ -70,7 +70,7 @@ def fill(*, quick: bool, seed: int = 2026) -> dict:
     from treem.accounts.models import Organisation
     from treem.geo.models import Commune, Village
     from treem.lib.text import fold
-    from treem.people.collation import person_sort_key, sort_key
+    from treem.lib.text import vi_sort_key as sort_key
     from treem.people.models import (
         Attendance,
         AwardForm,
@@ -117,7 +117,7 @@ def fill(*, quick: bool, seed: int = 2026) -> dict:
             Person(
                 full_name=name,
                 name_folded=fold(name),
-                sort_key=person_sort_key(name),
+                sort_key=sort_key(name, given_name_first=True),
                 province=province,
                 commune=commune,
             )
@@ -274,7 +274,7 @@ def fill(*, quick: bool, seed: int = 2026) -> dict:
                     person=person,
                     collective_name="" if individual else name,
                     nominee_key=key,
-                    nominee_sort_key=person_sort_key(name) if individual else sort_key(name),
+                    nominee_sort_key=sort_key(name, given_name_first=individual),
                     nominee_unit="Công chức Văn hóa - Xã hội, UBND xã",
                     achievement_line="Đã có thành tích xuất sắc trong công tác bảo vệ, chăm sóc "
                     "trẻ em",

@@ -119,8 +119,8 @@ def _bulk_children(n: int, seed: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from treem.lib.text import fold_many, nfc
-    from treem.registry.keys import name_keys, vi_sort_key
+    from treem.lib.text import fold_many, nfc, vi_sort_key
+    from treem.registry.keys import name_keys
     from treem.registry.validation import date_range
 
     t0 = time.perf_counter()

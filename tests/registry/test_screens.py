@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from treem.registry.keys import vi_sort_key
+from treem.lib.text import vi_sort_key
 from treem.registry.models import Child, CircumstanceSubgroup
 
 

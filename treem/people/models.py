@@ -34,7 +34,7 @@ class PostKind(models.TextChoices):
 class Person(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=150)
     name_folded = models.CharField(max_length=150, db_index=True, editable=False)
-    # Vietnamese order, given name first (treem.people.collation).
+    # Vietnamese order, given name first (treem.lib.text.vi_sort_key).
     sort_key = models.CharField(max_length=600, db_index=True, editable=False)
     sex = models.CharField(
         _("giới tính"),

@@ -13,9 +13,8 @@ from django.db.models.functions import ExtractYear
 
 from treem.accounts.jurisdiction import Level
 from treem.geo.models import Commune, Village
-from treem.lib.text import fold
+from treem.lib.text import fold, vi_sort_key
 from treem.people import access
-from treem.people.collation import sort_key
 from treem.people.models import (
     Attendance,
     Nomination,
@@ -29,7 +28,7 @@ from treem.people.models import (
 
 @functools.lru_cache(maxsize=8192)
 def _name_key(name: str) -> str:
-    return sort_key(name)
+    return vi_sort_key(name)
 
 
 def _active(qs: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:

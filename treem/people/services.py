@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 
 from treem.accounts.models import Organisation
 from treem.audit.services import audit_record
-from treem.lib.text import fold, nfc
+from treem.lib.text import fold, nfc, vi_sort_key
 from treem.people import access, workflow
-from treem.people.collation import person_sort_key, sort_key
 from treem.people.models import (
     Attendance,
     AwardForm,
@@ -59,7 +58,7 @@ def person_register(
     person = Person(
         full_name=name,
         name_folded=fold(name),
-        sort_key=person_sort_key(name),
+        sort_key=vi_sort_key(name, given_name_first=True),
         sex=sex,
         birth_year=birth_year,
         phone=nfc(phone),
@@ -395,7 +394,7 @@ def nomination_submit(
         person=person,
         collective_name=collective_name,
         nominee_key=key,
-        nominee_sort_key=person_sort_key(name) if person else sort_key(name),
+        nominee_sort_key=vi_sort_key(name, given_name_first=True) if person else vi_sort_key(name),
         nominee_unit=nfc(nominee_unit),
         achievement_line=nfc(achievement_line),
         achievement_report=report_html,

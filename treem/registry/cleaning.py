@@ -348,7 +348,8 @@ def poverty_clean(value: Any, errors: dict) -> str:
 
 def child_values_to_model(values: dict[str, Any], child: Child) -> None:
     """Copy cleaned values onto a Child (and the derived search keys)."""
-    from treem.registry.keys import name_keys, vi_sort_key
+    from treem.lib.text import vi_sort_key
+    from treem.registry.keys import name_keys
 
     for name in CHILD_FIELDS:
         if name in values:

@@ -27,59 +27,6 @@ def name_keys(full_name: str) -> tuple[str, str]:
     return key, given_first
 
 
-# Vietnamese alphabetical order (Bộ chữ Quốc ngữ): ă and â after a, đ after d, ê after e, ô and ơ
-# after o, ư after u; f, j, w, z (foreign names) in their Latin places. Tones come second: a name
-# differing only by its tones sorts ngang, huyền, sắc, hỏi, ngã, nặng.
-_ALPHABET = list("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz")
-# Each letter becomes one ASCII character in increasing order ("A" = a, "B" = ă, ...), so the
-# key's byte order (SQLite's, and PostgreSQL's "C" collation) is the Vietnamese order.
-_PRIMARY = {letter: chr(0x41 + i) for i, letter in enumerate(_ALPHABET)}
-_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
-_TONES = {"\u0300": "1", "\u0301": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
-# A base letter's key and a letter mark (breve, circumflex, horn) give the letter they make.
-_COMBINED = {
-    (_PRIMARY[base], mark): letter
-    for base, mark, letter in [
-        ("a", "\u0306", "ă"), ("a", "\u0302", "â"), ("e", "\u0302", "ê"),
-        ("o", "\u0302", "ô"), ("o", "\u031b", "ơ"), ("u", "\u031b", "ư"),
-    ]
-}  # fmt: skip
-
-
-def vi_sort_key(full_name: str) -> str:
-    """A key whose byte order is Vietnamese alphabetical order: "Dương" < "Đặng" < "Đỗ"
-    (d before đ), "An" < "Ân" < "Bình". Letters first, then tones as a tie-break."""
-    import unicodedata
-
-    primary: list[str] = []
-    tones: list[str] = []
-    for ch in unicodedata.normalize("NFD", full_name.strip().lower()):
-        if ch in _TONES:
-            if tones:
-                tones[-1] = _TONES[ch]
-            continue
-        if ch in _LETTER_MARKS and primary:
-            base = primary[-1]
-            letter = _COMBINED.get((base, ch))
-            if letter:
-                primary[-1] = _PRIMARY[letter]
-            continue
-        if ch == "đ":
-            primary.append(_PRIMARY["đ"])
-            tones.append("0")
-        elif ch in _PRIMARY:
-            primary.append(_PRIMARY[ch])
-            tones.append("0")
-        elif ch.isdigit():
-            primary.append(ch)
-            tones.append("0")
-        elif (ch.isspace() or ch in "-'") and primary and primary[-1] != " ":
-            primary.append(" ")
-            tones.append("0")
-    # \x01 sorts below the space: "An" before "An Bình".
-    return ("".join(primary).strip() + "\x01" + "".join(tones))[:300]
-
-
 def escape_like(s: str) -> str:
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 

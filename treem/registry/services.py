@@ -18,7 +18,7 @@ from treem.accounts.policy import Action, require
 from treem.audit.services import audit_record
 from treem.core.concurrency import save_versioned
 from treem.lib.dedup import Candidate
-from treem.lib.text import fold, nfc
+from treem.lib.text import fold, nfc, vi_sort_key
 from treem.registry import dedup
 from treem.registry.cleaning import (
     CHILD_FIELDS,
@@ -27,7 +27,7 @@ from treem.registry.cleaning import (
     child_values_to_model,
     poverty_clean,
 )
-from treem.registry.keys import name_keys, vi_sort_key
+from treem.registry.keys import name_keys
 from treem.registry.models import (
     Child,
     ChildCarer,

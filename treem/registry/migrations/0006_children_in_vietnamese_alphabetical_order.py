@@ -14,7 +14,7 @@ _PG_INDEXES = [
 
 
 def fill(apps, schema_editor):
-    from treem.registry.keys import vi_sort_key
+    from treem.lib.text import vi_sort_key
 
     Child = apps.get_model("registry", "Child")
     batch = []

@@ -1,4 +1,8 @@
-from treem.people.collation import person_sort_key, sort_key
+from treem.lib.text import vi_sort_key as sort_key
+
+
+def person_sort_key(name):
+    return sort_key(name, given_name_first=True)
 
 
 def test_people_sort_by_given_name_in_vietnamese_alphabet_order():
