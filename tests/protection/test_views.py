@@ -124,7 +124,7 @@ def test_attachment_type_is_sniffed_and_served_only_to_authorised(
     url = reverse("protection:attachment", args=[case_a.pk])
     fake = SimpleUploadedFile("anh.jpg", b"MZ\x90\x00 not really a jpeg", "image/jpeg")
     page = officer_a_client.post(url, {"file": fake}, follow=True)
-    assert "Chỉ nhận ảnh" in page.content.decode()
+    assert "Chỉ nhận tệp PDF, JPEG, PNG, TIFF, WebP" in page.content.decode()
     assert not case_a.attachments.exists()
     real = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
     officer_a_client.post(url, {"file": real, "description": "Biên bản"})

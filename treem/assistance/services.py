@@ -34,10 +34,10 @@ from treem.assistance.models import (
 )
 from treem.assistance.workflow import TRANSITIONS, can_do
 from treem.audit.services import audit_record
+from treem.core import uploads
 from treem.core.concurrency import save_versioned
 from treem.lib import allowance
 from treem.lib.allowance import Month
-from treem.protection.uploads import check_upload
 
 _TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # Vietnamese bank account numbers are digits only; banks issue 6 to 19 digits (the 19 of a card
@@ -231,7 +231,7 @@ def document_add(*, actor, dossier: Dossier, kind: str, upload) -> DossierDocume
         )
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Hãy chọn loại giấy tờ trong danh sách.")})
-    content_type = check_upload(upload)
+    content_type = uploads.check_upload(upload, allowed=uploads.SCAN_TYPES)
     with transaction.atomic():
         document = DossierDocument.objects.create(
             dossier=dossier,
@@ -274,7 +274,7 @@ def dossier_review(
         raise ValidationError({"reviewed_on": _("Ngày họp Hội đồng trước ngày nộp đơn.")})
     if minutes is None:
         raise ValidationError({"minutes": _("Hãy đính kèm biên bản họp Hội đồng xét duyệt.")})
-    content_type = check_upload(minutes)
+    content_type = uploads.check_upload(minutes, allowed=uploads.SCAN_TYPES)
     with transaction.atomic():
         before = dossier.status
         dossier.status = target

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from treem.accounts.models import Organisation
 from treem.audit.services import audit_record
+from treem.core import uploads
 from treem.lib.text import fold, nfc, vi_sort_key
 from treem.people import access, workflow
 from treem.people.models import (
@@ -36,7 +37,6 @@ from treem.people.models import (
     VotingRule,
 )
 from treem.portal.sanitize import clean_html, html_to_text
-from treem.protection.uploads import check_upload
 
 # ---- Workforce register
 
@@ -336,7 +336,7 @@ def nomination_submit(
             )
             continue
         try:
-            check_upload(upload)
+            uploads.check_upload(upload, allowed=uploads.SCAN_TYPES)
         except ValidationError as exc:
             for message in exc.message_dict.get("file", exc.messages):
                 err(field, message)
