@@ -338,8 +338,8 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from treem.core.demo import demo_seed
     from treem.geo.services import geography_load
+    from treem.site.demo import demo_seed
 
     geography_load()
     demo_seed(with_apps=False)
