@@ -52,7 +52,10 @@ def _parse_day(value: str | None) -> datetime.date:
 def coverage_view(request):
     require(request.user, Action.COVERAGE_VIEW)
     on = _parse_day(request.GET.get("on"))
-    cov = selectors.coverage_for_user(user=request.user, on=on)
+    # A province's 95-row table is shown on request; a commune sees its row at once. Without
+    # the table the villages' names are not read (bench/people.py).
+    want_table = request.GET.get("table") == "1" or not access.is_province(request.user)
+    cov = selectors.coverage_for_user(user=request.user, on=on, village_names=want_table)
     return render(
         request,
         "people/coverage.html",
@@ -61,8 +64,7 @@ def coverage_view(request):
             "on": on,
             "can_staff": can(request.user, Action.STAFF_VIEW),
             "can_manage": can(request.user, Action.STAFF_MANAGE),
-            # A province's 95-row table is shown on request; a commune sees its row at once.
-            "show_table": len(cov.rows) <= 10 or request.GET.get("table") == "1",
+            "show_table": want_table or len(cov.rows) <= 10,
         },
     )
 
