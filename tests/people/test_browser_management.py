@@ -83,7 +83,7 @@ def test_return_for_completion_and_the_management_pages(e2e_server, browser, art
     page.get_by_role("button", name="Lưu lần sửa").click()
     page.wait_for_url(re.compile(r"/app/people/training/\d+/$"))
     page.get_by_role("link", name="Sửa").first.click()
-    assert page.get_by_text("Bổ sung theo danh sách ký nhận").is_visible()
+    assert page.locator("ol li", has_text="Bổ sung theo danh sách ký nhận").is_visible()
     _shots(page, out, "23-attendance-correction")
     ctx.close()
 
