@@ -1,10 +1,12 @@
 """Workforce coverage, award history and certificate printing at the scale of a province.
 
-    .venv/bin/python bench/people.py [--quick] [--repeat N] [--keep]
+    .venv/bin/python bench/people.py [--quick] [--repeat N] [--keep] [--fresh]
 
 Creates the database `treem_bench_people` (BENCH_PEOPLE_PG_URL, default
-postgres://postgres@127.0.0.1:5432/treem_bench_people), migrates it, loads the geography and the
-foundation demo (users), then fills Đồng Nai's 95 communes with 6 villages each, 3,000 staff and
+postgres://postgres@127.0.0.1:5432/treem_bench_people) as a copy of `treem_bench_people_base`
+(migrated, with the geography and the foundation demo's accounts; built on the first run, and
+again whenever a migration, the demo or the geography package changes, or with --fresh), then
+fills Đồng Nai's 95 communes with 6 villages each, 3,000 staff and
 collaborators (with past periods, so turnover has something to count), 400 courses with 20,000
 attendances, and 5,000 nominations over 10 years (2016–2025), most awarded by 10 decisions a year.
 
@@ -14,8 +16,10 @@ Measured, as the provincial specialist through Django's test client:
 - printing 100 certificates of one decision as one PDF: target under 10 s.
 
 `--quick` puts everything in one commune (a thirtieth of the people, 50 courses, 200
-nominations) and runs in under a minute. The last line of output is one JSON object with every
-figure and "ok" per target. The database is dropped at the end unless `--keep`.
+nominations) and runs in under a minute once the base database exists (building the base costs
+the migrations, 1 to 4 minutes depending on the machine's load; the "setup" figures say which).
+The last line of output is one JSON object with every figure and "ok" per target. The database
+is dropped at the end unless `--keep` (the base is kept).
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ sys.path.insert(0, str(ROOT))
 PG_URL = os.environ.get(
     "BENCH_PEOPLE_PG_URL", "postgres://postgres@127.0.0.1:5432/treem_bench_people"
 )
+# Migrated, with the geography and the demo accounts; kept between runs (see main()).
+BASE_URL = PG_URL.rsplit("/", 1)[0] + "/" + PG_URL.rsplit("/", 1)[1] + "_base"
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi"]
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Thanh", "Hữu", "Đức", "Thu", "Gia", "Bảo"]
@@ -44,7 +50,7 @@ GIVEN = ["An", "Bình", "Chi", "Dũng", "Hà", "Hùng", "Lan", "Mai", "Nam", "Ph
 D = datetime.date
 
 
-def _db(url: str, *, create: bool) -> None:
+def _db(url: str, *, create: bool, template: str | None = None) -> None:
     import psycopg
 
     parsed = urlparse(url)
@@ -52,8 +58,58 @@ def _db(url: str, *, create: bool) -> None:
     admin = parsed._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
+        if create and template:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        elif create:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _fingerprint() -> str:
+    """What the prepared base database depends on: every migration, the demo's accounts and the
+    geography package. A change to any of them rebuilds the base."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("vietnam-provinces").encode())
+    files = [*sorted(ROOT.glob("treem/*/migrations/*.py")), ROOT / "treem/site/demo.py"]
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _base_ready(url: str, fingerprint: str) -> bool:
+    import psycopg
+
+    parsed = urlparse(url)
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [parsed.path.lstrip("/")],
+        ).fetchone()
+    return row is not None and row[0] == fingerprint
+
+
+def _mark_base(url: str, fingerprint: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"COMMENT ON DATABASE \"{parsed.path.lstrip('/')}\" IS '{fingerprint}'")
+
+
+def _no_sync_commits() -> None:
+    """A throw-away database: a commit need not wait for the disk (the fsync of each migration's
+    commit was most of the set-up time on a machine shared with other sessions)."""
+    from django.db.backends.signals import connection_created
+
+    def no_sync(sender, connection, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+
+    connection_created.connect(no_sync, weak=False)
 
 
 def setup_django(url: str) -> None:
@@ -311,17 +367,25 @@ def measure(fn, repeat: int) -> dict:
 
     fn()  # warm-up
     times = []
+    cpu = []
+    sql = []
     queries = 0
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             fn()
+            cpu.append((time.process_time() - c) * 1000)
             times.append((time.perf_counter() - t) * 1000)
         queries = len(ctx.captured_queries)
+        sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
     times.sort()
     return {
         "median_ms": round(statistics.median(times), 1),
         "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+        # This process's CPU (Python: Django, the view, the template) and the time spent waiting
+        # for PostgreSQL's answers, per request: on a shared machine these say more than wall time.
+        "cpu_ms": round(statistics.median(cpu), 1),
+        "sql_ms": round(statistics.median(sql), 1),
         "queries": queries,
     }
 
@@ -329,20 +393,57 @@ def measure(fn, repeat: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--repeat", type=int, default=None, help="requests per page (15; 7 with --quick)"
+    )
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--fresh", action="store_true", help="rebuild the base database (migrations, geography)"
+    )
     args = parser.parse_args()
+    if args.repeat is None:
+        args.repeat = 7 if args.quick else 15
+    started = time.perf_counter()
 
-    _db(PG_URL, create=True)
-    setup_django(PG_URL)
-    from django.core.management import call_command
+    phases: dict[str, float] = {}
+    # The schema, the geography and the demo accounts do not depend on the run: they are built
+    # once into a base database (BASE_URL) and each run copies it (CREATE DATABASE … TEMPLATE, a
+    # file copy of seconds) instead of migrating again, which took 2 to 4 minutes of --quick on a
+    # loaded machine. The base is rebuilt when a migration, the demo or the geography package
+    # changes (its fingerprint is the database's comment), or with --fresh.
+    fingerprint = _fingerprint()
+    reuse = not args.fresh and _base_ready(BASE_URL, fingerprint)
+    phases["base_reused"] = reuse
+    if not reuse:
+        t0 = time.perf_counter()
+        _db(BASE_URL, create=True)
+        setup_django(BASE_URL)
+        _no_sync_commits()
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    from treem.core.demo import demo_seed
-    from treem.geo.services import geography_load
+        call_command("migrate", verbosity=0)
+        phases["migrate_s"] = time.perf_counter() - t0
+        from treem.geo.services import geography_load
+        from treem.site.demo import demo_seed
 
-    geography_load()
-    demo_seed(with_apps=False)
+        t0 = time.perf_counter()
+        geography_load()
+        demo_seed(with_apps=False)
+        phases["geography_and_users_s"] = time.perf_counter() - t0
+        from django.db import connections
+
+        connections.close_all()
+        _mark_base(BASE_URL, fingerprint)
+    t0 = time.perf_counter()
+    _db(PG_URL, create=True, template=urlparse(BASE_URL).path.lstrip("/"))
+    phases["copy_base_s"] = time.perf_counter() - t0
+    if reuse:
+        setup_django(PG_URL)
+        _no_sync_commits()
+    else:
+        from django.db import connections
+
+        connections["default"].settings_dict["NAME"] = urlparse(PG_URL).path.lstrip("/")
     sizes = fill(quick=args.quick)
     print(json.dumps({"filled": sizes}, ensure_ascii=False), flush=True)
 
@@ -390,13 +491,19 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
+        t0 = time.perf_counter()
         _db(PG_URL, create=False)
+        phases["drop_db_s"] = time.perf_counter() - t0
+    phases["total_s"] = time.perf_counter() - started
     print(
         json.dumps(
             {
                 "bench": "people",
                 "quick": args.quick,
                 "sizes": sizes,
+                "setup": {k: round(v, 1) if isinstance(v, float) else v for k, v in phases.items()},
+                "cpu_s": round(time.process_time(), 1),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
                 "results": results,
                 "ok": ok,
             },

@@ -12,7 +12,10 @@ def objects(ctx) -> dict:
     """A staff member and a nomination of commune A; the province's course, movement, council
     meeting and decision, from the people demo."""
     from treem.people.models import (
+        Attendance,
+        Council,
         CouncilMeeting,
+        CouncilMember,
         Course,
         Decision,
         Movement,
@@ -29,6 +32,9 @@ def objects(ctx) -> dict:
         "nomination_file_a": nominations.exclude(report_file="").first() or nominations.first(),
         "council_meeting": CouncilMeeting.objects.order_by("pk").first(),
         "award_decision": Decision.objects.order_by("pk").first(),
+        "people_attendance": Attendance.objects.order_by("pk").first(),
+        "people_council": Council.objects.order_by("pk").first(),
+        "council_member": CouncilMember.objects.order_by("pk").first(),
     }
 
 
@@ -47,10 +53,16 @@ ROUTES = {
     "people:person_detail": route(404, **_RECORD_A, kwargs=pk_of("person_a")),
     "people:period_add": route(405, kwargs=pk_of("person_a")),
     "people:period_end": route(405, kwargs=pk_of("person_a")),
+    # Linking a person to an account: those who manage the person (404 to those who cannot see
+    # them, as for the person's page).
+    "people:person_account": route(404, **_RECORD_A, kwargs=pk_of("person_a")),
     "people:course_list": route(403, **_STAFF),
     "people:course_new": route(403, specialist=200),
     "people:course_detail": route(403, **_STAFF, kwargs=pk_of("people_course")),
     "people:training_needs": route(403, **_STAFF),
+    "people:course_budget": route(405, kwargs=pk_of("people_course")),
+    # Correcting an attendance: the province's training manager only.
+    "people:attendance_correct": route(403, specialist=200, kwargs=pk_of("people_attendance")),
     "people:movement_list": route(403, **_READ),
     "people:movement_new": route(403, specialist=200),
     "people:movement_detail": route(403, **_READ, kwargs=pk_of("people_movement")),
@@ -64,6 +76,13 @@ ROUTES = {
         kwargs=lambda o: {"pk": o["nomination_file_a"].pk, "which": "report"},
     ),
     "people:nomination_withdraw": route(405, kwargs=pk_of("nomination_a")),
+    # Returning a dossier: the council's secretariat (the province specialist) only.
+    "people:nomination_return": route(403, specialist=200, kwargs=pk_of("nomination_a")),
+    # Completing it: the nominating unit (and the province); leadership reads it but may not.
+    "people:nomination_resubmit": route(404, **_RECORD_A, leader=403, kwargs=pk_of("nomination_a")),
+    "people:council_list": route(403, specialist=200),
+    "people:council_detail": route(403, specialist=200, kwargs=pk_of("people_council")),
+    "people:council_member_remove": route(405, kwargs=pk_of("council_member")),
     "people:meeting_new": route(403, specialist=200),
     # The awards specialist and the council's members only.
     "people:meeting_detail": route(

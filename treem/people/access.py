@@ -11,7 +11,7 @@ Role permissions come from `treem.accounts.policy`; the place from the user's ju
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -98,7 +98,9 @@ def nomination_get_for_user(user, pk: int) -> Nomination:
 def council_seat(user, meeting: CouncilMeeting) -> CouncilMember | None:
     if not can(user, Action.AWARD_VOTE):
         return None
-    return CouncilMember.objects.filter(council_id=meeting.council_id, user=user).first()
+    return CouncilMember.objects.filter(
+        council_id=meeting.council_id, user=user, is_active=True
+    ).first()
 
 
 def can_vote(user, meeting: CouncilMeeting) -> bool:
@@ -147,3 +149,59 @@ def require_manage_person(user, person: Person) -> None:
         raise PermissionDenied(
             _("Người này không thuộc đơn vị bạn quản lý nên bạn không thể sửa hồ sơ.")
         )
+
+
+def can_sit_on_council(user, council) -> bool:
+    """A council member is a provincial account of the council's province that may vote."""
+    j = user.jurisdiction
+    return (
+        user.is_active
+        and can(user, Action.AWARD_VOTE)
+        and j.level == Level.PROVINCE
+        and j.province_code == council.province_id
+    )
+
+
+def council_candidates(council):
+    """Accounts that may be added to the council (active members excluded)."""
+    from treem.accounts.models import User
+
+    users = User.objects.filter(is_active=True, province_id=council.province_id).exclude(
+        council_seats__council=council, council_seats__is_active=True
+    )
+    return [u for u in users if can_sit_on_council(u, council)]
+
+
+def can_link_account(actor, user) -> bool:
+    """An account may be linked to a person by someone whose area covers the account: the
+    province any account of its province, a commune the accounts of its own communes."""
+    j = actor.jurisdiction
+    if not user.is_active:
+        return False
+    if j.level == Level.PROVINCE:
+        return user.province_id == j.province_code
+    if j.level == Level.COMMUNE:
+        return _account_communes(user) <= set(j.commune_codes) and bool(_account_communes(user))
+    return False
+
+
+def _account_communes(user) -> set[str]:
+    """The communes an account works in: its commune, or those of its villages (a collaborator)."""
+    if user.commune_id:
+        return {user.commune_id}
+    return set(user.villages.values_list("commune_id", flat=True))
+
+
+def linkable_accounts(actor):
+    from treem.accounts.models import User
+
+    j = actor.jurisdiction
+    qs = User.objects.filter(is_active=True, person__isnull=True)
+    if j.level == Level.PROVINCE:
+        return qs.filter(province_id=j.province_code)
+    if j.level == Level.COMMUNE:
+        return qs.filter(
+            Q(commune_id__in=j.commune_codes)
+            | Q(commune__isnull=True, villages__commune_id__in=j.commune_codes)
+        ).distinct()
+    return qs.none()

@@ -16,7 +16,7 @@ from treem.people.models import NominationStatus
 def people_cards(user) -> list[Card]:
     cards: list[Card] = []
     if can(user, Action.COVERAGE_VIEW):
-        cov = selectors.coverage_for_user(user=user)
+        cov = selectors.coverage_for_user(user=user, village_names=False)
         if cov.rows:
             cards.append(
                 Card(
@@ -39,4 +39,18 @@ def people_cards(user) -> list[Card]:
                 url=reverse("people:movement_list"),
             )
         )
+    if can(user, Action.NOMINATION_SUBMIT):
+        returned = (
+            selectors.nominations_for_user(user=user, status=NominationStatus.RETURNED)
+            .filter(submitted_by=user)
+            .count()
+        )
+        if returned:
+            cards.append(
+                Card(
+                    label=_("Hồ sơ khen thưởng bị trả lại, cần bổ sung"),
+                    value=returned,
+                    url=reverse("people:movement_list"),
+                )
+            )
     return cards

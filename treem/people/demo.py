@@ -303,7 +303,9 @@ def _council(ctx) -> Council:
                 commune=None,
                 villages=None,
             )
-        services.council_member_add(actor=specialist, council=council, user=user, title=title)
+        # Seeding again completes the demo: a member already seated is left as is.
+        if not council.members.filter(user=user, is_active=True).exists():
+            services.council_member_add(actor=specialist, council=council, user=user, title=title)
     return council
 
 

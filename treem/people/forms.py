@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from treem.accounts.jurisdiction import Level
-from treem.accounts.models import Organisation
+from treem.accounts.models import Organisation, User
 from treem.geo.models import Commune, Village
 from treem.people.models import (
     AwardForm,
@@ -105,17 +105,26 @@ class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
         fields = [
-            "title", "topic", "organiser", "starts_on", "ends_on", "place", "hours", "budget_line",
+            "title", "topic", "organiser", "starts_on", "ends_on", "place", "hours",
+            "budget_line_ref", "budget_line",
         ]  # fmt: skip
         widgets = {"starts_on": _DATE, "ends_on": _DATE}
         help_texts = {
-            "budget_line": _("Ghi số hiệu dòng ngân sách của kế hoạch (tạm thời ghi tự do)."),
+            "budget_line": _("Nếu kinh phí không thuộc kế hoạch nào trong Treem, ghi nguồn ở đây."),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, budget_lines=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = TrainingTopic.objects.filter(is_active=True)
         self.fields["organiser"].queryset = _organisations_for(user)
+        self.fields["budget_line_ref"] = forms.TypedChoiceField(
+            label=_("Dòng kinh phí của kế hoạch"),
+            choices=[("", "—"), *((r.id, r.label) for r in budget_lines)],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            help_text=_("Dòng kinh phí của kế hoạch năm tổ chức lớp."),
+        )
 
 
 class AttendanceForm(forms.Form):
@@ -230,3 +239,95 @@ class DecisionForm(forms.Form):
         self.fields["nominations"].label_from_instance = lambda n: (
             f"{n.nominee_name} — {n.get_status_display()}"
         )
+
+
+class VersionedForm(forms.Form):
+    """The version of the record the page showed: an edit made on a stale copy is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CouncilMemberAddForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Tài khoản"), queryset=User.objects.none())
+    title = forms.CharField(
+        label=_("Chức danh trong Hội đồng"),
+        max_length=200,
+        help_text=_("Ví dụ: Phó Chủ tịch Hội đồng; Ủy viên, Giám đốc Sở Y tế"),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(pk__in=[u.pk for u in candidates])
+        self.fields["user"].label_from_instance = lambda u: u.full_name or u.username
+
+
+class CouncilMemberChangeForm(VersionedForm):
+    title = forms.CharField(label=_("Chức danh trong Hội đồng"), max_length=200)
+
+
+class PersonLinkForm(VersionedForm):
+    user = forms.ModelChoiceField(label=_("Tài khoản Treem"), queryset=User.objects.none())
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = accounts
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.full_name} ({u.username})" if u.full_name else u.username
+        )
+
+
+class PersonUnlinkForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Lý do gỡ liên kết"),
+        max_length=300,
+        help_text=_("Ví dụ: tài khoản ghi nhầm người; người này đã nghỉ việc"),
+    )
+
+
+class AttendanceCorrectForm(VersionedForm):
+    person = forms.ModelChoiceField(label=_("Học viên"), queryset=Person.objects.none())
+    certified = forms.BooleanField(label=_("Được cấp chứng nhận"), required=False)
+    reason = forms.CharField(
+        label=_("Lý do sửa"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ví dụ: ghi nhầm học viên; chứng nhận cấp bổ sung theo danh sách ký nhận"),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class CourseBudgetForm(VersionedForm):
+    budget_line_ref = forms.TypedChoiceField(
+        label=_("Dòng kinh phí của kế hoạch"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget_line_ref"].choices = [("", "—"), *((r.id, r.label) for r in lines)]
+
+
+class NominationReturnForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Nội dung cần bổ sung"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Ví dụ: Thiếu biên bản họp Hội đồng thi đua của đơn vị có chữ ký"),
+    )
+    complete_by = forms.DateField(label=_("Hạn bổ sung"), widget=_DATE)
+
+
+class NominationResubmitForm(VersionedForm):
+    nominee_unit = forms.CharField(label=_("Chức vụ, đơn vị (in trên bằng)"), max_length=300)
+    achievement_line = forms.CharField(label=_("Thành tích (in trên bằng)"), max_length=300)
+    achievement_report = forms.CharField(
+        label=_("Báo cáo thành tích"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+    report_file = forms.FileField(
+        label=_("Báo cáo thành tích có chữ ký (chỉ chọn nếu thay bản cũ)"), required=False
+    )
+    minutes_file = forms.FileField(
+        label=_("Biên bản họp Hội đồng thi đua của đơn vị (chỉ chọn nếu thay bản cũ)"),
+        required=False,
+    )
+    note = forms.CharField(label=_("Ghi chú gửi Hội đồng"), max_length=500, required=False)

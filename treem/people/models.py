@@ -184,8 +184,16 @@ class Course(models.Model):
     ends_on = models.DateField(_("đến ngày"))
     place = models.CharField(_("địa điểm"), max_length=200)
     hours = models.PositiveSmallIntegerField(_("số giờ"), validators=[MinValueValidator(1)])
-    # A free reference until the programmes app offers budget lines (e.g. "KH 144, mục 3.2").
-    budget_line = models.CharField(_("nguồn kinh phí (dòng ngân sách)"), max_length=200, blank=True)
+    # Free text, as first recorded (e.g. "KH 144, mục 3.2"). Kept for old rows and for a source
+    # that is not in Treem; a course linked to a plan's budget line has `budget_line_ref` too.
+    budget_line = models.CharField(_("nguồn kinh phí (ghi chú)"), max_length=200, blank=True)
+    # The id of a budget line offered by a source registered in treem.core.budget_lines (the
+    # programmes app): people and programmes are sibling apps and may not import each other, so
+    # this is an id read through the hook, not a foreign key.
+    budget_line_ref = models.PositiveIntegerField(
+        _("dòng kinh phí của kế hoạch"), null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -210,6 +218,7 @@ class Attendance(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
     certified = models.BooleanField(_("được cấp chứng nhận"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
@@ -221,6 +230,30 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.course_id}"
+
+
+class AttendanceCorrection(models.Model):
+    """One correction of an attendance record: what it was, what it became, why, who and when.
+    The attendance row holds the current value; these rows are its history, never edited."""
+
+    attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="corrections")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    person_before = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person_after = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    certified_before = models.BooleanField()
+    certified_after = models.BooleanField()
+    reason = models.TextField(_("lý do sửa"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("lần sửa danh sách học viên")
+        verbose_name_plural = _("lần sửa danh sách học viên")
+
+    def __str__(self) -> str:
+        return f"{self.attendance_id} @ {self.at:%Y-%m-%d}"
 
 
 # ---- Emulation and commendation
@@ -311,6 +344,7 @@ class Movement(models.Model):
 
 class NominationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Đã gửi, chờ Hội đồng xét")
+    RETURNED = "returned", _("Trả lại để bổ sung")
     IN_REVIEW = "in_review", _("Đang được Hội đồng xét")
     PASSED = "passed", _("Hội đồng đề nghị khen thưởng")
     REJECTED = "rejected", _("Hội đồng không đề nghị")
@@ -341,8 +375,13 @@ class CouncilMember(models.Model):
         verbose_name=_("thành viên"),
     )
     title = models.CharField(_("chức danh trong hội đồng"), max_length=200)
+    # A member who leaves the council keeps the row (their past votes point to it); only active
+    # members vote and are counted in a new meeting's membership.
+    is_active = models.BooleanField(_("đang là thành viên"), default=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        ordering = ["-is_active", "id"]
         constraints = [
             models.UniqueConstraint(fields=["council", "user"], name="people_member_once")
         ]
@@ -473,6 +512,10 @@ class Nomination(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     idempotency_key = models.CharField(max_length=64, blank=True)
+    # Set when the council's secretariat returns the dossier for completion: what to complete
+    # and by when. Cleared when the unit resubmits; the events keep every return.
+    return_reason = models.TextField(_("nội dung cần bổ sung"), blank=True)
+    complete_by = models.DateField(_("hạn bổ sung"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

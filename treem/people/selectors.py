@@ -8,7 +8,20 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import ExtractYear
 
 from treem.accounts.jurisdiction import Level
@@ -145,9 +158,13 @@ class CommuneCoverage:
     collaborators: int = 0
     villages: int = 0
     villages_without: list[str] = field(default_factory=list)
+    # The number of villages without a collaborator when their names were not read.
+    uncovered_count: int | None = None
 
     @property
     def villages_covered(self) -> int:
+        if self.uncovered_count is not None:
+            return self.villages - self.uncovered_count
         return self.villages - len(self.villages_without)
 
 
@@ -186,59 +203,95 @@ class Coverage:
 
 
 def coverage_for_communes(
-    communes: QuerySet, on: datetime.date, *, turnover_years: int = 5
+    communes: QuerySet,
+    on: datetime.date,
+    *,
+    turnover_years: int = 5,
+    village_names: bool = True,
 ) -> Coverage:
     """Coverage of the given communes on a day, in a fixed number of grouped queries whatever
-    their number (a province's 95 communes and thousands of staff included).
+    their number (a province's 95 communes and thousands of staff included): the communes with
+    their collaborator and village counts, the officials with their training, the turnover, and
+    (with `village_names`) the villages no collaborator covers. Without `village_names` the
+    villages without a collaborator are counted, not named, in the same first query.
 
     A commune is covered when its responsible official (is_responsible) holds a certificate for
     every topic required of commune officials; a village is covered when a collaborator whose
     period is current on that day covers it.
     """
-    communes = sorted(communes, key=lambda c: _name_key(c.name))
-    codes = [c.code for c in communes]
-    rows = {c.code: CommuneCoverage(commune=c) for c in communes}
-    current = _active(ServicePeriod.objects.filter(commune_id__in=codes), on)
-    officials = current.filter(kind=PostKind.COMMUNE_OFFICIAL)
+    current = _active(ServicePeriod.objects.all(), on)
     collaborators = current.filter(kind=PostKind.VILLAGE_COLLABORATOR)
-    required = [t.pk for t in required_topics().get(PostKind.COMMUNE_OFFICIAL, [])]
-    # The officials themselves are few (one to a handful per commune): read them once, and the
-    # set of fully trained people once, then count in Python.
-    trained = set(
-        trained_people_query(officials.values("person_id"), required, on).values_list(
-            "person_id", flat=True
+    covering = ServicePeriod.villages.through.objects.filter(
+        village_id=OuterRef("pk"),
+        serviceperiod__in=collaborators.values("pk"),
+    )
+    # Per commune, as subqueries of the one commune query: a round trip costs more than the
+    # counting on a loaded machine (bench/people.py).
+    communes = list(
+        communes.annotate(
+            n_collaborators=_count_subquery(
+                collaborators.filter(commune_id=OuterRef("code")).values("commune_id")
+            ),
+            n_villages=_count_subquery(
+                Village.objects.filter(commune_id=OuterRef("code")).values("commune_id")
+            ),
+            n_uncovered=_count_subquery(
+                Village.objects.filter(commune_id=OuterRef("code"))
+                .exclude(Exists(covering))
+                .values("commune_id")
+            ),
         )
     )
-    for commune_id, person_id, is_responsible, name in officials.values_list(
-        "commune_id", "person_id", "is_responsible", "person__full_name"
-    ).order_by("person__sort_key"):
+    communes.sort(key=lambda c: _name_key(c.name))
+    codes = [c.code for c in communes]
+    rows = {c.code: CommuneCoverage(commune=c) for c in communes}
+    uncovered: dict[str, int] = {}
+    for c in communes:
+        row = rows[c.code]
+        row.collaborators = c.n_collaborators or 0
+        row.villages = c.n_villages or 0
+        uncovered[c.code] = c.n_uncovered or 0
+    officials = current.filter(commune_id__in=codes, kind=PostKind.COMMUNE_OFFICIAL)
+    required = [t.pk for t in required_topics().get(PostKind.COMMUNE_OFFICIAL, [])]
+    # The officials are few (one to a handful per commune): one query reads them with whether
+    # each holds every required certificate, then they are counted in Python.
+    trained = trained_people_query(officials.values("person_id"), required, on)
+    for commune_id, is_responsible, name, is_trained in (
+        officials.annotate(
+            is_trained=ExpressionWrapper(Q(person_id__in=trained), output_field=BooleanField())
+        )
+        .values_list("commune_id", "is_responsible", "person__full_name", "is_trained")
+        .order_by("person__sort_key")
+    ):
         row = rows[commune_id]
         row.officials += 1
-        is_trained = person_id in trained
         row.trained_officials += int(is_trained)
         if is_responsible:
             row.responsible.append(name)
             row.trained_responsible = row.trained_responsible or is_trained
-    for commune_id, n in (
-        collaborators.values("commune_id").annotate(n=Count("id")).values_list("commune_id", "n")
-    ):
-        rows[commune_id].collaborators = n
-    villages = Village.objects.filter(commune_id__in=codes)
-    for commune_id, n in (
-        villages.values("commune_id").annotate(n=Count("id")).values_list("commune_id", "n")
-    ):
-        rows[commune_id].villages = n
-    covered = ServicePeriod.villages.through.objects.filter(
-        serviceperiod__in=collaborators.values("pk")
-    ).values("village_id")
-    for commune_id, name in (
-        villages.exclude(pk__in=covered).order_by("name_folded").values_list("commune_id", "name")
-    ):
-        rows[commune_id].villages_without.append(name)
+    if village_names:
+        names = (
+            Village.objects.filter(commune_id__in=codes)
+            .exclude(Exists(covering))
+            .order_by("name_folded")
+            .values_list("commune_id", "name")
+        )
+        for commune_id, name in names:
+            rows[commune_id].villages_without.append(name)
+    else:
+        for code, n in uncovered.items():
+            rows[code].uncovered_count = n
     return Coverage(
         on=on,
         rows=list(rows.values()),
         turnover=turnover(codes, on.year, turnover_years),
+    )
+
+
+def _count_subquery(qs: QuerySet) -> Subquery:
+    return Subquery(
+        qs.order_by().annotate(n=Func(F("commune_id"), function="COUNT")).values("n")[:1],
+        output_field=IntegerField(),
     )
 
 
@@ -269,19 +322,19 @@ def turnover(codes: list[str], last_year: int, years: int) -> list[TurnoverYear]
         commune_id__in=codes,
         kind__in=[PostKind.COMMUNE_OFFICIAL, PostKind.VILLAGE_COLLABORATOR],
     )
-    started = dict(
-        spans.annotate(y=ExtractYear("started_on"))
-        .values("y")
+    # One grouped query on (start year, end year) pairs: at most a few hundred rows.
+    started: dict[int, int] = defaultdict(int)
+    ended: dict[int, int] = defaultdict(int)
+    for start_year, end_year, n in (
+        spans.annotate(sy=ExtractYear("started_on"), ey=ExtractYear("ended_on"))
+        .values("sy", "ey")
         .annotate(n=Count("id"))
-        .values_list("y", "n")
-    )
-    ended = dict(
-        spans.filter(ended_on__isnull=False)
-        .annotate(y=ExtractYear("ended_on"))
-        .values("y")
-        .annotate(n=Count("id"))
-        .values_list("y", "n")
-    )
+        .values_list("sy", "ey", "n")
+        .order_by()
+    ):
+        started[start_year] += n
+        if end_year is not None:
+            ended[end_year] += n
     out = []
     for year in range(last_year - years + 1, last_year + 1):
         before = sum(n for y, n in started.items() if y < year) - sum(
@@ -291,7 +344,9 @@ def turnover(codes: list[str], last_year: int, years: int) -> list[TurnoverYear]
     return out
 
 
-def coverage_for_user(*, user, on: datetime.date | None = None) -> Coverage:
+def coverage_for_user(
+    *, user, on: datetime.date | None = None, village_names: bool = True
+) -> Coverage:
     on = on or datetime.date.today()
     j = user.jurisdiction
     if j.level == Level.PROVINCE:
@@ -300,7 +355,7 @@ def coverage_for_user(*, user, on: datetime.date | None = None) -> Coverage:
         communes = Commune.objects.filter(code__in=j.commune_codes)
     else:
         communes = Commune.objects.none()
-    return coverage_for_communes(communes, on)
+    return coverage_for_communes(communes, on, village_names=village_names)
 
 
 # ---- Commendation

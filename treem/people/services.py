@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from treem.accounts.models import Organisation
 from treem.audit.services import audit_record
-from treem.core import uploads
+from treem.core import budget_lines, uploads
+from treem.core.concurrency import ConcurrentEditError, save_versioned
 from treem.lib.text import fold, nfc, vi_sort_key
 from treem.people import access, workflow
 from treem.people.models import (
     Attendance,
+    AttendanceCorrection,
     AwardForm,
     Council,
     CouncilMeeting,
@@ -183,6 +185,7 @@ def course_create(
     place: str,
     hours: int,
     budget_line: str = "",
+    budget_line_ref: int | None = None,
 ) -> Course:
     course = Course(
         title=nfc(title),
@@ -194,10 +197,17 @@ def course_create(
         place=nfc(place),
         hours=hours,
         budget_line=nfc(budget_line),
+        budget_line_ref=budget_line_ref,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("Ngày kết thúc phải từ ngày bắt đầu trở đi.")})
+    check_budget_line(
+        province_code=organiser.province_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        ref=budget_line_ref,
+    )
     course.full_clean()
     course.save()
     audit_record(actor=actor, action="create", obj=course)
@@ -502,7 +512,7 @@ def meeting_open(
     nominations: list[Nomination],
 ) -> CouncilMeeting:
     access.require_manage_awards(actor)
-    members = council.members.count()
+    members = council.members.filter(is_active=True).count()
     if members == 0:
         raise ValidationError(
             _("Hội đồng chưa có thành viên. Hãy thêm thành viên trước khi mở phiên họp.")
@@ -676,9 +686,390 @@ def decision_issue(
 
 @transaction.atomic
 def council_member_add(*, actor, council: Council, user, title: str) -> CouncilMember:
+    """Add a member, or bring back one who had left (their row, and past votes, are kept)."""
     access.require_manage_awards(actor)
-    member, _created = CouncilMember.objects.get_or_create(
-        council=council, user=user, defaults={"title": nfc(title)}
-    )
+    title = nfc(title)
+    if not title:
+        raise ValidationError({"title": _("Hãy ghi chức danh trong Hội đồng.")})
+    if council.province_id != access.province_code(actor):
+        raise PermissionDenied(_("Hội đồng này không thuộc tỉnh của bạn."))
+    if not access.can_sit_on_council(user, council):
+        raise ValidationError(
+            {
+                "user": _(
+                    "Tài khoản này không được bỏ phiếu thi đua, khen thưởng của tỉnh. Hãy chọn "
+                    "lãnh đạo hoặc chuyên viên cấp tỉnh."
+                )
+            }
+        )
+    member = CouncilMember.objects.select_for_update().filter(council=council, user=user).first()
+    if member is not None and member.is_active:
+        raise ValidationError({"user": _("%(name)s đã là thành viên Hội đồng.") % {"name": user}})
+    if member is not None:
+        member.is_active = True
+        member.title = title
+        member.version += 1
+        member.save(update_fields=["is_active", "title", "version"])
+        audit_record(actor=actor, action="update", obj=member, changes={"is_active": [False, True]})
+        return member
+    member = CouncilMember.objects.create(council=council, user=user, title=title)
     audit_record(actor=actor, action="create", obj=member)
     return member
+
+
+@transaction.atomic
+def council_member_remove(*, actor, member: CouncilMember, expected_version: int) -> None:
+    """A member leaves the council. The row stays, so their past votes still name them; they no
+    longer vote and are not counted in the membership of a meeting opened afterwards."""
+    access.require_manage_awards(actor)
+    if not member.is_active:
+        raise ValidationError(_("Người này đã thôi là thành viên Hội đồng."))
+    _save_versioned(member, expected_version=expected_version, values={"is_active": False})
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=member,
+        changes={"is_active": [True, False]},
+        details={"council": member.council_id},
+    )
+
+
+def _save_versioned(obj, *, expected_version: int, values: dict) -> None:
+    """Set `values` and write them if the row still has `expected_version`; on a refusal the
+    object in memory is put back as it was, so the page shows what is stored, not the attempt."""
+    before = {name: getattr(obj, name) for name in values}
+    for name, value in values.items():
+        setattr(obj, name, value)
+    try:
+        with transaction.atomic():
+            save_versioned(obj, expected_version=expected_version, fields=list(values))
+    except (ValidationError, IntegrityError):
+        for name, value in before.items():
+            setattr(obj, name, value)
+        raise
+
+
+# ---- A person and a Treem account
+
+
+@transaction.atomic
+def person_link_user(*, actor, person: Person, user, expected_version: int) -> None:
+    """Link a person of the register to their Treem account. One person per account and one
+    account per person: a link elsewhere is refused, never moved silently."""
+    access.require_manage_person(actor, person)
+    if not access.can_link_account(actor, user):
+        raise ValidationError(
+            {"user": _("Tài khoản này không thuộc địa bàn bạn quản lý. Hãy chọn tài khoản khác.")}
+        )
+    if person.user_id is not None:
+        raise ValidationError(
+            {
+                "user": _(
+                    "Người này đã gắn với tài khoản %(u)s. Hãy gỡ liên kết cũ trước khi gắn "
+                    "tài khoản khác."
+                )
+                % {"u": person.user}
+            }
+        )
+    other = Person.objects.filter(user=user).exclude(pk=person.pk).first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "user": _(
+                    "Tài khoản này đã gắn với %(name)s trong danh sách nhân lực. Mỗi tài khoản "
+                    "chỉ gắn với một người."
+                )
+                % {"name": other.full_name}
+            }
+        )
+    try:
+        _save_versioned(person, expected_version=expected_version, values={"user": user})
+    except IntegrityError:
+        # Another person got this account between the check and the write.
+        raise ValidationError(
+            {"user": _("Tài khoản này vừa được gắn với một người khác. Hãy tải lại trang.")}
+        ) from None
+    audit_record(actor=actor, action="update", obj=person, changes={"user": [None, user.pk]})
+
+
+@transaction.atomic
+def person_unlink_user(*, actor, person: Person, expected_version: int, reason: str) -> None:
+    access.require_manage_person(actor, person)
+    reason = nfc(reason)
+    if person.user_id is None:
+        raise ValidationError(_("Người này chưa gắn với tài khoản nào."))
+    if not reason:
+        raise ValidationError({"reason": _("Hãy ghi lý do gỡ liên kết tài khoản.")})
+    before = person.user_id
+    _save_versioned(person, expected_version=expected_version, values={"user": None})
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=person,
+        changes={"user": [before, None]},
+        details={"reason": reason},
+    )
+
+
+# ---- Correcting an attendance record
+
+
+@transaction.atomic
+def attendance_correct(
+    *,
+    actor,
+    attendance: Attendance,
+    person: Person,
+    certified: bool,
+    reason: str,
+    expected_version: int,
+) -> AttendanceCorrection:
+    """Correct who attended or whether they were certified. The attendance row takes the new
+    values; an `AttendanceCorrection` keeps the old ones with the reason. An edit made from a copy
+    someone else has since corrected is refused."""
+    access.require_manage_training(actor)
+    reason = nfc(reason)
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = _("Hãy ghi lý do sửa (ví dụ: ghi nhầm người, nhầm chứng nhận).")
+    if person.pk == attendance.person_id and certified == attendance.certified:
+        errors["__all__"] = _("Không có gì thay đổi. Hãy sửa học viên hoặc chứng nhận.")
+    if (
+        person.pk != attendance.person_id
+        and Attendance.objects.filter(course_id=attendance.course_id, person=person).exists()
+    ):
+        errors["person"] = _(
+            "%(name)s đã có trong danh sách học viên của lớp này. Hãy chọn đúng người."
+        ) % {"name": person.full_name}
+    if errors:
+        raise ValidationError(errors)
+    before_person, before_certified = attendance.person_id, attendance.certified
+    try:
+        _save_versioned(
+            attendance,
+            expected_version=expected_version,
+            values={"person": person, "certified": certified},
+        )
+    except IntegrityError:
+        raise ValidationError(
+            {"person": _("Người này vừa được ghi vào lớp. Hãy tải lại trang.")}
+        ) from None
+    correction = AttendanceCorrection.objects.create(
+        attendance=attendance,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        person_before_id=before_person,
+        person_after=person,
+        certified_before=before_certified,
+        certified_after=certified,
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=attendance,
+        changes={
+            "person": [before_person, person.pk],
+            "certified": [before_certified, certified],
+        },
+        details={"reason": reason},
+    )
+    return correction
+
+
+# ---- A course's budget line
+
+
+def check_budget_line(*, province_code: str, starts_on, ends_on, ref: int | None) -> None:
+    if ref is None:
+        return
+    years = range(starts_on.year, ends_on.year + 1)
+    if ref not in {r.id for r in budget_lines.choices(province_code, years)}:
+        raise ValidationError(
+            {
+                "budget_line_ref": _(
+                    "Dòng kinh phí đã chọn không thuộc kế hoạch của tỉnh trong năm tổ chức lớp. "
+                    "Hãy chọn một dòng kinh phí khác, hoặc ghi chú nguồn kinh phí."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def course_budget_link(
+    *, actor, course: Course, budget_line_ref: int | None, expected_version: int
+) -> None:
+    """Link a course (an old one with only a note, too) to the plan's budget line that pays for
+    it, or clear the link. The free-text note is never touched."""
+    access.require_manage_training(actor)
+    check_budget_line(
+        province_code=course.province_id,
+        starts_on=course.starts_on,
+        ends_on=course.ends_on,
+        ref=budget_line_ref,
+    )
+    before = course.budget_line_ref
+    _save_versioned(
+        course, expected_version=expected_version, values={"budget_line_ref": budget_line_ref}
+    )
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=course,
+        changes={"budget_line_ref": [before, budget_line_ref]},
+    )
+
+
+# ---- Returned for completion
+
+
+def nomination_return(
+    *,
+    actor,
+    nomination: Nomination,
+    reason: str,
+    complete_by: datetime.date,
+    expected_version: int,
+    today: datetime.date | None = None,
+) -> None:
+    """The council's secretariat returns a dossier to the nominating unit to complete, saying
+    what is missing and by when."""
+    access.require_manage_awards(actor)
+    today = today or timezone.localdate()
+    reason = nfc(reason)
+    errors: dict[str, str] = {}
+    if not html_to_text(clean_html(reason)).strip():
+        errors["reason"] = _("Hãy ghi những nội dung đơn vị cần bổ sung.")
+    if complete_by is None or complete_by < today:
+        errors["complete_by"] = _("Hạn bổ sung phải từ hôm nay trở đi. Hãy chọn lại ngày.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        _check_version(locked, expected_version)
+        locked.return_reason = reason
+        locked.complete_by = complete_by
+        locked.save(update_fields=["return_reason", "complete_by"])
+        _transition(
+            actor=actor,
+            nomination=locked,
+            action="return",
+            to=NominationStatus.RETURNED,
+            details={"reason": reason, "complete_by": complete_by.isoformat()},
+        )
+    nomination.refresh_from_db()
+
+
+def _check_version(nomination: Nomination, expected_version: int) -> None:
+    if nomination.version != expected_version:
+        raise ConcurrentEditError(
+            _(
+                "Hồ sơ này vừa được người khác thay đổi sau khi bạn mở nó. Thay đổi của bạn chưa "
+                "được lưu: hãy tải lại trang, xem nội dung mới rồi làm lại."
+            ),
+            code="concurrent_edit",
+        )
+
+
+def nomination_resubmit(
+    *,
+    actor,
+    nomination: Nomination,
+    nominee_unit: str,
+    achievement_line: str,
+    achievement_report: str,
+    expected_version: int,
+    report_file=None,
+    minutes_file=None,
+    note: str = "",
+    today: datetime.date | None = None,
+) -> None:
+    """The nominating unit completes a returned dossier and sends it again.
+
+    Deadline rule (Treem's decision, docs/people.md): a dossier returned for completion was
+    received on time, so it is not refused because the movement's deadline has passed since; it
+    is refused after the completion date the secretariat set when returning it. A new file
+    replaces the old one only when given; what is not changed stays as submitted."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+
+    def err(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    report_html = clean_html(achievement_report or "")
+    if not html_to_text(report_html).strip():
+        err(
+            "achievement_report",
+            _("Hồ sơ chưa có báo cáo thành tích. Hãy nhập báo cáo thành tích của đối tượng."),
+        )
+    if not nfc(achievement_line):
+        err("achievement_line", _("Hãy ghi thành tích sẽ in trên bằng khen."))
+    if not nfc(nominee_unit):
+        err("nominee_unit", _("Hãy ghi chức vụ, đơn vị in trên bằng."))
+    for field, upload in (("report_file", report_file), ("minutes_file", minutes_file)):
+        if upload is None:
+            continue
+        try:
+            uploads.check_upload(upload, allowed=uploads.SCAN_TYPES)
+        except ValidationError as exc:
+            for message in exc.message_dict.get("file", exc.messages):
+                err(field, message)
+    with transaction.atomic():
+        locked = (
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("nominating_unit")
+            .get(pk=nomination.pk)
+        )
+        if not access.can_submit_for(actor, locked.nominating_unit):
+            raise PermissionDenied(_("Chỉ đơn vị đã gửi hồ sơ mới bổ sung được hồ sơ."))
+        _check_version(locked, expected_version)
+        if (
+            locked.status == NominationStatus.RETURNED
+            and locked.complete_by
+            and (today > locked.complete_by)
+        ):
+            err(
+                "__all__",
+                _(
+                    "Đã quá hạn bổ sung hồ sơ (%(d)s). Hãy liên hệ Thường trực Hội đồng thi đua, "
+                    "khen thưởng để được gia hạn."
+                )
+                % {"d": locked.complete_by.strftime("%d/%m/%Y")},
+            )
+        if errors:
+            raise ValidationError(errors)
+        changed = []
+        for field, value in (
+            ("nominee_unit", nfc(nominee_unit)),
+            ("achievement_line", nfc(achievement_line)),
+            ("achievement_report", report_html),
+        ):
+            if getattr(locked, field) != value:
+                setattr(locked, field, value)
+                changed.append(field)
+        if report_file is not None:
+            locked.report_file = report_file
+            changed.append("report_file")
+        if minutes_file is not None:
+            locked.minutes_file = minutes_file
+            changed.append("minutes_file")
+        locked.return_reason = ""
+        locked.complete_by = None
+        locked.save(
+            update_fields=[
+                "nominee_unit",
+                "achievement_line",
+                "achievement_report",
+                "report_file",
+                "minutes_file",
+                "return_reason",
+                "complete_by",
+            ]
+        )
+        _transition(
+            actor=actor,
+            nomination=locked,
+            action="resubmit",
+            to=NominationStatus.SUBMITTED,
+            details={"changed": changed, "note": nfc(note)},
+        )
+    nomination.refresh_from_db()

@@ -12,16 +12,21 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from treem.accounts.policy import Action, can, require
 from treem.audit.services import audit_record
+from treem.core import budget_lines
 from treem.core.forms import apply_validation_error
 from treem.people import access, documents, forms, selectors, services, workflow
 from treem.people.models import (
+    Attendance,
+    Council,
     CouncilMeeting,
+    CouncilMember,
     Course,
     Decision,
     Movement,
@@ -47,7 +52,10 @@ def _parse_day(value: str | None) -> datetime.date:
 def coverage_view(request):
     require(request.user, Action.COVERAGE_VIEW)
     on = _parse_day(request.GET.get("on"))
-    cov = selectors.coverage_for_user(user=request.user, on=on)
+    # A province's 95-row table is shown on request; a commune sees its row at once. Without
+    # the table the villages' names are not read (bench/people.py).
+    want_table = request.GET.get("table") == "1" or not access.is_province(request.user)
+    cov = selectors.coverage_for_user(user=request.user, on=on, village_names=want_table)
     return render(
         request,
         "people/coverage.html",
@@ -56,8 +64,7 @@ def coverage_view(request):
             "on": on,
             "can_staff": can(request.user, Action.STAFF_VIEW),
             "can_manage": can(request.user, Action.STAFF_MANAGE),
-            # A province's 95-row table is shown on request; a commune sees its row at once.
-            "show_table": len(cov.rows) <= 10 or request.GET.get("table") == "1",
+            "show_table": want_table or len(cov.rows) <= 10,
         },
     )
 
@@ -235,7 +242,14 @@ def course_list_view(request):
 @require_http_methods(["GET", "POST"])
 def course_new_view(request):
     access.require_manage_training(request.user)
-    form = forms.CourseForm(request.POST or None, user=request.user)
+    year = datetime.date.today().year
+    form = forms.CourseForm(
+        request.POST or None,
+        user=request.user,
+        budget_lines=budget_lines.choices(
+            access.province_code(request.user), range(year - 1, year + 2)
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_create(actor=request.user, **form.cleaned_data)
@@ -270,10 +284,26 @@ def course_detail_view(request, pk: int):
         .select_related("person", "person__commune")
         .order_by("person__sort_key")
     )
+    linked = budget_lines.describe([course.budget_line_ref]).get(course.budget_line_ref)
+    budget_form = None
+    if can_manage and budget_lines.available():
+        budget_form = forms.CourseBudgetForm(
+            lines=budget_lines.choices(
+                course.province_id, range(course.starts_on.year, course.ends_on.year + 1)
+            ),
+            initial={"version": course.version, "budget_line_ref": course.budget_line_ref},
+        )
     return render(
         request,
         "people/course_detail.html",
-        {"course": course, "attendances": attendances, "form": form},
+        {
+            "course": course,
+            "attendances": attendances,
+            "form": form,
+            "can_manage": can_manage,
+            "linked_line": linked,
+            "budget_form": budget_form,
+        },
     )
 
 
@@ -310,7 +340,11 @@ def movement_list_view(request):
         {
             "movements": movements[:50],
             "waiting": nominations.filter(
-                status__in=[NominationStatus.SUBMITTED, NominationStatus.IN_REVIEW]
+                status__in=[
+                    NominationStatus.SUBMITTED,
+                    NominationStatus.RETURNED,
+                    NominationStatus.IN_REVIEW,
+                ]
             )[:50],
             "meetings": meetings,
             "decisions": decisions,
@@ -403,15 +437,30 @@ def nomination_new_view(request, pk: int):
     return render(request, "people/nomination_form.html", {"form": form, "movement": movement})
 
 
+# The moves offered as buttons on a nomination's page, and where each one goes.
+NOMINATION_PAGE_ACTIONS = {
+    "withdraw": "people:nomination_withdraw",
+    "return": "people:nomination_return",
+    "resubmit": "people:nomination_resubmit",
+}
+
+
 @login_required
 def nomination_detail_view(request, pk: int):
     nomination = access.nomination_get_for_user(request.user, pk)
+    # The buttons are the transition table's moves this user may make on this dossier; the
+    # scheduling and counting moves are made from the meeting page, not here.
     moves = [
         m
-        for m in workflow.allowed_actions(nomination.status)
-        if m.action == "withdraw"
-        and access.can_submit_for(request.user, nomination.nominating_unit)
+        for m in workflow.actions_for(
+            request.user,
+            nomination.status,
+            is_own_unit=access.can_submit_for(request.user, nomination.nominating_unit),
+            is_manager=access.can_manage_awards(request.user),
+        )
+        if m.action in NOMINATION_PAGE_ACTIONS
     ]
+    moves = [(m, reverse(NOMINATION_PAGE_ACTIONS[m.action], args=[nomination.pk])) for m in moves]
     meeting = nomination.meeting
     my_vote = None
     can_vote = False
@@ -668,4 +717,282 @@ def history_view(request):
         request,
         "people/history.html",
         {"page": page, "detail": detail, "kinds": Nomination.NomineeKind.choices},
+    )
+
+
+def _errors_to_messages(request, exc) -> None:
+    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    messages.error(request, text)
+
+
+# ---- The council and its members
+
+
+@login_required
+def council_list_view(request):
+    access.require_manage_awards(request.user)
+    councils = Council.objects.filter(province_id=access.province_code(request.user))
+    return render(request, "people/council_list.html", {"councils": councils})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_detail_view(request, pk: int):
+    access.require_manage_awards(request.user)
+    council = get_object_or_404(Council, pk=pk, province_id=access.province_code(request.user))
+    form = forms.CouncilMemberAddForm(
+        request.POST or None, candidates=access.council_candidates(council)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.council_member_add(
+                actor=request.user,
+                council=council,
+                user=form.cleaned_data["user"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã thêm %(name)s vào Hội đồng.") % {"name": member.user})
+            return redirect("people:council_detail", pk=council.pk)
+    members = list(council.members.select_related("user"))
+    members.sort(key=lambda m: (not m.is_active, m.id))
+    return render(
+        request,
+        "people/council_detail.html",
+        {
+            "council": council,
+            "active": [m for m in members if m.is_active],
+            "former": [m for m in members if not m.is_active],
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def council_member_remove_view(request, pk: int):
+    access.require_manage_awards(request.user)
+    member = get_object_or_404(
+        CouncilMember.objects.select_related("council", "user"),
+        pk=pk,
+        council__province_id=access.province_code(request.user),
+    )
+    form = forms.VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Trang đã cũ. Hãy tải lại trang rồi làm lại."))
+    else:
+        try:
+            services.council_member_remove(
+                actor=request.user, member=member, expected_version=form.cleaned_data["version"]
+            )
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(
+                request, _("%(name)s đã thôi là thành viên Hội đồng.") % {"name": member.user}
+            )
+    return redirect("people:council_detail", pk=member.council_id)
+
+
+# ---- A person's Treem account
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_account_view(request, pk: int):
+    person = access.person_get_for_user(request.user, pk)
+    access.require_manage_person(request.user, person)
+    initial = {"version": person.version}
+    link_form = forms.PersonLinkForm(
+        initial=initial, accounts=access.linkable_accounts(request.user)
+    )
+    unlink_form = forms.PersonUnlinkForm(initial=initial)
+    if request.method == "POST":
+        if request.POST.get("action") == "unlink":
+            unlink_form = forms.PersonUnlinkForm(request.POST)
+            form, call = unlink_form, services.person_unlink_user
+            done = _("Đã gỡ liên kết tài khoản của %(name)s.")
+        else:
+            link_form = forms.PersonLinkForm(
+                request.POST, accounts=access.linkable_accounts(request.user)
+            )
+            form, call = link_form, services.person_link_user
+            done = _("Đã gắn %(name)s với tài khoản Treem.")
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                call(
+                    actor=request.user,
+                    person=person,
+                    expected_version=data.pop("version"),
+                    **data,
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, done % {"name": person.full_name})
+                return redirect("people:person_detail", pk=person.pk)
+    return render(
+        request,
+        "people/person_account.html",
+        {"person": person, "link_form": link_form, "unlink_form": unlink_form},
+    )
+
+
+# ---- Correcting an attendance
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_correct_view(request, pk: int):
+    access.require_manage_training(request.user)
+    attendance = get_object_or_404(
+        Attendance.objects.select_related("course", "person", "person__commune"),
+        pk=pk,
+        course__province_id=access.province_code(request.user),
+    )
+    people = access.scope_people(request.user, Person.objects.all())
+    form = forms.AttendanceCorrectForm(
+        request.POST or None,
+        people=people,
+        initial={
+            "version": attendance.version,
+            "person": attendance.person_id,
+            "certified": attendance.certified,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.attendance_correct(
+                actor=request.user,
+                attendance=attendance,
+                person=data["person"],
+                certified=data["certified"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã sửa danh sách học viên; lần sửa được lưu lại."))
+            return redirect("people:course_detail", pk=attendance.course_id)
+    history = attendance.corrections.select_related("actor", "person_before", "person_after")
+    return render(
+        request,
+        "people/attendance_correct.html",
+        {"attendance": attendance, "course": attendance.course, "form": form, "history": history},
+    )
+
+
+@login_required
+@require_POST
+def course_budget_view(request, pk: int):
+    access.require_manage_training(request.user)
+    course = get_object_or_404(Course, pk=pk, province_id=access.province_code(request.user))
+    lines = budget_lines.choices(
+        course.province_id, range(course.starts_on.year, course.ends_on.year + 1)
+    )
+    form = forms.CourseBudgetForm(request.POST, lines=lines)
+    if not form.is_valid():
+        messages.error(request, _("Hãy chọn một dòng kinh phí trong danh sách."))
+    else:
+        try:
+            services.course_budget_link(
+                actor=request.user,
+                course=course,
+                budget_line_ref=form.cleaned_data["budget_line_ref"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Đã ghi dòng kinh phí của lớp."))
+    return redirect("people:course_detail", pk=course.pk)
+
+
+# ---- Returned for completion
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_return_view(request, pk: int):
+    access.require_manage_awards(request.user)
+    nomination = access.nomination_get_for_user(request.user, pk)
+    form = forms.NominationReturnForm(
+        request.POST or None,
+        initial={
+            "version": nomination.version,
+            "complete_by": datetime.date.today() + datetime.timedelta(days=10),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_return(
+                actor=request.user,
+                nomination=nomination,
+                reason=form.cleaned_data["reason"],
+                complete_by=form.cleaned_data["complete_by"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã trả hồ sơ cho đơn vị để bổ sung."))
+            return redirect("people:nomination_detail", pk=nomination.pk)
+    return render(
+        request,
+        "people/nomination_step.html",
+        {
+            "n": nomination,
+            "form": form,
+            "title": _("Trả lại hồ sơ để bổ sung"),
+            "multipart": False,
+            "open": workflow.move(nomination.status, "return") is not None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_resubmit_view(request, pk: int):
+    nomination = access.nomination_get_for_user(request.user, pk)
+    if not access.can_submit_for(request.user, nomination.nominating_unit):
+        raise PermissionDenied(_("Chỉ đơn vị đã gửi hồ sơ mới bổ sung được hồ sơ."))
+    form = forms.NominationResubmitForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "version": nomination.version,
+            "nominee_unit": nomination.nominee_unit,
+            "achievement_line": nomination.achievement_line,
+            "achievement_report": nomination.achievement_report,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.nomination_resubmit(
+                actor=request.user,
+                nomination=nomination,
+                expected_version=data.pop("version"),
+                **data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã gửi lại hồ sơ đã bổ sung."))
+            return redirect("people:nomination_detail", pk=nomination.pk)
+    return render(
+        request,
+        "people/nomination_step.html",
+        {
+            "n": nomination,
+            "form": form,
+            "title": _("Bổ sung hồ sơ và gửi lại"),
+            "multipart": True,
+            "open": workflow.move(nomination.status, "resubmit") is not None,
+        },
     )

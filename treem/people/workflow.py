@@ -27,6 +27,14 @@ TRANSITIONS: dict[str, dict[str, Move]] = {
         "schedule": Move(
             "schedule", (S.IN_REVIEW,), Action.AWARD_MANAGE, _("Đưa ra phiên họp Hội đồng")
         ),
+        # The council's secretariat finds the dossier incomplete before the meeting.
+        "return": Move("return", (S.RETURNED,), Action.AWARD_MANAGE, _("Trả lại để bổ sung")),
+    },
+    S.RETURNED: {
+        "resubmit": Move(
+            "resubmit", (S.SUBMITTED,), Action.NOMINATION_SUBMIT, _("Bổ sung và gửi lại")
+        ),
+        "withdraw": Move("withdraw", (S.WITHDRAWN,), Action.NOMINATION_SUBMIT, _("Rút hồ sơ")),
     },
     S.IN_REVIEW: {
         # The count decides which of the two: passed when the share in favour reaches the rule.
@@ -47,3 +55,21 @@ def move(status: str, action: str) -> Move | None:
 
 def allowed_actions(status: str) -> list[Move]:
     return list(TRANSITIONS.get(status, {}).values())
+
+
+def actions_for(user, status: str, *, is_own_unit: bool, is_manager: bool) -> list[Move]:
+    """The moves this user can make now: the table's moves whose permission the user holds, a
+    unit's moves (withdraw, resubmit) only for the unit's own dossier, the secretariat's only
+    for the province. Views and templates show exactly these buttons."""
+    from treem.accounts.policy import can
+
+    out = []
+    for m in allowed_actions(status):
+        if not can(user, m.permission):
+            continue
+        if m.permission == Action.NOMINATION_SUBMIT and not is_own_unit:
+            continue
+        if m.permission == Action.AWARD_MANAGE and not is_manager:
+            continue
+        out.append(m)
+    return out

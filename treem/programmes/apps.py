@@ -11,6 +11,7 @@ class ProgrammesConfig(AppConfig):
         from treem.accounts.policy import Action
         from treem.core.context_processors import nav_register
         from treem.programmes import (
+            budget_source,
             dashboard,  # noqa: F401 - registers the dashboard card
             indicators,
         )
@@ -22,3 +23,4 @@ class ProgrammesConfig(AppConfig):
             action=Action.PROGRAMME_VIEW,
         )
         indicators.register()
+        budget_source.register()
