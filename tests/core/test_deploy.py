@@ -8,7 +8,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
     env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        # The browser tests' server sets DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment
+        # never has it, and Django's deploy check rightly refuses it.
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        },
         "TREEM_ENV": "production",
         "SECRET_KEY": "x" * 30 + "-a-long-random-production-secret-key-0123456789",
         "ALLOWED_HOSTS": "treem.example.gov.vn",
