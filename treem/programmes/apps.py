@@ -13,6 +13,7 @@ class ProgrammesConfig(AppConfig):
         from treem.programmes import (
             dashboard,  # noqa: F401 - registers the dashboard card
             indicators,
+            linked_estimates,
         )
 
         nav_register(
@@ -22,3 +23,4 @@ class ProgrammesConfig(AppConfig):
             action=Action.PROGRAMME_VIEW,
         )
         indicators.register()
+        linked_estimates.register_hooks()
