@@ -23,7 +23,7 @@ from treem.assistance import access, rules
 from treem.assistance.models import Basis, Dossier, DossierEvent, Recipient, RecipientChange
 from treem.assistance.services import recipient_case
 from treem.audit.services import audit_record
-from treem.core.concurrency import save_versioned
+from treem.core.concurrency import ConcurrentEditError, save_versioned
 from treem.lib import allowance
 from treem.lib.allowance import Month
 
@@ -83,6 +83,16 @@ def recipient_change(
     studies the school certifies (None: not studying any more; the studies then end on
     `event_on`)."""
     access.require_decide(actor, recipient.commune_id)
+    if expected_version != recipient.version:
+        # Checked first, so a form sent twice is told why rather than what no longer applies;
+        # the conditional UPDATE below still refuses a race between two saves.
+        raise ConcurrentEditError(
+            _(
+                "Bản ghi này vừa được người khác sửa sau khi bạn mở nó. Thay đổi của bạn chưa "
+                "được lưu: hãy tải lại trang, xem nội dung mới rồi sửa lại."
+            ),
+            code="concurrent_edit",
+        )
     today = timezone.localdate()
     if recipient.ended_on is not None:
         raise ValidationError(
