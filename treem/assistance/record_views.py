@@ -139,8 +139,7 @@ def _amounts(recipient, months: int = 4) -> list[tuple]:
     month = start
     while month <= end:
         item = found.get(month)
-        coefficient = allowance.format_coefficient(item.coefficient) if item else ""
-        out.append((month.first_day(), item.amount if item else 0, coefficient))
+        out.append((month.first_day(), item.amount if item else 0, item.coefficient if item else 0))
         month = month.next()
     return out
 
@@ -151,9 +150,14 @@ def recipient_change_view(request, pk: int):
     user = request.user
     recipient = access.recipient_get_for_user(user, pk)
     may_decide = access.can_decide(user, recipient.commune_id) and recipient.ended_on is None
+    current = changes.current_disability(recipient, timezone.localdate())
     form = forms.RecipientChangeForm(
         request.POST or None,
         initial={
+            # The level a reassessment most often finds: the other of the two severe levels.
+            "disability": changes.DISABILITY_BASES[0]
+            if current != changes.DISABILITY_BASES[0]
+            else changes.DISABILITY_BASES[1],
             "version": recipient.version,
             "event_on": timezone.localdate(),
             "decided_on": timezone.localdate(),
@@ -196,7 +200,7 @@ def recipient_change_view(request, pk: int):
         {
             "recipient": recipient,
             "child": recipient.child,
-            "current_disability": changes.current_disability(recipient, timezone.localdate()),
+            "current_disability": current,
             "amounts": _amounts(recipient),
             "form": form if may_decide else None,
             "history": history,
