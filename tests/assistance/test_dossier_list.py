@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from treem.assistance import budget, services
 from treem.assistance.dossier_list import DossierFilter, dossier_list
+from treem.assistance.models import Recipient
 from treem.audit.models import AuditEvent
 from treem.indicators import budget_sources, hooks
 from treem.registry.keys import vi_sort_key
@@ -173,6 +174,12 @@ def test_estimate_feeds_programmes(decided, make_child, users, demo, client_for)
     # 2027: 9,000,000 + 6 × 1,250,000 (Jan–Jun: 4th birthday on 20 June, June still at 2.5)
     # + 6 × 750,000 (Jul–Dec at 1.5) = 9,000,000 + 7,500,000 + 4,500,000 = 21,000,000.
     assert budget.commune_estimates(2027, demo.commune_a.province_id)[0].amount == 21_000_000
+    # Cached, but never stale: a new recipient changes the figure at once.
+    decided(make_child("Trần Văn Ba", birth="2014-08-08"))
+    rows = budget_sources.estimates(2026, demo.commune_a.province_id)
+    mine = [r for r in rows if r.commune_code == demo.commune_a.code]
+    assert (mine[0].amount, mine[0].people) == (24_000_000 + 9_000_000, 3)
+    Recipient.objects.filter(child__full_name="Trần Văn Ba").delete()
     # The programmes app shows it in the review report's budget section …
     section = hooks.report_section(
         "budget", hooks.ReportScope(demo.commune_a.province_id, 2026, 2026)

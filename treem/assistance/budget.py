@@ -11,25 +11,70 @@ of the year (the local budget unless a province changes it).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from treem.assistance import rules
-from treem.assistance.models import Recipient, Setting
+from treem.assistance.models import CoefficientBand, Recipient, Setting, StandardAmount
 from treem.assistance.services import recipient_case
 from treem.indicators.budget_sources import EstimateRow, register_estimate_source
 from treem.lib import allowance
 from treem.lib.allowance import Month
 
 
+def _fingerprint(qs, province_code: str, year: int) -> str:
+    """What the estimate depends on: the recipients (a decision, an end or a change moves their
+    count or latest `updated_at`), the standard amounts, the coefficients and the funding
+    setting. Cheap to read (aggregates), so a cached estimate is never stale."""
+    recipients = qs.aggregate(n=Count("pk"), last=Max("updated_at"))
+    amounts = list(
+        StandardAmount.objects.filter(
+            Q(province__isnull=True) | Q(province_id=province_code)
+        ).values_list("pk", "amount", "effective_from")
+    )
+    bands = list(
+        CoefficientBand.objects.values_list(
+            "pk", "coefficient", "age_from", "age_to", "effective_to"
+        )
+    )
+    setting = rules.setting(Setting.Key.FUNDING_SOURCE, on=dt.date(year, 1, 1))
+    text = repr((recipients, sorted(amounts), sorted(bands), setting.value if setting else ""))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def commune_estimates(
     year: int, province_code: str, commune_codes: Sequence[str] | None = None
 ) -> list[EstimateRow]:
+    """The estimate per commune. A province of 60,000 recipients costs seconds of CPU (the
+    calculator takes about 0.09 ms per recipient-year), and the programmes dashboard card asks
+    for it on every visit: the result is cached under a fingerprint of everything it reads."""
     qs = Recipient.objects.filter(ended_on__isnull=True, commune__province_id=province_code)
     if commune_codes is not None:
         qs = qs.filter(commune_id__in=list(commune_codes))
+    communes = ",".join(sorted(commune_codes)) if commune_codes is not None else "*"
+    key = (
+        "assistance:estimate:"
+        + hashlib.sha256(
+            # The labels are translated when computed: one entry per language.
+            f"{year}|{province_code}|{communes}|{get_language()}|"
+            f"{_fingerprint(qs, province_code, year)}".encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = _compute(qs, year, province_code)
+    cache.set(key, rows, timeout=24 * 3600)
+    return rows
+
+
+def _compute(qs, year: int, province_code: str) -> list[EstimateRow]:
     rules_ = rules.load_rules(province_code=province_code)
     first, last = Month(year, 1), Month(year, 12)
     amounts: dict[str, int] = defaultdict(int)
