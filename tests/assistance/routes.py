@@ -19,6 +19,14 @@ def objects(ctx) -> dict:
     )
     # The query string cannot name a record before the demo exists: fill it in now.
     ROUTES["assistance:dossier_new"].query["child"] = str(child.pk)
+    from treem.accounts.models import User
+    from treem.assistance import health_cards
+
+    card = health_cards.health_card_request(
+        actor=User.objects.get(username="canbo.a"),
+        recipient=recipient,
+        requested_on=recipient.decided_on,
+    )
     payment_list = (
         PaymentList.objects.filter(commune=ctx.commune_a, lines__isnull=False)
         .order_by("pk")
@@ -29,6 +37,7 @@ def objects(ctx) -> dict:
         "recipient_a": recipient,
         "payment_list_a": payment_list,
         "payment_line_a": payment_list.lines.order_by("pk").first(),
+        "health_card_a": card,
     }
 
 
@@ -50,6 +59,21 @@ ROUTES = {
     "assistance:scan": route(403, **_VIEW),
     # Only the commune worker prepares a dossier; a child the user may not open is 404 (as the
     # registry's door answers), one they may open but not prepare for is 403.
+    # Every dossier the user may see (scoped in the list itself); the export likewise.
+    "assistance:dossier_list": route(403, **_VIEW),
+    "assistance:dossier_export": route(403, **_VIEW),
+    # A recipient's changes: read by whoever may open the recipient, recorded by the chairman.
+    "assistance:recipient_change": route(
+        404, **_RECORD_A, kwargs=lambda o: {"pk": o["recipient_a"].pk}
+    ),
+    "assistance:health_card_request": route(405, kwargs=lambda o: {"pk": o["recipient_a"].pk}),
+    "assistance:health_cards": route(403, **_VIEW),
+    "assistance:health_card": route(
+        404, **_RECORD_A, kwargs=lambda o: {"pk": o["health_card_a"].pk}
+    ),
+    "assistance:health_card_action": route(
+        405, kwargs=lambda o: {"pk": o["health_card_a"].pk, "action": "issue"}
+    ),
     "assistance:dossier_new": route(
         404,
         specialist=403,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from treem.accounts.jurisdiction import Level, scope_queryset
 from treem.accounts.policy import Action, can
-from treem.assistance.models import Dossier, PaymentList, Recipient
+from treem.assistance.models import Dossier, HealthCard, PaymentList, Recipient
 from treem.audit.services import audit_record
 
 
@@ -128,3 +128,18 @@ def recipient_get_for_user(user, pk: int) -> Recipient:
         raise Http404
     audit_record(actor=user, action="view", obj=recipient)
     return recipient
+
+
+def health_card_get_for_user(user, pk: int) -> HealthCard:
+    """A health-insurance card of a recipient the user may see (404 otherwise); read audited."""
+    card = (
+        HealthCard.objects.filter(recipient__in=recipients_for_user(user))
+        .select_related("child", "commune", "recipient")
+        .prefetch_related("events__actor")
+        .filter(pk=pk)
+        .first()
+    )
+    if card is None:
+        raise Http404
+    audit_record(actor=user, action="view", obj=card)
+    return card

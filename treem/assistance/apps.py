@@ -9,7 +9,7 @@ class AssistanceConfig(AppConfig):
 
     def ready(self) -> None:
         from treem.accounts.policy import Action
-        from treem.assistance import dashboard, indicators  # noqa: F401 - register cards, figures
+        from treem.assistance import budget, dashboard, indicators  # noqa: F401 - cards, figures
         from treem.core.context_processors import nav_register
 
         nav_register(
@@ -25,3 +25,4 @@ class AssistanceConfig(AppConfig):
             action=Action.ASSISTANCE_AGGREGATES,
         )
         indicators.register()
+        budget.register()

@@ -119,3 +119,84 @@ class StandardAmountForm(forms.Form):
 
 class TrackForm(forms.Form):
     code = forms.CharField(label=_("Mã tra cứu hồ sơ"), max_length=12)
+
+
+# ---- Dossier list, changes of a recipient, health-insurance cards --------------------------
+
+
+class DossierFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm tên trẻ hoặc mã hồ sơ"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    commune = forms.ChoiceField(label=_("Xã, phường"), required=False)
+    basis = forms.ChoiceField(label=_("Diện hưởng"), required=False)
+    applied_from = forms.DateField(label=_("Nộp từ ngày"), required=False, widget=DATE)
+    applied_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE)
+
+    def __init__(self, *args, communes=(), **kwargs):
+        from treem.assistance.models import Dossier
+
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Tất cả"))]
+        self.fields["status"].choices = everything + list(Dossier.Status.choices)
+        self.fields["basis"].choices = everything + list(Basis.choices)
+        self.fields["commune"].choices = everything + list(communes)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("applied_from"), data.get("applied_to")
+        if start and end and end < start:
+            raise forms.ValidationError(_("Ngày “đến” trước ngày “từ”: hãy sửa lại khoảng ngày."))
+        return data
+
+
+class RecipientChangeForm(VersionForm):
+    kind = forms.ChoiceField(
+        label=_("Thay đổi"),
+        choices=[
+            ("disability_level", _("Mức độ khuyết tật")),
+            ("studies", _("Việc đi học (từ 16 đến dưới 22 tuổi)")),
+        ],
+    )
+    event_on = forms.DateField(
+        label=_("Ngày phát sinh (ngày xác định lại mức khuyết tật, ngày thôi học)"), widget=DATE
+    )
+    disability = forms.ChoiceField(
+        label=_("Mức độ khuyết tật mới"),
+        required=False,
+        choices=[
+            ("disability_severe", _("Khuyết tật nặng")),
+            ("disability_especially_severe", _("Khuyết tật đặc biệt nặng")),
+            ("", _("Không còn khuyết tật nặng (thôi hưởng theo diện này)")),
+        ],
+    )
+    studying_until = forms.DateField(
+        label=_("Đi học đến ngày (theo giấy xác nhận của nhà trường; để trống nếu đã thôi học)"),
+        required=False,
+        widget=DATE,
+    )
+    decision_number = forms.CharField(label=_("Số quyết định điều chỉnh"), max_length=40)
+    decided_on = forms.DateField(label=_("Ngày ký quyết định"), widget=DATE)
+    signer = forms.CharField(label=_("Người ký"), max_length=150)
+    reason = forms.CharField(
+        label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class CardRequestForm(forms.Form):
+    requested_on = forms.DateField(label=_("Ngày đề nghị"), widget=DATE)
+
+
+class CardIssueForm(VersionForm):
+    card_number = forms.CharField(label=_("Số thẻ BHYT"), max_length=20)
+    issued_on = forms.DateField(label=_("Ngày cấp thẻ"), widget=DATE)
+    valid_from = forms.DateField(label=_("Thẻ có giá trị từ"), widget=DATE)
+    valid_to = forms.DateField(label=_("Thẻ có giá trị đến"), widget=DATE)
+
+
+class CardDeliverForm(VersionForm):
+    delivered_on = forms.DateField(label=_("Ngày phát thẻ"), widget=DATE)
+    received_by = forms.CharField(label=_("Người nhận thẻ"), max_length=150)
+
+
+class CardCancelForm(VersionForm):
+    reason = forms.CharField(label=_("Lý do huỷ"), max_length=255)

@@ -163,6 +163,7 @@ class Setting(models.Model):
             "highest_amount_only",
             _("Thuộc nhiều nhóm chỉ hưởng một mức cao nhất"),
         )
+        FUNDING_SOURCE = "funding_source", _("Nguồn kinh phí chi trợ cấp")
 
     key = models.CharField(_("thông số"), max_length=32, choices=Key.choices)
     value = models.CharField(_("giá trị"), max_length=64)
@@ -460,3 +461,114 @@ class PaymentLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_list_id}/{self.recipient_id}"
+
+
+class RecipientChange(models.Model):
+    """A decision changing a recipient's allowance (a new disability level, studies declared or
+    ended), kept whole: the bases and studies before and after, the event and the month it takes
+    effect. The recipient's current values are rewritten, these rows never are."""
+
+    class Kind(models.TextChoices):
+        DISABILITY_LEVEL = "disability_level", _("Thay đổi mức độ khuyết tật")
+        STUDIES = "studies", _("Thay đổi việc đi học")
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(_("loại thay đổi"), max_length=20, choices=Kind.choices)
+    event_on = models.DateField(_("ngày phát sinh"))
+    # The first month paid at the new amount: the month after the event (Decree 20/2021 Art. 8,
+    # as practised; the calculator's rule).
+    effective_month = models.DateField(_("áp dụng từ tháng"))
+    decision_number = models.CharField(_("số quyết định"), max_length=40)
+    decided_on = models.DateField(_("ngày ký quyết định"))
+    signer = models.CharField(_("người ký"), max_length=150)
+    reason = models.TextField(_("lý do"))
+    # {"bases": [...], "studying_until": "YYYY-MM-DD" | None} before and after the change.
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    amount_before = models.BigIntegerField(_("tiền tháng trước khi đổi"), default=0)
+    amount_after = models.BigIntegerField(_("tiền tháng áp dụng"), default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("quyết định điều chỉnh trợ cấp")
+        verbose_name_plural = _("quyết định điều chỉnh trợ cấp")
+
+    def __str__(self) -> str:
+        return self.decision_number
+
+
+class HealthCard(models.Model):
+    """A free health-insurance card (thẻ BHYT) for a recipient of the monthly allowance
+    (Decree 20/2021 Art. 9, article number not verified): asked of the social-insurance office,
+    issued with a number and validity, handed to the family."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Đã đề nghị cấp thẻ")
+        ISSUED = "issued", _("Đã có thẻ, chờ phát")
+        DELIVERED = "delivered", _("Đã phát thẻ cho gia đình")
+        CANCELLED = "cancelled", _("Huỷ đề nghị")
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="health_cards")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_on = models.DateField(_("ngày đề nghị"))
+    card_number = models.CharField(_("số thẻ BHYT"), max_length=15, blank=True)
+    issued_on = models.DateField(_("ngày cấp thẻ"), null=True, blank=True)
+    valid_from = models.DateField(_("thẻ có giá trị từ"), null=True, blank=True)
+    valid_to = models.DateField(_("thẻ có giá trị đến"), null=True, blank=True)
+    delivered_on = models.DateField(_("ngày phát thẻ"), null=True, blank=True)
+    received_by = models.CharField(_("người nhận thẻ"), max_length=150, blank=True)
+    cancel_reason = models.CharField(_("lý do huỷ"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        verbose_name = _("thẻ bảo hiểm y tế")
+        verbose_name_plural = _("thẻ bảo hiểm y tế")
+        constraints = [
+            # One request in progress per child: a second click or a second official makes none.
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(status__in=["requested", "issued"]),
+                name="assistance_card_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="assistance_card_validity_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["commune", "status"], name="assistance_card_status")]
+
+    def __str__(self) -> str:
+        return self.card_number or str(self.pk)
+
+
+class HealthCardEvent(models.Model):
+    card = models.ForeignKey(HealthCard, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.card_id}: {self.action}"

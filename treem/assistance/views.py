@@ -27,6 +27,7 @@ from treem.assistance.models import (
     StandardAmount,
 )
 from treem.audit.services import audit_record
+from treem.geo.models import Commune
 from treem.lib.allowance import Month
 from treem.registry.access import child_get_for_user
 
@@ -108,15 +109,37 @@ def scan_view(request):
         object_type="assistance.scan",
         details={"commune": commune or ""},
     )
+    shown = candidates[:500]
+    names = dict(
+        Commune.objects.filter(code__in={c.commune_code for c in shown}).values_list("code", "name")
+    )
+    # The next action per child, decided by the one door: a worker of the child's commune starts
+    # the dossier; anyone else is told which commune must.
+    may_prepare = {code: access.can_prepare(user, code) for code in names}
+    communes = (
+        list(
+            Commune.objects.filter(province_id=user.jurisdiction.province_code)
+            .order_by("name_folded")
+            .values_list("code", "name")
+        )
+        if not user.jurisdiction.commune_codes and user.jurisdiction.province_code
+        else []
+    )
     return render(
         request,
         "assistance/scan.html",
         {
-            "candidates": candidates[:500],
+            "candidates": [
+                (c, names.get(c.commune_code, ""), may_prepare.get(c.commune_code, False))
+                for c in shown
+            ],
             "candidate_count": len(candidates),
             "upcoming": upcoming,
             "month": today,
-            "can_prepare": bool(commune) and access.can_prepare(user, commune),
+            "communes": communes,
+            "commune": commune or "",
+            "show_commune": not user.jurisdiction.commune_codes
+            or len(user.jurisdiction.commune_codes) > 1,
         },
     )
 

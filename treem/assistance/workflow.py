@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "decide": _("Quyết định trợ cấp"),
     "refuse": _("Không đồng ý trợ cấp"),
     "end": _("Thôi hưởng"),
+    "change": _("Quyết định điều chỉnh trợ cấp"),
 }
 
 # The steps of the stepper on the dossier page, in order.

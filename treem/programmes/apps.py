@@ -14,6 +14,7 @@ class ProgrammesConfig(AppConfig):
             budget_source,
             dashboard,  # noqa: F401 - registers the dashboard card
             indicators,
+            linked_estimates,
         )
 
         nav_register(
@@ -24,3 +25,4 @@ class ProgrammesConfig(AppConfig):
         )
         indicators.register()
         budget_source.register()
+        linked_estimates.register_hooks()
