@@ -22,3 +22,10 @@ class ProgrammesConfig(AppConfig):
             action=Action.PROGRAMME_VIEW,
         )
         indicators.register()
+
+        from treem.programmes.services import task_deadlines_recompute
+        from treem.protection.deadlines import on_calendar_change
+
+        # Task deadlines are stored on the protection app's working-day calendar: moved when
+        # an official adds, removes or confirms a day, in the same transaction.
+        on_calendar_change(task_deadlines_recompute)

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from treem.accounts.models import Organisation
 from treem.geo.models import Commune
@@ -179,6 +180,54 @@ def task_reports(*, task: Task) -> list[ProgressReport]:
         .prefetch_related("evidence")
         .order_by("-reported_at", "-id")
     )
+
+
+@dataclass
+class HistoryEntry:
+    at: object
+    who: str
+    text: str
+
+
+_CALENDAR_REASONS = {
+    "holiday_added": _("cán bộ thêm ngày nghỉ hoặc ngày làm bù"),
+    "holiday_removed": _("cán bộ bỏ một ngày nghỉ"),
+    "holiday_confirmed": _("cán bộ xác nhận một ngày nghỉ"),
+    "holiday_unconfirmed": _("một ngày nghỉ chuyển về chưa xác nhận"),
+    "holidays_loaded": _("cập nhật lịch nghỉ lễ"),
+}
+
+
+def task_history(*, task: Task) -> list[HistoryEntry]:
+    """The task's history as sentences: status changes and deadline moves by the calendar."""
+    entries = []
+    for event in task.events.select_related("actor"):
+        who = (event.actor.full_name or event.actor.username) if event.actor_id else _("Hệ thống")
+        if event.kind == event.Kind.DEADLINE:
+            days = ", ".join(_dmy(d) for d in event.details.get("days", []))
+            text = _("Hạn tính đến dời từ %(old)s sang %(new)s vì %(reason)s (ngày %(days)s).") % {
+                "old": _dmy(event.details.get("from")),
+                "new": _dmy(event.details.get("to")),
+                "reason": _CALENDAR_REASONS.get(
+                    event.details.get("reason"), _("lịch nghỉ thay đổi")
+                ),
+                "days": days,
+            }
+        else:
+            text = _("Chuyển từ “%(old)s” sang “%(new)s”.") % {
+                "old": TaskStatus(event.from_status).label if event.from_status else "–",
+                "new": TaskStatus(event.to_status).label,
+            }
+            if event.details.get("reason"):
+                text += " " + _("Lý do: %(reason)s") % {"reason": event.details["reason"]}
+        entries.append(HistoryEntry(at=event.at, who=who, text=text))
+    return entries
+
+
+def _dmy(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
 # ---- the plan report (sơ kết, tổng kết)
