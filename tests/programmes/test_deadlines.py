@@ -179,3 +179,62 @@ def test_a_refused_holiday_moves_nothing(plan, specialist, demo):
         calendar.holiday_add(actor=specialist, date_=date(2026, 10, 18), name="Chủ nhật")
     saturday.refresh_from_db()
     assert saturday.deadline_on == date(2026, 10, 19)
+
+
+# ---- work carried over from earlier years' plans
+
+
+def test_board_shows_open_tasks_of_earlier_years_plans_labelled_with_their_year(
+    specialist, demo, specialist_client, partner_client
+):
+    from treem.programmes.models import Plan, Task, TaskStatus
+
+    old = services.plan_create(
+        actor=specialist,
+        title="Kế hoạch bảo vệ trẻ em năm 2025",
+        number="12/KH-UBND",
+        level=Plan.Level.PROVINCE,
+        year_from=2025,
+        year_to=2025,
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 12, 31),
+    )
+    agency = demo.users["doitac"].organisation
+    late = services.task_add(
+        actor=specialist,
+        plan=old,
+        title="Rà soát điểm vui chơi còn dang dở",
+        lead_organisation=agency,
+        due_on=date(2025, 11, 28),
+    )
+    done = services.task_add(
+        actor=specialist,
+        plan=old,
+        title="Tập huấn đã xong",
+        lead_organisation=agency,
+        due_on=date(2025, 6, 30),
+    )
+    Task.objects.filter(pk=done.pk).update(status=TaskStatus.DONE, percent=100)
+    mine = services.task_add(
+        actor=specialist,
+        plan=old,
+        title="Việc của sở khác",
+        lead_organisation=specialist.organisation,
+        due_on=date(2025, 12, 15),
+    )
+
+    board = selectors.plan_board(user=specialist, today=date(2026, 3, 2), year=2026)
+    assert board.earlier == [late, mine]
+    assert (board.earlier_count, board.earlier_overdue_count) == (2, 2)
+    # Not counted in 2026's figures.
+    assert late not in board.overdue and board.total == 0
+    # Viewing 2025 itself, the plan is the year's, not "earlier".
+    assert selectors.plan_board(user=specialist, today=date(2026, 3, 2), year=2025).earlier == []
+
+    page = specialist_client.get(reverse("programmes:board") + "?year=2026").content.decode()
+    assert "Nhiệm vụ còn tồn của kế hoạch các năm trước" in page
+    assert "Kế hoạch năm 2025" in page and "Rà soát điểm vui chơi còn dang dở" in page
+    assert "Tập huấn đã xong" not in page
+    # A partner agency sees its own carried-over task only.
+    page = partner_client.get(reverse("programmes:board") + "?year=2026").content.decode()
+    assert "Rà soát điểm vui chơi còn dang dở" in page and "Việc của sở khác" not in page

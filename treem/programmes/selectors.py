@@ -67,6 +67,11 @@ class Board:
     due_soon: list[Task] = field(default_factory=list)
     by_agency: list[CompletionRow] = field(default_factory=list)
     by_commune: list[CompletionRow] = field(default_factory=list)
+    # Tasks still open in plans that ended before `year` (overdue ones first): work carried over
+    # does not vanish from the board when the year changes.
+    earlier_count: int = 0
+    earlier_overdue_count: int = 0
+    earlier: list[Task] = field(default_factory=list)
 
     @property
     def rate(self) -> int:
@@ -79,7 +84,9 @@ def _year_q(year: int) -> Q:
 
 def plan_board(*, user, today: date, year: int | None = None) -> Board:
     """Tasks of the plans running in `year` (default: this year): completion, overdue and due soon
-    (deadlines moved past weekends and holidays), and completion by agency and by commune.
+    (deadlines moved past weekends and holidays), and completion by agency and by commune; and,
+    apart, the tasks still open in plans that ended before `year`, each labelled with its plan's
+    years (they are not counted in the year's figures).
 
     The figures come from one grouped scan of the year's tasks (by lead agency and place), summed
     here into the totals and both completion tables; the two lists are index-ordered and capped.
@@ -121,6 +128,17 @@ def plan_board(*, user, today: date, year: int | None = None) -> Board:
     board.due_soon = list(
         task_list_columns(tasks.filter(soon_q)).order_by("deadline_on", "id")[:BOARD_LIST_LIMIT]
     )
+    earlier = access.tasks_for_user(user).filter(
+        plan__year_to__lt=year, status__in=OPEN_STATUSES
+    )
+    counts = earlier.aggregate(
+        n=Count("id"), overdue=Count("id", filter=Q(deadline_on__lt=today))
+    )
+    board.earlier_count, board.earlier_overdue_count = counts["n"], counts["overdue"]
+    if board.earlier_count:
+        board.earlier = list(
+            task_list_columns(earlier).order_by("deadline_on", "id")[:BOARD_LIST_LIMIT]
+        )
     if access.is_province_wide(user):
         org_names = dict(Organisation.objects.filter(pk__in=list(by_org)).values_list("pk", "name"))
         place_names = dict(
