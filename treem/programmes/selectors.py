@@ -128,12 +128,8 @@ def plan_board(*, user, today: date, year: int | None = None) -> Board:
     board.due_soon = list(
         task_list_columns(tasks.filter(soon_q)).order_by("deadline_on", "id")[:BOARD_LIST_LIMIT]
     )
-    earlier = access.tasks_for_user(user).filter(
-        plan__year_to__lt=year, status__in=OPEN_STATUSES
-    )
-    counts = earlier.aggregate(
-        n=Count("id"), overdue=Count("id", filter=Q(deadline_on__lt=today))
-    )
+    earlier = access.tasks_for_user(user).filter(plan__year_to__lt=year, status__in=OPEN_STATUSES)
+    counts = earlier.aggregate(n=Count("id"), overdue=Count("id", filter=Q(deadline_on__lt=today)))
     board.earlier_count, board.earlier_overdue_count = counts["n"], counts["overdue"]
     if board.earlier_count:
         board.earlier = list(
