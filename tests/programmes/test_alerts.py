@@ -47,7 +47,7 @@ def test_overdue_task_is_mailed_once_a_day_even_when_the_scan_runs_twice(
     assert counts == {"due_soon": 0, "overdue": 2, "emails": 2}
     assert sorted(m.to[0] for m in mail.outbox) == ["chuyenvien@example.org", "doitac@example.org"]
     message = mail.outbox[0]
-    assert message.subject == "[Treem] 1 nhiệm vụ quá hạn"
+    assert message.subject == "[Treem] Nhiệm vụ quá hạn: 1 nhiệm vụ"
     assert "Kiểm tra điểm vui chơi cho trẻ em" in message.body
     assert "hạn 19/10/2026" in message.body
     assert f"/app/programmes/tasks/{saturday_task.pk}/" in message.body
@@ -72,7 +72,7 @@ def test_due_soon_is_mailed_once_per_deadline(
 ):
     _run(django_capture_on_commit_callbacks, date(2026, 10, 12))
     assert len(mail.outbox) == 2
-    assert mail.outbox[0].subject == "[Treem] 1 nhiệm vụ sắp đến hạn"
+    assert mail.outbox[0].subject == "[Treem] Nhiệm vụ sắp đến hạn: 1 nhiệm vụ"
     _run(django_capture_on_commit_callbacks, date(2026, 10, 13))
     _run(django_capture_on_commit_callbacks, date(2026, 10, 14))
     assert len(mail.outbox) == 2

@@ -123,6 +123,7 @@ def test_action_month_excel_report_matches_the_page_in_the_official_layout(
     assert book.sheetnames == ["Theo hình thức", "Theo xã, phường", "Hoạt động"]
     ws = book["Theo hình thức"]
     assert ws["A1"].value == "ỦY BAN NHÂN DÂN"
+    assert ws["A2"].value == action_month.province.name.upper()  # "TỈNH …", the kind once
     assert ws["C1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert "THÁNG HÀNH ĐỘNG VÌ TRẺ EM NĂM 2026" in ws["A3"].value
     assert "A3:E3" in {str(r) for r in ws.merged_cells.ranges}

@@ -34,8 +34,17 @@ def money(value: int) -> str:
 def _authority(province) -> tuple[str, str]:
     """The issuing body's two lines of the administrative heading (Decree 30/2020, Annex I):
     "ỦY BAN NHÂN DÂN" over the province's name in capitals."""
-    place = f"{province.division_type} {province.name}".strip() if province else ""
-    return _("ỦY BAN NHÂN DÂN"), place.upper()
+    # The province's name already carries its kind ("Tỉnh …", "Thành phố …").
+    return _("ỦY BAN NHÂN DÂN"), (province.name if province else "").upper()
+
+
+def _place(province) -> str:
+    """The place before the date ("Đồng Nai, ngày …"): the name without its kind."""
+    name = province.name if province else ""
+    for prefix in ("Tỉnh ", "Thành phố "):
+        if name.startswith(prefix):
+            return name.removeprefix(prefix)
+    return name
 
 
 def _word_document(*, province, title_lines: list[str]):
@@ -68,7 +77,7 @@ def _word_document(*, province, title_lines: list[str]):
     dated.add_run(
         _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s")
         % {
-            "place": province.name if province else "",
+            "place": _place(province),
             "d": f"{today.day:02d}",
             "m": f"{today.month:02d}",
             "y": today.year,

@@ -10,7 +10,6 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from treem.accounts.models import User
 from treem.programmes.models import TaskAlertMail, TaskNotification
@@ -33,16 +32,10 @@ def alert_email(user: User, lines: list[TaskAlertMail]) -> tuple[str, str]:
     soon = [m for m in lines if m.kind == TaskNotification.Kind.DUE_SOON]
     parts = []
     if overdue:
-        parts.append(
-            ngettext("%(n)s nhiệm vụ quá hạn", "%(n)s nhiệm vụ quá hạn", len(overdue))
-            % {"n": len(overdue)}
-        )
+        parts.append(_("quá hạn: %(n)s nhiệm vụ") % {"n": len(overdue)})
     if soon:
-        parts.append(
-            ngettext("%(n)s nhiệm vụ sắp đến hạn", "%(n)s nhiệm vụ sắp đến hạn", len(soon))
-            % {"n": len(soon)}
-        )
-    subject = _("[Treem] %(what)s") % {"what": ", ".join(parts)}
+        parts.append(_("sắp đến hạn: %(n)s nhiệm vụ") % {"n": len(soon)})
+    subject = _("[Treem] Nhiệm vụ %(what)s") % {"what": "; ".join(parts)}
     body = [_("Kính gửi %(name)s,") % {"name": user.full_name or user.username}, ""]
     for title, group in ((_("Nhiệm vụ quá hạn"), overdue), (_("Nhiệm vụ sắp đến hạn"), soon)):
         if not group:
