@@ -352,7 +352,7 @@ def run(args) -> dict:
     from django.test import Client
 
     from treem.accounts.models import User
-    from treem.core.demo import demo_seed
+    from treem.site.demo import demo_seed
     from treem.geo.services import geography_load
 
     call_command("migrate", "--noinput", verbosity=0)
