@@ -352,8 +352,8 @@ def run(args) -> dict:
     from django.test import Client
 
     from treem.accounts.models import User
-    from treem.core.demo import demo_seed
     from treem.geo.services import geography_load
+    from treem.site.demo import demo_seed
 
     call_command("migrate", "--noinput", verbosity=0)
     geography_load()

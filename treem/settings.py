@@ -227,6 +227,9 @@ elif _EMAIL_BACKEND.endswith("filebased.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Treem <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address staff open Treem at, e.g. https://treem.dongnai.gov.vn: put before the links in
+# alert e-mails sent by the background worker (which has no request to take it from).
+TREEM_SITE_URL = env_str("TREEM_SITE_URL", "")
 
 # --- Registry imports --------------------------------------------------------------------------
 # Largest list accepted in one upload, in bytes and in data rows; larger files are refused before

@@ -125,6 +125,8 @@ ROUTES = {
     "programmes:communication": route(403, **_VIEW),
     "programmes:campaign_create": route(403, specialist=200),
     "programmes:campaign_detail": route(404, **_VIEW, kwargs=pk_of("programme_campaign")),
+    "programmes:campaign_report_docx": route(404, **_VIEW, kwargs=pk_of("programme_campaign")),
+    "programmes:campaign_report_xlsx": route(404, **_VIEW, kwargs=pk_of("programme_campaign")),
     "programmes:activity_create": route(
         403, specialist=200, chairman_a=200, officer_a=200, officer_b=200
     ),

@@ -26,3 +26,10 @@ class ProgrammesConfig(AppConfig):
         indicators.register()
         budget_source.register()
         linked_estimates.register_hooks()
+
+        from treem.programmes.services import task_deadlines_recompute
+        from treem.protection.deadlines import on_calendar_change
+
+        # Task deadlines are stored on the protection app's working-day calendar: moved when
+        # an official adds, removes or confirms a day, in the same transaction.
+        on_calendar_change(task_deadlines_recompute)

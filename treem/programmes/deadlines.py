@@ -11,26 +11,27 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from treem.protection.deadlines import holidays_between, is_working_day
+from treem.protection.deadlines import calendar_between, is_working_day
 
 DUE_SOON_WORKING_DAYS = 5
 
 
 def next_working_day(day: date) -> date:
-    """`day` itself if it is a working day, else the first working day after it."""
-    holidays = holidays_between(day, day + timedelta(days=30))
-    while not is_working_day(day, holidays):
+    """`day` itself if it is a working day, else the first working day after it. A make-up
+    working Saturday of a Government swap is a working day."""
+    holidays, workdays = calendar_between(day, day + timedelta(days=30))
+    while not is_working_day(day, holidays, workdays):
         day += timedelta(days=1)
     return day
 
 
 def due_soon_until(today: date, working_days: int = DUE_SOON_WORKING_DAYS) -> date:
     """The last deadline counted as "due soon" on `today`: the end of the n-th working day."""
-    holidays = holidays_between(today, today + timedelta(days=working_days * 3 + 20))
+    holidays, workdays = calendar_between(today, today + timedelta(days=working_days * 3 + 20))
     day, counted = today, 0
     while counted < working_days:
         day += timedelta(days=1)
-        if is_working_day(day, holidays):
+        if is_working_day(day, holidays, workdays):
             counted += 1
     return day
 

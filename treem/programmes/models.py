@@ -359,12 +359,22 @@ class Task(models.Model):
 
 
 class TaskEvent(models.Model):
-    """One row per status change: who moved the task, from what, to what."""
+    """The task's history: one row per status change and per move of its deadline by the
+    working-day calendar (who or what moved it, from what, to what). Nothing is overwritten
+    without a row here."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Chuyển tình trạng")
+        DEADLINE = "deadline", _("Dời hạn theo lịch nghỉ")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATUS)
     from_status = models.CharField(max_length=20, choices=TaskStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=TaskStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a move made by the calendar refresh (`load_holidays`), which has no user.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     at = models.DateTimeField()
     details = models.JSONField(default=dict, blank=True)
 
@@ -493,6 +503,38 @@ class TaskNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.task_id}"
+
+
+class TaskAlertMail(models.Model):
+    """One alert e-mail line: a task due soon or overdue, for one user, on one day. Overdue tasks
+    are reminded once a day, due-soon ones once per deadline; the unique constraint makes a second
+    run of the day's scan create nothing, and `sent_at` makes a second send send nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=TaskNotification.Kind.choices)
+    day = models.DateField()
+    deadline_on = models.DateField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["day", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "task", "kind", "day"], name="programmes_alert_mail_once_a_day"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "day"],
+                condition=Q(sent_at__isnull=True),
+                name="programmes_alert_mail_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.task_id} {self.day}"
 
 
 class Source(models.TextChoices):

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from treem.accounts.models import Organisation
 from treem.geo.models import Commune
@@ -66,6 +67,11 @@ class Board:
     due_soon: list[Task] = field(default_factory=list)
     by_agency: list[CompletionRow] = field(default_factory=list)
     by_commune: list[CompletionRow] = field(default_factory=list)
+    # Tasks still open in plans that ended before `year` (overdue ones first): work carried over
+    # does not vanish from the board when the year changes.
+    earlier_count: int = 0
+    earlier_overdue_count: int = 0
+    earlier: list[Task] = field(default_factory=list)
 
     @property
     def rate(self) -> int:
@@ -78,7 +84,9 @@ def _year_q(year: int) -> Q:
 
 def plan_board(*, user, today: date, year: int | None = None) -> Board:
     """Tasks of the plans running in `year` (default: this year): completion, overdue and due soon
-    (deadlines moved past weekends and holidays), and completion by agency and by commune.
+    (deadlines moved past weekends and holidays), and completion by agency and by commune; and,
+    apart, the tasks still open in plans that ended before `year`, each labelled with its plan's
+    years (they are not counted in the year's figures).
 
     The figures come from one grouped scan of the year's tasks (by lead agency and place), summed
     here into the totals and both completion tables; the two lists are index-ordered and capped.
@@ -120,6 +128,18 @@ def plan_board(*, user, today: date, year: int | None = None) -> Board:
     board.due_soon = list(
         task_list_columns(tasks.filter(soon_q)).order_by("deadline_on", "id")[:BOARD_LIST_LIMIT]
     )
+    earlier = access.tasks_for_user(user).filter(plan__year_to__lt=year, status__in=OPEN_STATUSES)
+    counts = earlier.aggregate(n=Count("id"), overdue=Count("id", filter=Q(deadline_on__lt=today)))
+    board.earlier_count, board.earlier_overdue_count = counts["n"], counts["overdue"]
+    if board.earlier_count:
+        # The first ids on narrow rows, then the joins for those 50 only: joining first made
+        # the database carry every carried-over task's plan, agency and commune to the sort.
+        ids = list(
+            earlier.order_by("deadline_on", "id").values_list("id", flat=True)[:BOARD_LIST_LIMIT]
+        )
+        board.earlier = list(
+            task_list_columns(Task.objects.filter(pk__in=ids)).order_by("deadline_on", "id")
+        )
     if access.is_province_wide(user):
         org_names = dict(Organisation.objects.filter(pk__in=list(by_org)).values_list("pk", "name"))
         place_names = dict(
@@ -179,6 +199,54 @@ def task_reports(*, task: Task) -> list[ProgressReport]:
         .prefetch_related("evidence")
         .order_by("-reported_at", "-id")
     )
+
+
+@dataclass
+class HistoryEntry:
+    at: object
+    who: str
+    text: str
+
+
+_CALENDAR_REASONS = {
+    "holiday_added": _("cán bộ thêm ngày nghỉ hoặc ngày làm bù"),
+    "holiday_removed": _("cán bộ bỏ một ngày nghỉ"),
+    "holiday_confirmed": _("cán bộ xác nhận một ngày nghỉ"),
+    "holiday_unconfirmed": _("một ngày nghỉ chuyển về chưa xác nhận"),
+    "holidays_loaded": _("cập nhật lịch nghỉ lễ"),
+}
+
+
+def task_history(*, task: Task) -> list[HistoryEntry]:
+    """The task's history as sentences: status changes and deadline moves by the calendar."""
+    entries = []
+    for event in task.events.select_related("actor"):
+        who = (event.actor.full_name or event.actor.username) if event.actor_id else _("Hệ thống")
+        if event.kind == event.Kind.DEADLINE:
+            days = ", ".join(_dmy(d) for d in event.details.get("days", []))
+            text = _("Hạn tính đến dời từ %(old)s sang %(new)s vì %(reason)s (ngày %(days)s).") % {
+                "old": _dmy(event.details.get("from")),
+                "new": _dmy(event.details.get("to")),
+                "reason": _CALENDAR_REASONS.get(
+                    event.details.get("reason"), _("lịch nghỉ thay đổi")
+                ),
+                "days": days,
+            }
+        else:
+            text = _("Chuyển từ “%(old)s” sang “%(new)s”.") % {
+                "old": TaskStatus(event.from_status).label if event.from_status else "–",
+                "new": TaskStatus(event.to_status).label,
+            }
+            if event.details.get("reason"):
+                text += " " + _("Lý do: %(reason)s") % {"reason": event.details["reason"]}
+        entries.append(HistoryEntry(at=event.at, who=who, text=text))
+    return entries
+
+
+def _dmy(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
 # ---- the plan report (sơ kết, tổng kết)

@@ -38,7 +38,7 @@ from treem.programmes.models import (
     TaskEvent,
     TaskStatus,
 )
-from treem.programmes.workflow import TASK_TRANSITIONS
+from treem.programmes.workflow import OPEN_STATUSES, TASK_TRANSITIONS
 
 # ---- amounts
 
@@ -762,6 +762,62 @@ def task_set_status(*, actor, task: Task, status: str, reason: str) -> Task:
     )
     audit_record(actor=actor, action="update", obj=task, details={"status": status})
     return task
+
+
+# ---- deadlines when the working-day calendar changes
+
+
+def task_deadlines_recompute(*, days: list[date], actor=None, reason: str) -> int:
+    """Move the stored deadlines of open tasks that a change of the calendar on `days` moves
+    (a holiday added, removed or confirmed, a make-up working day, a refresh of the calendar).
+
+    Called by the protection app's calendar services (`on_calendar_change`, registered in
+    AppConfig.ready) inside the transaction that changed the calendar: the board, the alerts and
+    the reports never see a holiday without the deadlines it moves. Only a task due on or before
+    a changed day and counted to it or beyond can move; each move is a `TaskEvent` in the task's
+    history with the old and new deadline and the reason, and the task's version is bumped so a
+    form opened before the move is refused rather than writing a deadline from the old calendar.
+    Done and stopped tasks keep the deadline they had."""
+    if not days:
+        return 0
+    from treem.protection.deadlines import calendar_cache
+
+    first, last = min(days), max(days)
+    candidates = (
+        Task.objects.filter(status__in=OPEN_STATUSES, due_on__lte=last, deadline_on__gte=first)
+        .select_for_update()
+        .only("pk", "status", "due_on", "deadline_on")
+        .order_by("pk")
+    )
+    now = timezone.now()
+    moves: dict[date, list[int]] = {}
+    events: list[TaskEvent] = []
+    with calendar_cache():
+        for task in candidates:
+            new = next_working_day(task.due_on)
+            if new == task.deadline_on:
+                continue
+            moves.setdefault(new, []).append(task.pk)
+            events.append(
+                TaskEvent(
+                    task_id=task.pk,
+                    kind=TaskEvent.Kind.DEADLINE,
+                    from_status=task.status,
+                    to_status=task.status,
+                    actor=actor,
+                    at=now,
+                    details={
+                        "from": task.deadline_on.isoformat(),
+                        "to": new.isoformat(),
+                        "reason": reason,
+                        "days": [d.isoformat() for d in sorted(days)][:20],
+                    },
+                )
+            )
+    for new, pks in moves.items():
+        Task.objects.filter(pk__in=pks).update(deadline_on=new, version=F("version") + 1)
+    TaskEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)
 
 
 # ---- budget

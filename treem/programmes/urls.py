@@ -45,6 +45,18 @@ urlpatterns = [
     path("communication/", views.communication_view, name="communication"),
     path("communication/campaigns/new/", views.campaign_create_view, name="campaign_create"),
     path("communication/campaigns/<int:pk>/", views.campaign_detail_view, name="campaign_detail"),
+    path(
+        "communication/campaigns/<int:pk>/report.docx",
+        views.campaign_detail_view,
+        {"fmt": "docx"},
+        name="campaign_report_docx",
+    ),
+    path(
+        "communication/campaigns/<int:pk>/report.xlsx",
+        views.campaign_detail_view,
+        {"fmt": "xlsx"},
+        name="campaign_report_xlsx",
+    ),
     path("communication/activities/new/", views.activity_create_view, name="activity_create"),
     path("communication/photos/<int:pk>/", views.photo_view, name="photo"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from treem.accounts.policy import Action, can
 from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
-from treem.geo.models import Commune
+from treem.geo.models import Commune, Province
 from treem.programmes import access, exports, forms, selectors, services
 from treem.programmes.models import (
     ActivityPhoto,
@@ -556,7 +556,7 @@ def task_detail_view(request, pk: int):
         {
             "task": task,
             "reports": selectors.task_reports(task=task),
-            "events": task.events.select_related("actor"),
+            "history": selectors.task_history(task=task),
             "form": form,
             "status_form": status_form,
             "can_report": can_report,
@@ -672,7 +672,9 @@ def budget_export_view(request):
     year = _year(request, timezone.localdate().year)
     lines = selectors.budget_lines(user=request.user, year=year)
     content = exports.budget_xlsx(
-        lines, title=_("Tổng hợp kinh phí thực hiện kế hoạch năm %(y)s") % {"y": year}
+        lines,
+        title=_("TỔNG HỢP KINH PHÍ THỰC HIỆN KẾ HOẠCH NĂM %(y)s") % {"y": year},
+        province=Province.objects.filter(code=access.province_code(request.user)).first(),
     )
     audit_record(
         actor=request.user,
@@ -809,15 +811,33 @@ def campaign_create_view(request):
     )
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @login_required
-def campaign_detail_view(request, pk: int):
+def campaign_detail_view(request, pk: int, fmt: str = "html"):
+    """The campaign's summary report (for the Action Month, the report the province sends up),
+    on the page and as Word and Excel files built from the same figures."""
     campaign = access.campaign_get_for_user(request.user, pk)
     rollup = selectors.comm_rollup(user=request.user, campaign=campaign)
     acts = list(
-        selectors.activities(user=request.user, campaign=campaign).select_related(
-            "commune", "organiser"
-        )
+        selectors.activities(user=request.user, campaign=campaign)
+        .select_related("commune", "organiser")
+        .order_by("held_on", "id")
     )
+    if fmt in ("docx", "xlsx"):
+        audit_record(actor=request.user, action="export", obj=campaign, details={"format": fmt})
+        if fmt == "docx":
+            content, ctype = exports.campaign_report_docx(campaign, rollup, acts), DOCX
+        else:
+            content, ctype = exports.campaign_report_xlsx(campaign, rollup, acts), XLSX
+        response = HttpResponse(content, content_type=ctype)
+        name = f"bao-cao-chien-dich-{campaign.year}-{campaign.pk}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    acts.reverse()  # the page lists the latest first
     articles = selectors.article_figures([a.article_id for a in acts if a.article_id])
     for a in acts:
         a.article = articles.get(a.article_id)

@@ -14,6 +14,7 @@ make-up working Saturday of a Government swap counts as a working day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
@@ -125,6 +126,27 @@ def calendar_between(start: date, end: date) -> tuple[set[date], set[date]]:
     for day, kind in rows:
         (work if kind == H.Kind.WORKING_DAY else off).add(day)
     return off, work
+
+
+# Apps above protection that store dates computed on this calendar (the programmes app's task
+# deadlines) register here, in their AppConfig.ready(), to be told when days change; protection
+# never imports them (layers point one way).
+CalendarListener = Callable[..., object]
+_calendar_listeners: list[CalendarListener] = []
+
+
+def on_calendar_change(listener: CalendarListener) -> None:
+    """Register `listener(days=[date, ...], actor=User | None, reason=str)`, called inside the
+    transaction that changed the calendar, so what it recomputes commits or rolls back with the
+    change."""
+    if listener not in _calendar_listeners:
+        _calendar_listeners.append(listener)
+
+
+def calendar_changed(*, days: list[date], actor, reason: str) -> None:
+    if days:
+        for listener in list(_calendar_listeners):
+            listener(days=sorted(days), actor=actor, reason=reason)
 
 
 def holidays_between(start: date, end: date) -> set[date]:

@@ -1498,7 +1498,9 @@ def _recompute_for_days(*, actor: User | None, days: list[date], reason: str) ->
 
 
 def _holiday_changed(holiday, *, actor: User, reason: str) -> int:
-    return _recompute_for_days(actor=actor, days=[holiday.date], reason=reason)
+    moved = _recompute_for_days(actor=actor, days=[holiday.date], reason=reason)
+    deadlines.calendar_changed(days=[holiday.date], actor=actor, reason=reason)
+    return moved
 
 
 @transaction.atomic
@@ -1576,6 +1578,7 @@ def holidays_load(*, actor: User | None = None, years=None):
     with transaction.atomic():
         result = calendar.load_package_days(years=years or calendar.YEARS)
         _recompute_for_days(actor=actor, days=result.changed, reason="holidays_loaded")
+        deadlines.calendar_changed(days=result.changed, actor=actor, reason="holidays_loaded")
     return result
 
 
