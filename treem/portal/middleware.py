@@ -21,7 +21,7 @@ from django.middleware.csrf import (
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from treem.portal import pagecache
+from treem.portal import pagecache, readcount
 from treem.portal.security import form_timestamp
 
 _BYPASS_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -78,7 +78,8 @@ class PageCacheMiddleware:
         except DisallowedHost:
             return self.get_response(request)
         language = _language(request)
-        html = pagecache.cached_page(slug, language, host)
+        view = readcount.view_keys(request, slug) if readcount.is_reader(request) else None
+        html = pagecache.cached_page(slug, language, host, view)
         if html is not None:
             return self._serve(request, html, language)
         # A miss: the view renders the page for the cache (`views.article_view`), under the
@@ -90,6 +91,9 @@ class PageCacheMiddleware:
         if template is None or response.status_code != 200:
             return response
         pagecache.store_page(gens, slug, language, host, template, response.portal_page_ttl)
+        if view is not None:
+            # Counted once per reader and window: a count already made above is not repeated.
+            readcount.count(pagecache.page_cache(), view)
         return self._serve(request, template, language, state="miss")
 
     def _post(self, request):

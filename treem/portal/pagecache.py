@@ -104,18 +104,26 @@ def _local_put(key: str, entry, ttl: int) -> None:
             _LOCAL.popitem(last=False)
 
 
-def cached_page(slug: str, language: str, host: str) -> str | None:
+def cached_page(slug: str, language: str, host: str, view=None) -> str | None:
     """The cached page when it was stored under the current generations. One round trip to the
-    shared cache: the generations alone when this process holds the page, else with the page."""
+    shared cache: the generations alone when this process holds the page, else with the page.
+
+    `view` (`readcount.view_keys`): the read to count. Counted in the same round trip when this
+    process holds the page (it is then all but certain to be served); otherwise the caller counts
+    it once the page is known to exist, so reads of slugs that do not exist are never counted."""
+    from treem.portal import readcount
+
     akey, pkey = _article_key(slug), page_key(slug, language, host)
     local = _local_get(pkey)
     keys = [_GLOBAL, akey] if local is not None else [_GLOBAL, akey, pkey]
-    found = page_cache().get_many(keys)
+    found = readcount.get_many_and_count(page_cache(), keys, view if local is not None else None)
     if _GLOBAL not in found or akey not in found:
         return None
     current = (found[_GLOBAL], found[akey])
     if local is not None and (local[0], local[1]) == current:
         return local[2]
+    if view is not None and local is None and found.get(pkey) is not None:
+        readcount.count(page_cache(), view)
     entry = found.get(pkey)
     if entry is None and local is not None:
         entry = page_cache().get(pkey)

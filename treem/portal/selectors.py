@@ -182,6 +182,15 @@ def article_figures(*, article: Article, comments: int | None = None) -> Figures
     )
 
 
+def article_views(*, article_ids: list[int]) -> dict[int, int]:
+    """Public reads of each article so far (see `treem.portal.readcount`: robots and a reader's
+    refreshes not counted), current to the last read: the rows flushed to the database plus the
+    reads the cache holds yet. For the portal's staff pages and for other apps (programmes)."""
+    from treem.portal import readcount
+
+    return readcount.article_views(article_ids)
+
+
 def vote_of_reader(*, article: Article, voter_token: str | None) -> int | None:
     if not voter_token:
         return None

@@ -452,7 +452,7 @@ _VOTE_INSERT = " ".join(
         "COALESCE((SELECT votes_per_hour FROM portal_portalsettings WHERE id = 1), %s)",
         "ON CONFLICT (article_id, voter_token) WHERE voided_at IS NULL",
         "DO UPDATE SET stars = excluded.stars, updated_at = excluded.updated_at",
-        "RETURNING id, article_id, created_at",
+        "RETURNING id, article_id, created_at = updated_at",
     )
 )
 
@@ -488,7 +488,7 @@ def _vote_save(*, slug, stars, voter_token, ip_key, now, new_reader) -> VoteResu
         return None
     # A row created at another moment than this vote's: a concurrent first vote of the same
     # reader was there first, and this one changed it.
-    created = row[2] in (at, now)
+    created = bool(row[2])
     return VoteResult(vote=_vote(row[0], row[1], slug, stars, voter_token, now), created=created)
 
 
