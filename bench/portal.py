@@ -4,8 +4,10 @@
                                      [--databases sqlite,postgres]
 
 A fresh SQLite database is migrated and filled with the geography, the demo users and the
-portal's demo content (a dozen articles with votes and comments); gunicorn serves it on a
-loopback port with TRUSTED_PROXIES=127.0.0.1, so the load generator can play many distinct
+portal's demo content (a dozen articles with votes and comments); with `--quick`, the schema is
+made from the models for only the apps the portal's models lead to and four demo articles are
+written through the portal's services (seconds, both databases side by side). gunicorn serves
+it on a loopback port with TRUSTED_PROXIES=127.0.0.1, so the load generator can play many distinct
 readers by the X-Forwarded-For a trusted proxy would add.
 `--concurrency` threads then send `--requests` requests to each of:
 
@@ -13,9 +15,11 @@ readers by the X-Forwarded-For a trusted proxy would add.
 - article: a published article page for anonymous readers (page cached, rating block fresh);
 - rate: the htmx rating POST (a new or changed vote, CSRF-checked, figures recomputed).
 
-Each kind runs alone in short blocks taken in turn, ten rounds (see `load_alternating`), votes
-going to another article than the one read. Then a burst: the static file and the article page,
-in turn, with 64 clients at once.
+Each kind runs alone in short blocks taken in turn, ten rounds (four with `--quick`, see
+`load_alternating`), votes going to another article than the one read. The gunicorn workers' CPU
+time per request of each kind is read from /proc: on a loaded machine it says what the code costs
+when latency mostly says how long the scheduler made it wait. Then a burst: the static file and
+the article page, in turn, with 64 clients at once.
 
 Runs on SQLite and on PostgreSQL (a scratch database, `--pg-name`, dropped and created) in one
 go, both with Redis as the cache (`--redis`, keys under a prefix of this run, deleted at the end):
