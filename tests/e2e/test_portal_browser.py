@@ -188,8 +188,14 @@ def test_cached_article_shows_a_new_vote_and_an_approved_comment_at_once(
         assert _rating_count(page) == before + 1
         assert response.headers.get("x-page-cache") == "miss"
 
-        # A comment held for moderation, then approved by the moderator through the pages.
+        # The voter's own vote on the page every reader gets (the same cached bytes): shown by the
+        # page's script from this browser's memory of the vote.
         other.goto(url)
+        expect(other.get_by_text("Bạn đã chấm 2 sao")).to_be_visible()
+        expect(other.get_by_role("button", name="2 sao")).to_have_attribute("aria-pressed", "true")
+        expect(page.get_by_text("Bạn đã chấm")).to_have_count(0)  # the other reader: no vote
+
+        # A comment held for moderation, then approved by the moderator through the pages.
         shown_at = _shown_at(other)
         other.get_by_label("Nội dung bình luận").fill("Bài viết giúp tôi chăm con tốt hơn.")
         other.locator("#id_author_name").fill("Chị Thu Trang")
