@@ -55,7 +55,10 @@
   document.addEventListener("DOMContentLoaded", function () {
     rememberOrShowVote(document.getElementById("danh-gia"));
   });
-  document.addEventListener("htmx:afterSwap", function () {
-    rememberOrShowVote(document.getElementById("danh-gia"));
+  // htmx:load fires on the new rating block itself once it is in the page.
+  ["htmx:load", "htmx:afterSwap"].forEach(function (name) {
+    document.addEventListener(name, function () {
+      rememberOrShowVote(document.getElementById("danh-gia"));
+    });
   });
 })();
