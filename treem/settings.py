@@ -118,6 +118,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(SQLITE_PATH),
+            # Kept open between requests, as on PostgreSQL: opening a connection re-reads the
+            # schema, and closing the last one checkpoints the WAL to disk, tens of ms each time
+            # (measured on the portal's rating POST: 48 ms a vote with a connection per request).
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60, minimum=0),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
                 # failing half-way with "database is locked"; WAL lets readers run beside a writer.

@@ -148,13 +148,26 @@ def _send_comment(page) -> None:
     held.wait_for()
 
 
+# This test runs three browsers against one server on a shared machine: every wait is for a
+# condition (a text, a URL, a response), with a generous limit, never a fixed pause.
+PATIENT_MS = 60_000
+
+
+def _patient_context(browser):
+    context = browser.new_context(locale="vi-VN")
+    context.set_default_timeout(PATIENT_MS)
+    context.set_default_navigation_timeout(PATIENT_MS)
+    return context
+
+
 def test_cached_article_shows_a_new_vote_and_an_approved_comment_at_once(
     e2e_server, browser, artifacts
 ):
     out = artifacts("portal")
     url = f"{e2e_server.url}{ARTICLE}"
-    reader = browser.new_context(locale="vi-VN")
-    voter = browser.new_context(locale="vi-VN")
+    reader = _patient_context(browser)
+    voter = _patient_context(browser)
+    staff = None
     try:
         page = reader.new_page()
         response = page.goto(url)
@@ -170,37 +183,49 @@ def test_cached_article_shows_a_new_vote_and_an_approved_comment_at_once(
         other.get_by_role("button", name="2 sao").click()
         other.get_by_text("Cảm ơn bạn đã đánh giá!").wait_for()
 
+        # The reader's very next request shows the vote: no retry, no wait.
         response = page.goto(url)
         assert _rating_count(page) == before + 1
         assert response.headers.get("x-page-cache") == "miss"
 
-        # A comment held for moderation, then approved by the moderator through the pages.
+        # The voter's own vote on the page every reader gets (the same cached bytes): shown by the
+        # page's script from this browser's memory of the vote.
         other.goto(url)
+        expect(other.get_by_text("Bạn đã chấm 2 sao")).to_be_visible()
+        expect(other.get_by_role("button", name="2 sao")).to_have_attribute("aria-pressed", "true")
+        expect(page.get_by_text("Bạn đã chấm")).to_have_count(0)  # the other reader: no vote
+
+        # A comment held for moderation, then approved by the moderator through the pages.
+        shown_at = _shown_at(other)
         other.get_by_label("Nội dung bình luận").fill("Bài viết giúp tôi chăm con tốt hơn.")
         other.locator("#id_author_name").fill("Chị Thu Trang")
         other.get_by_role("textbox", name="Email").fill("thutrang.e2e@example.org")
-        other.wait_for_timeout(3200)  # the minimum time to fill the form (a moderation rule)
+        _wait_until_form_may_be_sent(other, shown_at)  # a moderation rule: minimum fill time
         _send_comment(other)
         page.goto(url)
         assert "Bài viết giúp tôi chăm con tốt hơn." not in page.content()
         comments_before = int(page.get_by_test_id("comment-count").inner_text().split()[0])
 
-        staff = browser.new_context(locale="vi-VN")
+        staff = _patient_context(browser)
         moderator = staff.new_page()
         moderator.goto(f"{e2e_server.url}/accounts/login/")
         moderator.get_by_label("Tên đăng nhập").fill("kiemduyet")
         moderator.get_by_label("Mật khẩu").fill("Treem-demo-2026")
         moderator.get_by_role("button", name="Đăng nhập").click()
-        moderator.wait_for_load_state()
+        moderator.wait_for_url(lambda u: "/accounts/login/" not in u)
         moderator.goto(f"{e2e_server.url}/quan-tri/binh-luan/")
         row = moderator.locator("tr", has_text="Chị Thu Trang")
         row.get_by_role("checkbox").check()
-        moderator.get_by_role("button", name="Duyệt", exact=True).click()
+        # Wait for the server's answer to the approval, not for a while.
+        with moderator.expect_response(
+            lambda r: r.request.method == "POST" and "/quan-tri/binh-luan/" in r.url
+        ) as approval:
+            moderator.get_by_role("button", name="Duyệt", exact=True).click()
+        assert approval.value.status in (200, 302, 303)
         moderator.wait_for_load_state()
         # Signed-in staff bypass the cache.
         staff_view = moderator.goto(url)
         assert staff_view.headers.get("x-page-cache") is None
-        staff.close()
 
         page.goto(url)
         assert page.get_by_text("Bài viết giúp tôi chăm con tốt hơn.").is_visible()
@@ -211,6 +236,8 @@ def test_cached_article_shows_a_new_vote_and_an_approved_comment_at_once(
     finally:
         reader.close()
         voter.close()
+        if staff is not None:
+            staff.close()
 
 
 PAGES = [

@@ -161,7 +161,10 @@ def test_cached_page_carries_no_reader_state(article, cfg):
     first = Client(REMOTE_ADDR="203.0.113.1")
     first.post(article.get_absolute_url() + "danh-gia/", {"stars": 5})
     html = Client(REMOTE_ADDR="203.0.113.2").get(article.get_absolute_url()).content.decode()
-    assert "Bạn đã chấm" not in html
+    # No vote shown, none carried for the page's script to show (only the empty note it fills
+    # from a browser's own memory of its vote).
+    assert "<small>Bạn đã chấm" not in html
+    assert 'data-my-vote=""' in html and 'aria-pressed="true"' not in html
 
 
 def test_cached_page_carries_a_working_csrf_token_and_form_timestamp(article, cfg):

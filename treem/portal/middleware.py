@@ -1,7 +1,10 @@
-"""Serves cached article pages to anonymous readers before sessions, CSRF and authentication are
-even looked at (see `treem.portal.pagecache` for the whole design)."""
+"""Serves cached article pages to anonymous readers, and takes htmx votes, before sessions, CSRF
+and authentication are even looked at (see `treem.portal.pagecache` for the whole design, and
+`treem.portal.views.article_rate_lean` for the vote)."""
 
 from __future__ import annotations
+
+import re
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
@@ -15,12 +18,14 @@ from django.middleware.csrf import (
     _mask_cipher_secret,
     _unmask_cipher_token,
 )
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from treem.portal import pagecache
+from treem.portal import pagecache, readcount
 from treem.portal.security import form_timestamp
 
 _BYPASS_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+RATE_PATH = re.compile(r"^/bai-viet/(?P<slug>[-a-zA-Z0-9_]+)/danh-gia/$")
 
 
 def _language(request) -> str:
@@ -63,6 +68,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method == "POST":
+            return self._post(request)
         slug = eligible_slug(request)
         if slug is None:
             return self.get_response(request)
@@ -71,7 +78,8 @@ class PageCacheMiddleware:
         except DisallowedHost:
             return self.get_response(request)
         language = _language(request)
-        html = pagecache.cached_page(slug, language, host)
+        view = readcount.view_keys(request, slug) if readcount.is_reader(request) else None
+        html = pagecache.cached_page(slug, language, host, view)
         if html is not None:
             return self._serve(request, html, language)
         # A miss: the view renders the page for the cache (`views.article_view`), under the
@@ -83,7 +91,32 @@ class PageCacheMiddleware:
         if template is None or response.status_code != 200:
             return response
         pagecache.store_page(gens, slug, language, host, template, response.portal_page_ttl)
+        if view is not None:
+            # Counted once per reader and window: a count already made above is not repeated.
+            readcount.count(pagecache.page_cache(), view)
         return self._serve(request, template, language, state="miss")
+
+    def _post(self, request):
+        """An htmx vote is taken here, on the lean path (`views.article_rate_lean`); every other
+        POST, and a vote the lean path leaves (refused, or not a plain valid vote), goes down the
+        full stack."""
+        match = RATE_PATH.match(request.path_info)
+        if match is None or request.headers.get("HX-Request") != "true":
+            return self.get_response(request)
+        if settings.CSRF_USE_SESSIONS:
+            return self.get_response(request)
+        from treem.portal.views import article_rate_lean
+
+        language = _language(request)
+        with translation.override(language):
+            response = article_rate_lean(request, match["slug"])
+        if response is None:
+            return self.get_response(request)
+        # What the middleware below this one would have added.
+        patch_vary_headers(response, ("Cookie",))
+        response["Content-Language"] = language
+        response.setdefault("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY"))
+        return response
 
     @staticmethod
     def _serve(request, html: str, language: str, state: str = "hit") -> HttpResponse:

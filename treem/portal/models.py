@@ -480,3 +480,23 @@ class ConcernFormUse(models.Model):
 
     def __str__(self) -> str:
         return self.nonce
+
+
+class ArticleViews(models.Model):
+    """How many times the public read an article on one day. The reads are counted in the shared
+    cache as they happen (`treem.portal.readcount`), cached pages included, and added here by
+    `readcount.flush` (the `portal_flush_views` command, or the task of the same name)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField(_("ngày"))
+    count = models.PositiveBigIntegerField(_("lượt xem"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="portal_views_one_row_a_day")
+        ]
+        verbose_name = _("lượt xem trong ngày")
+        verbose_name_plural = _("lượt xem trong ngày")
+
+    def __str__(self) -> str:
+        return "%s %s: %s" % (self.article_id, self.day, self.count)

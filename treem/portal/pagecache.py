@@ -34,6 +34,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.utils import timezone
 
@@ -50,6 +51,20 @@ GLOBAL_KEY = _GLOBAL = "portal:pc:g"
 def page_cache():
     alias = "pages" if "pages" in settings.CACHES else "default"
     return caches[alias]
+
+
+def redis_client(cache):
+    """The redis-py client of a Redis cache, made once per process. Django's RedisCache builds a
+    new client object for every operation, which costs more CPU (about a millisecond: it copies
+    redis-py's table of reply parsers) than the rest of a cached page's request; the client is
+    thread-safe and its connection pool is the cache's own. None for another cache backend."""
+    if not isinstance(cache, RedisCache):
+        return None
+    backend = cache._cache
+    client = getattr(backend, "_treem_client", None)
+    if client is None:
+        client = backend._treem_client = backend.get_client(write=True)
+    return client
 
 
 def _article_key(slug: str) -> str:
@@ -104,18 +119,26 @@ def _local_put(key: str, entry, ttl: int) -> None:
             _LOCAL.popitem(last=False)
 
 
-def cached_page(slug: str, language: str, host: str) -> str | None:
+def cached_page(slug: str, language: str, host: str, view=None) -> str | None:
     """The cached page when it was stored under the current generations. One round trip to the
-    shared cache: the generations alone when this process holds the page, else with the page."""
+    shared cache: the generations alone when this process holds the page, else with the page.
+
+    `view` (`readcount.view_keys`): the read to count. Counted in the same round trip when this
+    process holds the page (it is then all but certain to be served); otherwise the caller counts
+    it once the page is known to exist, so reads of slugs that do not exist are never counted."""
+    from treem.portal import readcount
+
     akey, pkey = _article_key(slug), page_key(slug, language, host)
     local = _local_get(pkey)
     keys = [_GLOBAL, akey] if local is not None else [_GLOBAL, akey, pkey]
-    found = page_cache().get_many(keys)
+    found = readcount.get_many_and_count(page_cache(), keys, view if local is not None else None)
     if _GLOBAL not in found or akey not in found:
         return None
     current = (found[_GLOBAL], found[akey])
     if local is not None and (local[0], local[1]) == current:
         return local[2]
+    if view is not None and local is None and found.get(pkey) is not None:
+        readcount.count(page_cache(), view)
     entry = found.get(pkey)
     if entry is None and local is not None:
         entry = page_cache().get(pkey)
@@ -134,7 +157,13 @@ def store_page(gens: tuple[str, str], slug: str, language: str, host: str, html:
 
 
 def _bump(key: str) -> None:
-    page_cache().set(key, secrets.token_hex(6), GENERATION_TTL)
+    cache = page_cache()
+    client = redis_client(cache)
+    if client is None:
+        cache.set(key, secrets.token_hex(6), GENERATION_TTL)
+        return
+    value = cache._cache._serializer.dumps(secrets.token_hex(6))
+    client.set(cache.make_and_validate_key(key), value, ex=GENERATION_TTL)
 
 
 def _bump_now_and_after_commit(key: str) -> None:

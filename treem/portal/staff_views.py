@@ -19,7 +19,7 @@ from treem.accounts.policy import Action, can, require
 from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
 from treem.core.parsing import InvalidParameter, parse_local_datetime, safe_ids
-from treem.portal import access, selectors, services
+from treem.portal import access, readcount, selectors, services
 from treem.portal.forms import ArticleForm, PortalSettingsForm, TransitionForm
 from treem.portal.intake_bridge import intake_available
 from treem.portal.models import Article, ArticleEvent, Comment, Concern, PortalSettings, Vote
@@ -55,6 +55,9 @@ def staff_article_list_view(request):
     query = request.GET.get("q", "").strip()[:200]
     qs = selectors.articles_for_staff(user=request.user, status=status, query=query)
     page = Paginator(qs, STAFF_PAGE).get_page(request.GET.get("page"))
+    views = readcount.article_views([a.pk for a in page])
+    for article in page:
+        article.views = views[article.pk]
     return render(
         request,
         "portal/staff/article_list.html",

@@ -72,3 +72,11 @@ def send_reply_notification(comment_id: int, base_url: str) -> bool:
     )
     message.send()
     return True
+
+
+@task()
+def flush_article_views() -> int:
+    """Move the article reads counted in the cache into the database (run every few minutes)."""
+    from treem.portal.readcount import flush
+
+    return flush()

@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature, loads
 from django.http import FileResponse, Http404, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -310,6 +310,94 @@ def _star_labels() -> list[tuple[int, str]]:
     return labels
 
 
+def _rating_fragment(request, article, *, my_vote, message: str, error: str) -> HttpResponse:
+    """The rating block alone, for htmx to swap: no page context (navigation, user) to build.
+    htmx swaps only 2xx responses; the message carries the refusal."""
+    ctx = {
+        "article": article,
+        "figures": selectors.article_figures(article=article),
+        "my_vote": my_vote,
+        "rating_message": message,
+        "rating_error": error,
+        "star_range": range(1, 6),
+        "star_labels": _star_labels(),
+        "csrf_token": get_token(request),
+    }
+    return HttpResponse(render_to_string("portal/_rating.html", ctx))
+
+
+def _set_voter_cookie(request, response, token: str) -> None:
+    response.set_signed_cookie(
+        VOTER_COOKIE,
+        token,
+        salt=VOTER_SALT,
+        max_age=VOTER_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def _vote_message(created: bool) -> str:
+    return _("Cảm ơn bạn đã đánh giá!") if created else _("Đã cập nhật đánh giá của bạn.")
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    """Django's own CSRF check (token, origin, referer), answering a refusal with None instead
+    of rendering the failure page: the request then goes down the full stack, whose CSRF
+    middleware refuses it with Treem's page, once."""
+
+    def _reject(self, request, reason):
+        return _CSRF_REFUSED
+
+
+_CSRF_REFUSED = HttpResponse(status=403)
+_csrf_check = _CsrfCheck(lambda request: None)
+
+
+def article_rate_lean(request, slug: str) -> HttpResponse | None:
+    """An htmx vote taken before the session, authentication and message middleware (see
+    `PageCacheMiddleware`): a vote needs none of them. CSRF is checked by Django's own code; then
+    one statement finds the live article, checks the address's hourly limit and writes the vote
+    (`services.vote_cast_by_slug`), one reads the figures, and the page cache's generation of
+    the article is replaced: nothing is read from the cache beforehand. Anything but a plain
+    valid vote (a refused
+    CSRF token, stars out of range, an article taken down, the address over its hourly limit)
+    returns None, and the full view answers it with its usual message."""
+    _csrf_check.process_request(request)
+    if _csrf_check.process_view(request, article_rate_view, (), {}) is not None:
+        return None
+    stars = request.POST.get("stars", "")
+    if stars not in _STARS:
+        return None
+    token = _voter_token(request)
+    new_reader = token is None
+    if new_reader:
+        token = new_voter_token()
+    try:
+        result = services.vote_cast_by_slug(
+            slug=slug,
+            stars=int(stars),
+            voter_token=token,
+            ip_address=client_ip(request),
+            new_reader=new_reader,
+        )
+    except ValidationError:
+        return None
+    response = _rating_fragment(
+        request,
+        result.vote.article,
+        my_vote=result.vote.stars,
+        message=_vote_message(result.created),
+        error="",
+    )
+    _set_voter_cookie(request, response, token)
+    return response
+
+
+_STARS = frozenset("12345")
+
+
 @require_POST
 def article_rate_view(request, slug: str):
     article, cfg = selectors.article_for_rating(slug=slug)
@@ -334,44 +422,26 @@ def article_rate_view(request, slug: str):
             error = exc.messages[0]
         else:
             my_vote = result.vote.stars
-            message = (
-                _("Cảm ơn bạn đã đánh giá!")
-                if result.created
-                else _("Đã cập nhật đánh giá của bạn.")
-            )
+            message = _vote_message(result.created)
     else:
         error = _("Hãy chọn từ 1 đến 5 sao rồi gửi lại.")
     if _is_htmx(request):
-        ctx = {
-            "article": article,
-            "figures": selectors.article_figures(article=article),
-            "my_vote": my_vote
+        response = _rating_fragment(
+            request,
+            article,
+            my_vote=my_vote
             if my_vote is not None
             else selectors.vote_of_reader(article=article, voter_token=token),
-            "rating_message": message,
-            "rating_error": error,
-            "star_range": range(1, 6),
-            "star_labels": _star_labels(),
-            "csrf_token": get_token(request),
-        }
-        # A fragment: no page context (navigation, user) to build. htmx swaps only 2xx
-        # responses; the message carries the refusal.
-        response = HttpResponse(render_to_string("portal/_rating.html", ctx))
+            message=message,
+            error=error,
+        )
     else:
         if error:
             messages.error(request, error)
         else:
             messages.success(request, message)
         response = redirect(article.get_absolute_url() + "#danh-gia")
-    response.set_signed_cookie(
-        VOTER_COOKIE,
-        token,
-        salt=VOTER_SALT,
-        max_age=VOTER_COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
+    _set_voter_cookie(request, response, token)
     return response
 
 

@@ -605,15 +605,17 @@ def comm_rollup(*, user, year: int | None = None, campaign: Campaign | None = No
 
 
 def article_figures(article_ids: list[int]) -> dict[int, dict]:
-    """The portal's own figures for linked articles (title, live, rating, comments), read
-    through the portal's selectors. The portal keeps no view counter, so none is shown."""
+    """The portal's own figures for linked articles (title, live, rating, comments, public
+    views), read through the portal's selectors."""
     from treem.portal import selectors as portal
     from treem.portal.models import Article
 
     result = {}
+    views = portal.article_views(article_ids=list(article_ids))
     for article in Article.objects.filter(pk__in=article_ids):
         figures = portal.article_figures(article=article)
         result[article.pk] = {
+            "views": views.get(article.pk, 0),
             "title": article.title,
             "live": article.is_live(),
             "url": article.get_absolute_url() if article.is_live() else "",

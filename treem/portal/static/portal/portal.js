@@ -23,4 +23,42 @@
       });
     }
   });
+
+  // The reader's own vote on a cached page (the same bytes for every reader): the page shows it
+  // from this browser's memory of the vote, kept when the server answered it (the rating block
+  // then carries data-my-vote). Nothing is sent anywhere.
+  function rememberOrShowVote(section) {
+    if (!section || !window.localStorage) return;
+    var key = "treem-vote:" + section.getAttribute("data-vote-slug");
+    var mine = section.getAttribute("data-my-vote");
+    try {
+      if (mine) {
+        localStorage.setItem(key, mine);
+        return;
+      }
+      mine = parseInt(localStorage.getItem(key) || "", 10);
+    } catch (e) {
+      return;
+    }
+    if (!(mine >= 1 && mine <= 5)) return;
+    section.querySelectorAll("button[name=stars]").forEach(function (button) {
+      var value = parseInt(button.value, 10);
+      button.classList.toggle("on", value <= mine);
+      button.setAttribute("aria-pressed", value === mine ? "true" : "false");
+    });
+    var note = section.querySelector("[data-my-vote-note]");
+    if (note) {
+      note.textContent = note.getAttribute("data-text").replace("{n}", String(mine));
+      note.hidden = false;
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    rememberOrShowVote(document.getElementById("danh-gia"));
+  });
+  // htmx:load fires on the new rating block itself once it is in the page.
+  ["htmx:load", "htmx:afterSwap"].forEach(function (name) {
+    document.addEventListener(name, function () {
+      rememberOrShowVote(document.getElementById("danh-gia"));
+    });
+  });
 })();
