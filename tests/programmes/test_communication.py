@@ -111,8 +111,10 @@ def test_photo_is_checked_and_served_through_the_access_check(
     assert client_for("canbo.b").get(url).status_code == 404
 
 
-def test_portal_article_shows_its_ratings(specialist, specialist_client, demo):
-    from treem.portal.models import Article, Category, Vote
+def test_portal_article_shows_its_views_and_ratings(specialist, specialist_client, demo):
+    import datetime
+
+    from treem.portal.models import Article, ArticleViews, Category, Vote
 
     category = Category.objects.create(name="Tin tức", slug="tin-tuc")
     article = Article.objects.create(
@@ -127,6 +129,9 @@ def test_portal_article_shows_its_ratings(specialist, specialist_client, demo):
         Vote.objects.create(
             article=article, stars=stars, voter_token=f"t{stars}", ip_hash=f"x{stars}"
         )
+    # Two days of public reads, as the portal stores them once counted.
+    ArticleViews.objects.create(article=article, day=datetime.date(2026, 6, 1), count=1200)
+    ArticleViews.objects.create(article=article, day=datetime.date(2026, 6, 2), count=34)
     _activity(
         specialist,
         kind=CommActivity.Kind.PORTAL,
@@ -137,4 +142,5 @@ def test_portal_article_shows_its_ratings(specialist, specialist_client, demo):
     body = specialist_client.get(
         reverse("programmes:communication") + "?year=2026"
     ).content.decode()
-    assert "Phát động Tháng hành động vì trẻ em" in body and "đánh giá 4.5/5 (2 lượt)" in body
+    assert "Phát động Tháng hành động vì trẻ em" in body
+    assert "1.234 lượt xem, đánh giá 4.5/5 (2 lượt)" in body
