@@ -257,8 +257,9 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         CATALOGUE = "catalogue", _("Danh mục chỉ tiêu")
         VALUES = "values", _("Số liệu")
+        CHILD_FRIENDLY = "child_friendly", _("Chấm điểm xã phù hợp với trẻ em")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     mapping = models.CharField(max_length=10, blank=True)
@@ -298,6 +299,11 @@ class ChildFriendlyCriterion(models.Model):
         Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     rule = models.TextField(_("cách chấm điểm"), blank=True)
+    # How the points follow from the indicator's figure (docs/indicators.md, "Child-friendly
+    # communes"): {"bands": [[threshold, points], ...], "met_at": threshold}. A figure reaching a
+    # band's threshold in the indicator's direction earns its points (the best band reached);
+    # none reached scores 0. Empty: the criterion is scored by hand.
+    auto_rule = models.JSONField(_("quy tắc tự chấm"), default=dict, blank=True)
     verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
 
     class Meta:
@@ -351,6 +357,13 @@ class ChildFriendlyScore(models.Model):
     criterion = models.ForeignKey(ChildFriendlyCriterion, on_delete=models.PROTECT)
     points = models.PositiveSmallIntegerField(_("điểm"))
     met = models.BooleanField(_("đạt tiêu chí"), default=True)
+    # The points the criterion's rule gave from the indicator figure when the score was saved
+    # (null: scored by hand), the figure itself, and why the evaluator chose other points.
+    auto_points = models.PositiveSmallIntegerField(_("điểm tự tính"), null=True, blank=True)
+    auto_value = models.DecimalField(
+        _("số liệu dùng để tự tính"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    override_reason = models.TextField(_("lý do điều chỉnh điểm"), blank=True)
 
     class Meta:
         constraints = [

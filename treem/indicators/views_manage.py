@@ -90,8 +90,10 @@ def _run_import(request, *, kind: str):
 
 @login_required
 def import_detail(request, pk: int):
-    _require_manage(request.user)
     batch = get_object_or_404(ImportBatch, pk=pk)
+    # The specialist sees every import; whoever uploaded a file sees its own result.
+    if batch.created_by_id != request.user.pk:
+        _require_manage(request.user)
     if request.GET.get("format") == "xlsx":
         rows = [
             [r["sheet"], r["row"], r["cell"], r["message"], *r["values"]]
@@ -109,7 +111,11 @@ def import_detail(request, pk: int):
         response = HttpResponse(content, content_type=xlsx.XLSX)
         response["Content-Disposition"] = f'attachment; filename="tu-choi-{batch.pk}.xlsx"'
         return response
-    return render(request, "indicators/import_detail.html", {"batch": batch})
+    return render(
+        request,
+        "indicators/import_detail.html",
+        {"batch": batch, "back_to_cf": batch.kind == ImportBatch.Kind.CHILD_FRIENDLY},
+    )
 
 
 @login_required
