@@ -603,7 +603,7 @@ def import_child_friendly(
     seen: set[tuple[str, int, int]] = set()
     for offset, row in enumerate(rows[header_index + 1 :]):
         n = header_index + offset + 2
-        if not any(cell(row, k) not in (None, "") for k in ("commune", "criterion", "points")):
+        if all(cell(row, k) in (None, "") for k in ("commune", "criterion")):
             continue  # blank line, or the signature block under the table
         code = resolve(cell(row, "commune"))
         if code is None:
