@@ -41,8 +41,10 @@ from treem.indicators.models import (
 )
 from treem.indicators.periods import PeriodError, parse_period
 from treem.lib.text import fold, nfc
+from treem.registry.models import CircumstanceGroup, Ethnicity
 
 TWO_TIER_FROM = datetime.date(2025, 7, 1)
+_ETHNICITY_BY_NAME = {fold(str(label)): value for value, label in Ethnicity.choices}
 
 
 class WrongTemplate(ValueError):
@@ -323,6 +325,23 @@ def import_values(
             if age and age not in AgeGroup.values:
                 reject(n, "age_group", _("Nhóm tuổi ghi 0-2, 3-5, 6-10 hoặc 11-15."), row)
                 continue
+            # The letter of Art. 10 as the law writes it; "đ" is its own group (not d), so the
+            # cell is not folded.
+            circ = nfc(str(cell(row, "circumstance") or "")).strip().lower().rstrip(")")
+            circ = {"đ": "dd"}.get(circ, circ)
+            if circ and circ not in CircumstanceGroup.values:
+                reject(
+                    n,
+                    "circumstance",
+                    _("Nhóm hoàn cảnh đặc biệt ghi chữ cái ở Điều 10 Luật Trẻ em: a, b, c, d, đ…"),
+                    row,
+                )
+                continue
+            eth = str(cell(row, "ethnicity") or "").strip()
+            eth = eth.zfill(2) if eth.isdigit() else _ETHNICITY_BY_NAME.get(fold(eth), eth)
+            if eth and eth not in Ethnicity.values:
+                reject(n, "ethnicity", _("Dân tộc ghi tên hoặc mã (01 Kinh, 02 Tày…)."), row)
+                continue
             if commune is not None and (commune.code, period.code) in approved and not legacy_code:
                 reject(
                     n, "period", _("Báo cáo của xã cho kỳ này đã được duyệt: không ghi đè."), row
@@ -336,6 +355,8 @@ def import_values(
                 legacy_code=legacy_code,
                 sex=sex,
                 age_group=age,
+                circumstance=circ,
+                ethnicity=eth,
             ).first()
             if existing is not None:
                 if existing.report_id:
@@ -358,6 +379,8 @@ def import_values(
                 year=period.year,
                 sex=sex,
                 age_group=age,
+                circumstance=circ,
+                ethnicity=eth,
                 numerator=num,
                 denominator=den,
                 source=IndicatorValue.Source.IMPORTED,

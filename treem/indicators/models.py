@@ -191,6 +191,10 @@ class IndicatorValue(models.Model):
     year = models.PositiveSmallIntegerField()
     sex = models.CharField(max_length=1, blank=True, default="", choices=Sex.choices)
     age_group = models.CharField(max_length=5, blank=True, default="", choices=AgeGroup.choices)
+    # A group of children in special circumstances (Law on Children Art. 10, the registry's
+    # letters a–o) and an ethnic group (GSO code), for the forms and files that break figures so.
+    circumstance = models.CharField(max_length=3, blank=True, default="")
+    ethnicity = models.CharField(max_length=2, blank=True, default="")
     numerator = models.DecimalField(max_digits=18, decimal_places=2)
     denominator = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
@@ -204,8 +208,17 @@ class IndicatorValue(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "period", "unit_code", "legacy_code", "sex", "age_group"],
-                name="indicators_value_unique",
+                fields=[
+                    "indicator",
+                    "period",
+                    "unit_code",
+                    "legacy_code",
+                    "sex",
+                    "age_group",
+                    "circumstance",
+                    "ethnicity",
+                ],
+                name="indicators_value_unique_dis",
             ),
             models.CheckConstraint(condition=Q(numerator__gte=0), name="indicators_value_num_ge0"),
             models.CheckConstraint(

@@ -183,7 +183,14 @@ def report_transition(
 
 
 def target_set(
-    *, actor, indicator: Indicator, unit_code: str, year: int, value: Decimal, source_label: str
+    *,
+    actor,
+    indicator: Indicator,
+    unit_code: str,
+    year: int,
+    value: Decimal,
+    source_label: str,
+    url: str = "",
 ) -> Target:
     target = Target.objects.filter(indicator=indicator, unit_code=unit_code, year=year).first()
     province = commune = None
@@ -198,7 +205,7 @@ def target_set(
         if target is None:
             target = Target(indicator=indicator, unit_code=unit_code, year=year)
         target.province, target.commune = province, commune
-        target.value, target.source_label = value, source_label
+        target.value, target.source_label, target.url = value, source_label, url
         target.full_clean()
         target.save()
         audit_record(actor=actor, action="update", obj=target, details={"year": year})
