@@ -249,7 +249,9 @@ class Target(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     value = models.DecimalField(_("chỉ tiêu"), max_digits=14, decimal_places=2)
     source_label = models.CharField(_("văn bản giao chỉ tiêu"), max_length=255)
-    url = models.URLField(blank=True)
+    # The page of the plan or document that set the target: a path inside Treem (a plan of the
+    # programmes app, given through hooks.plans_for_units) or a full address.
+    url = models.CharField(_("liên kết"), max_length=300, blank=True)
     verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
 
     class Meta:
