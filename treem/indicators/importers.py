@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -742,16 +743,25 @@ def import_child_friendly(
         if not points:
             continue
         kind = group["kind"] or (existing.kind if existing else CommuneKind.OTHER)
-        services.child_friendly_save(
-            actor=actor,
-            commune=reachable[code],
-            year=row_year,
-            kind=kind,
-            points=points,
-            met=met,
-            reasons=reasons,
-            auto=auto,
-        )
+        try:
+            services.child_friendly_save(
+                actor=actor,
+                commune=reachable[code],
+                year=row_year,
+                kind=kind,
+                points=points,
+                met=met,
+                reasons=reasons,
+                auto=auto,
+                expected_version=existing.version if existing else None,
+            )
+        except ValidationError as exc:
+            # Refused as a whole (e.g. someone saved this evaluation meanwhile): its rows are
+            # listed with the reason, the other communes' rows stand.
+            for n, row, number, *_rest in group["rows"]:
+                if number in points:
+                    reject(n, "commune", " ".join(exc.messages), row)
+            continue
         for number, pts in points.items():
             reason = (
                 reasons[number] if auto.get(number) is None or pts != auto[number].points else ""
