@@ -192,7 +192,9 @@ def series_periods(
     for p in periods:
         fig = rollup.total(indicator, scope, [p.year], period=p, **dis)
         value = fig.value(indicator.unit)
-        has = bool(fig.communes) or fig.numerator or fig.denominator
+        # A computed figure covers every commune, so 0 is a figure; a stored one exists only
+        # where some commune reported.
+        has = indicator.obtained == "computed" or bool(fig.communes) or bool(fig.numerator)
         out.append(
             PeriodPoint(
                 p, fig.numerator, fig.denominator, value if has else None, len(fig.communes)
