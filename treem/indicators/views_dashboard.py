@@ -285,10 +285,12 @@ def indicator_view(request, code: str, indicator: str):
 
 
 def _period_mismatch(ind: Indicator, f: dict) -> bool:
-    """A part of the year shorter than the indicator's period (a month of a yearly indicator)
-    has no figure: the page says so instead of showing an empty chart."""
+    """A part of the year shorter than a stored indicator's period (a month of a yearly
+    indicator) has no figure: the page says so instead of showing an empty chart."""
     order = ["year", "half", "quarter", "month"]
-    return f["period"] is not None and order.index(ind.period_type) < order.index(f["period"].kind)
+    if f["period"] is None or ind.obtained == "computed":
+        return False  # Treem computes its own figures for any period
+    return order.index(ind.period_type) < order.index(f["period"].kind)
 
 
 def _plan_links(ind: Indicator, scope, f: dict) -> list[dict]:
