@@ -133,8 +133,9 @@ def _generate(quick: bool) -> dict:
             f"""
             INSERT INTO indicators_indicatorvalue
               (indicator_id, commune_id, province_id, unit_code, legacy_code, period, year, sex,
-               age_group, numerator, denominator, source, is_final, updated_at, report_id)
-            SELECT i.id, c.code, c.province_id, c.code, '', y::text, y, s.sex, '',
+               age_group, circumstance, ethnicity, numerator, denominator, source, is_final,
+               updated_at, report_id)
+            SELECT i.id, c.code, c.province_id, c.code, '', y::text, y, s.sex, '', '', '',
                    CASE WHEN i.unit = 'count'
                         THEN abs(hashtext(c.code || y || i.code || s.sex)) % 40
                         ELSE (100 + abs(hashtext(c.code || y || i.code || s.sex)) % 900)

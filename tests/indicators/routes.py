@@ -97,6 +97,8 @@ ROUTES = {
         403, **_UNIT_A, kwargs=lambda o: {"commune": o["commune_a_code"]}
     ),
     "indicators:evaluation_move": route(405, kwargs=lambda o: {"commune": o["commune_a_code"]}),
+    # POST only (the evaluation sheet upload): a GET is 405 for everyone signed in.
+    "indicators:evaluation_import": route(405),
     "indicators:review": route(403, **_VIEW),
     "indicators:narrative_save": route(405),
     "indicators:review_generate": route(405),

@@ -12,8 +12,9 @@ from django.http import Http404
 
 from treem.accounts.jurisdiction import Level
 from treem.accounts.policy import Action, can
-from treem.geo.models import Commune
+from treem.geo.models import Commune, Province
 from treem.indicators.models import CommuneReport
+from treem.registry.keys import vi_sort_key
 
 # The workflow of a commune's periodic report: status -> {action: (next status, action needed)}.
 # Services, views and templates all read this table.
@@ -99,6 +100,24 @@ def communes_for_user(user):
     return Commune.objects.filter(code__in=j.commune_codes)
 
 
+def units_for_user(user) -> list[tuple[str, str]]:
+    """The units the user may see figures and reports of, as (code, name): a province user's
+    province first, then its communes; a commune user's communes. Communes in Vietnamese
+    alphabetical order ("Dầu Giây" before "Đồng Xoài"), so a long list reads like a register."""
+    if not can_view(user):
+        return []
+    units: list[tuple[str, str]] = []
+    j = user.jurisdiction
+    if j.level == Level.PROVINCE:
+        province = Province.objects.filter(code=j.province_code).first()
+        if province is not None:
+            units.append((province.code, province.name))
+    communes = sorted(
+        communes_for_user(user).values_list("code", "name"), key=lambda c: vi_sort_key(c[1])
+    )
+    return units + list(communes)
+
+
 def report_get_for_user(user, pk: int) -> CommuneReport:
     if not can_view(user):
         raise PermissionDenied
@@ -110,6 +129,14 @@ def report_get_for_user(user, pk: int) -> CommuneReport:
 
 def can_enter(user, commune_code: str) -> bool:
     return can(user, Action.INDICATOR_ENTER) and covers_unit(user, commune_code)
+
+
+def can_evaluate(user, commune_code: str) -> bool:
+    """Who scores a commune against the child-friendly criteria: its own staff (self-evaluation)
+    and the province specialist who keeps the province's evaluation sheet."""
+    if not covers_unit(user, commune_code):
+        return False
+    return can(user, Action.INDICATOR_ENTER) or can(user, Action.INDICATOR_MANAGE)
 
 
 def can_edit_report(user, report: CommuneReport) -> bool:

@@ -419,6 +419,22 @@ CRITERIA: list[tuple] = [
     (13, "Mức độ hài lòng của người dân", 80, "entered", ""),
 ]
 
+# How the criteria that map to an indicator are scored from its figure (Treem's placeholder bands,
+# `verified=False` like the points: to be checked against the scoring guide of Decision 06).
+# {"bands": [[threshold, points], ...], "met_at": threshold}: the best band the commune's figure
+# reaches (≥ for a "higher is better" indicator, ≤ for "lower") gives the points, none gives 0;
+# the criterion is met when the figure reaches `met_at`. The top band gives the full points and
+# the `met_at` thresholds follow the 2025 targets of Decision 23/QĐ-TTg where it sets one.
+CRITERION_RULES: dict[int, dict] = {
+    2: {"bands": [[100, 80], [98.5, 70], [95, 50], [90, 30]], "met_at": 98.5},
+    3: {"bands": [[1, 80], [2.5, 60], [4.5, 40], [6, 20]], "met_at": 4.5},
+    6: {"bands": [[95, 80], [90, 60], [80, 40], [70, 20]], "met_at": 90},
+    7: {"bands": [[98, 80], [97, 70], [95, 50], [90, 30]], "met_at": 97},
+    8: {"bands": [[10, 80], [15, 60], [20, 40], [25, 20]], "met_at": 20},
+    10: {"bands": [[99, 80], [95, 60], [90, 40], [85, 20]], "met_at": 95},
+    11: {"bands": [[80, 60], [60, 45], [40, 30], [20, 15]], "met_at": 60},
+}
+
 THRESHOLDS = [
     ("city_ward", 900),
     ("other", 850),
@@ -469,17 +485,22 @@ def load_catalogue() -> dict[str, int]:
         )
         created["targets"] += was_created
     for number, name, points, obtained, code in CRITERIA:
-        _c, was_created = ChildFriendlyCriterion.objects.get_or_create(
+        criterion, was_created = ChildFriendlyCriterion.objects.get_or_create(
             number=number,
             defaults={
                 "name": name,
                 "max_points": points,
                 "obtained": obtained,
                 "indicator": by_code.get(code),
+                "auto_rule": CRITERION_RULES.get(number, {}),
                 "verified": False,
             },
         )
         created["criteria"] += was_created
+        if not was_created and not criterion.auto_rule and number in CRITERION_RULES:
+            # A rule added after the criterion was loaded: fill it, never replace a corrected one.
+            criterion.auto_rule = CRITERION_RULES[number]
+            criterion.save(update_fields=["auto_rule"])
     for kind, total in THRESHOLDS:
         ChildFriendlyThreshold.objects.get_or_create(
             kind=kind,

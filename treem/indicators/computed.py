@@ -55,23 +55,26 @@ def _age_bucket(day: datetime.date):
 
 
 def _counts_with_breakdown(qs, day: datetime.date) -> dict[tuple, int]:
-    """{(commune, sex, age_group): n} in one query."""
+    """{(commune, sex, age_group, ethnicity): n} in one query."""
     rows = (
         qs.annotate(bucket=_age_bucket(day))
-        .values("commune_id", "sex", "bucket")
+        .values("commune_id", "sex", "bucket", "ethnicity")
         .annotate(n=Count("id", distinct=True))
     )
-    return {(r["commune_id"], r["sex"], r["bucket"]): r["n"] for r in rows}
+    return {(r["commune_id"], r["sex"], r["bucket"], r["ethnicity"]): r["n"] for r in rows}
 
 
 def _figures_from_counts(counts: dict[tuple, int], denominators=None) -> list[CommuneFigure]:
     totals: dict = defaultdict(int)
-    for (commune, sex, bucket), n in counts.items():
+    for (commune, sex, bucket, ethnicity), n in counts.items():
         totals[(commune, ())] += n
         if sex:
             totals[(commune, (("sex", sex),))] += n
         if bucket:
             totals[(commune, (("age_group", bucket),))] += n
+        if ethnicity:
+            # The registry records the child's ethnic group (GSO code); unrecorded is left out.
+            totals[(commune, (("ethnicity", ethnicity),))] += n
     figures = []
     keys = set(totals) | (set(denominators) if denominators else set())
     for commune, dis in sorted(keys):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from treem.geo.models import Commune
 from treem.indicators import rollup
 from treem.indicators.models import Direction, Indicator, Unit
+from treem.indicators.periods import Period
 
 FIRST_YEAR = 2012
 
@@ -45,11 +46,22 @@ def series(
     *,
     sex: str = "",
     age_group: str = "",
+    circumstance: str = "",
+    ethnicity: str = "",
     by_year: dict | None = None,
     targets: dict | None = None,
 ) -> list[Point]:
     if by_year is None:
-        by_year = rollup.figures(indicator, scope, years, by="year", sex=sex, age_group=age_group)
+        by_year = rollup.figures(
+            indicator,
+            scope,
+            years,
+            by="year",
+            sex=sex,
+            age_group=age_group,
+            circumstance=circumstance,
+            ethnicity=ethnicity,
+        )
     if targets is None:
         targets = rollup.targets(indicator, scope, years)
     points = []
@@ -78,18 +90,25 @@ def series_many(
     *,
     sex: str = "",
     age_group: str = "",
+    circumstance: str = "",
+    ethnicity: str = "",
 ) -> dict[int, list[Point]]:
     """Series of several indicators: stored ones in one query, targets in one query."""
     stored = [i for i in indicators if i.obtained != "computed"]
-    by_year = rollup.stored_by_year_many(stored, scope, years, sex=sex, age_group=age_group)
+    dis = {
+        "sex": sex,
+        "age_group": age_group,
+        "circumstance": circumstance,
+        "ethnicity": ethnicity,
+    }
+    by_year = rollup.stored_by_year_many(stored, scope, years, **dis)
     targets = rollup.targets_many(indicators, scope, years)
     return {
         i.id: series(
             i,
             scope,
             years,
-            sex=sex,
-            age_group=age_group,
+            **dis,
             by_year=by_year.get(i.id) if i.obtained != "computed" else None,
             targets=targets[i.id],
         )
@@ -115,9 +134,22 @@ def by_commune(
     *,
     sex: str = "",
     age_group: str = "",
+    circumstance: str = "",
+    ethnicity: str = "",
+    period: Period | None = None,
 ) -> tuple[list[CommuneRow], list[Commune]]:
     """Rows ranked best first (in the indicator's direction) and the communes with no figure."""
-    figs = rollup.figures(indicator, scope, years, by="commune", sex=sex, age_group=age_group)
+    figs = rollup.figures(
+        indicator,
+        scope,
+        years,
+        by="commune",
+        sex=sex,
+        age_group=age_group,
+        circumstance=circumstance,
+        ethnicity=ethnicity,
+        period=period,
+    )
     names = dict(Commune.objects.filter(code__in=list(figs)).values_list("code", "name"))
     rows = [
         CommuneRow(
@@ -140,6 +172,35 @@ def by_commune(
     ranked += [r for r in rows if r.value is None]
     missing = rollup.missing_communes(indicator, scope, set(figs))
     return ranked, missing
+
+
+@dataclass
+class PeriodPoint:
+    period: Period
+    numerator: Decimal
+    denominator: Decimal | None
+    value: Decimal | None
+    communes_reported: int = 0
+
+
+def series_periods(
+    indicator: Indicator, scope: rollup.Scope, periods: list[Period], **dis: str
+) -> list[PeriodPoint]:
+    """The figure of each period (the quarters or months of a year), for the trend within a year
+    when the dashboard is filtered by quarter or month."""
+    out = []
+    for p in periods:
+        fig = rollup.total(indicator, scope, [p.year], period=p, **dis)
+        value = fig.value(indicator.unit)
+        # A computed figure covers every commune, so 0 is a figure; a stored one exists only
+        # where some commune reported.
+        has = indicator.obtained == "computed" or bool(fig.communes) or bool(fig.numerator)
+        out.append(
+            PeriodPoint(
+                p, fig.numerator, fig.denominator, value if has else None, len(fig.communes)
+            )
+        )
+    return out
 
 
 def years_until(last: int) -> list[int]:

@@ -5,11 +5,13 @@ their AppConfig.ready(); indicators never imports them. A source that has not re
 yet built, or with no data) simply contributes nothing, and the review report shows "no data yet"
 for its section.
 
-Three kinds of contribution:
+Four kinds of contribution:
 - computed figures: numerator and denominator per commune for an indicator code and a period,
   computed from the app's own records (allowance recipients, staff coverage, budget per child...);
 - targets set by the app's records (a plan's target for an indicator, a unit and a year);
-- review-report sections (plans and tasks, budget, staff, communication, commendation, assistance).
+- review-report sections (plans and tasks, budget, staff, communication, commendation, assistance);
+- the plans a target can be linked to (a label and the page of the plan), so a target the province
+  enters here names the plan that set it and every page showing the target links to it.
 """
 
 from __future__ import annotations
@@ -80,6 +82,19 @@ class ReportScope:
 
 SectionFunction = Callable[[ReportScope], ReportSection | None]
 
+
+@dataclass(frozen=True)
+class PlanRef:
+    """A plan another app holds, as the indicators app may show and link it."""
+
+    key: str  # the providing app's own id for the plan
+    label: str  # shown to the user, e.g. "Kế hoạch 144-KH/TU"
+    url: str = ""  # the plan's page
+
+
+PlanFunction = Callable[[Sequence[str]], list[PlanRef]]
+_PLAN_SOURCES: list[PlanFunction] = []
+
 _COMPUTED: dict[str, ComputeFunction] = {}
 _TARGET_SOURCES: list[TargetFunction] = []
 _SECTIONS: dict[str, tuple[int, SectionFunction]] = {}
@@ -126,3 +141,17 @@ def report_section(key: str, scope: ReportScope) -> ReportSection | None:
     if entry is None:
         return None
     return entry[1](scope)
+
+
+def register_plan_source(fn: PlanFunction) -> None:
+    if fn not in _PLAN_SOURCES:
+        _PLAN_SOURCES.append(fn)
+
+
+def plans_for_units(unit_codes: Sequence[str]) -> list[PlanRef]:
+    """The plans of these units (province or commune codes) that a target may be linked to;
+    empty when no app provides plans."""
+    refs: list[PlanRef] = []
+    for fn in _PLAN_SOURCES:
+        refs.extend(fn(unit_codes))
+    return refs

@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -41,8 +42,10 @@ from treem.indicators.models import (
 )
 from treem.indicators.periods import PeriodError, parse_period
 from treem.lib.text import fold, nfc
+from treem.registry.models import CircumstanceGroup, Ethnicity
 
 TWO_TIER_FROM = datetime.date(2025, 7, 1)
+_ETHNICITY_BY_NAME = {fold(str(label)): value for value, label in Ethnicity.choices}
 
 
 class WrongTemplate(ValueError):
@@ -82,8 +85,8 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def read_table(content: bytes, filename: str) -> tuple[str, list[str], list[list], int]:
-    """(sheet name, header, rows, header row number) of the first sheet of an xlsx, or of a csv."""
+def _load_rows(content: bytes, filename: str) -> tuple[str, list[list]]:
+    """(sheet name, every row) of the first sheet of an xlsx, or of a csv."""
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -98,6 +101,12 @@ def read_table(content: bytes, filename: str) -> tuple[str, list[str], list[list
         text = content.decode("utf-8-sig", errors="replace")
         rows = [list(r) for r in csv.reader(io.StringIO(text))]
         sheet = filename.rsplit("/", 1)[-1]
+    return sheet, rows
+
+
+def read_table(content: bytes, filename: str) -> tuple[str, list[str], list[list], int]:
+    """(sheet name, header, rows, header row number) of the first sheet of an xlsx, or of a csv."""
+    sheet, rows = _load_rows(content, filename)
     # The header is the first row that names a known column (officials put titles above it).
     for i, row in enumerate(rows[:10]):
         header = [fold(nfc(str(c or ""))).strip().replace(" ", "_") for c in row]
@@ -317,6 +326,23 @@ def import_values(
             if age and age not in AgeGroup.values:
                 reject(n, "age_group", _("Nhóm tuổi ghi 0-2, 3-5, 6-10 hoặc 11-15."), row)
                 continue
+            # The letter of Art. 10 as the law writes it; "đ" is its own group (not d), so the
+            # cell is not folded.
+            circ = nfc(str(cell(row, "circumstance") or "")).strip().lower().rstrip(")")
+            circ = {"đ": "dd"}.get(circ, circ)
+            if circ and circ not in CircumstanceGroup.values:
+                reject(
+                    n,
+                    "circumstance",
+                    _("Nhóm hoàn cảnh đặc biệt ghi chữ cái ở Điều 10 Luật Trẻ em: a, b, c, d, đ…"),
+                    row,
+                )
+                continue
+            eth = str(cell(row, "ethnicity") or "").strip()
+            eth = eth.zfill(2) if eth.isdigit() else _ETHNICITY_BY_NAME.get(fold(eth), eth)
+            if eth and eth not in Ethnicity.values:
+                reject(n, "ethnicity", _("Dân tộc ghi tên hoặc mã (01 Kinh, 02 Tày…)."), row)
+                continue
             if commune is not None and (commune.code, period.code) in approved and not legacy_code:
                 reject(
                     n, "period", _("Báo cáo của xã cho kỳ này đã được duyệt: không ghi đè."), row
@@ -330,6 +356,8 @@ def import_values(
                 legacy_code=legacy_code,
                 sex=sex,
                 age_group=age,
+                circumstance=circ,
+                ethnicity=eth,
             ).first()
             if existing is not None:
                 if existing.report_id:
@@ -352,6 +380,8 @@ def import_values(
                 year=period.year,
                 sex=sex,
                 age_group=age,
+                circumstance=circ,
+                ethnicity=eth,
                 numerator=num,
                 denominator=den,
                 source=IndicatorValue.Source.IMPORTED,
@@ -482,4 +512,288 @@ def import_catalogue(*, actor, content: bytes, filename: str) -> ImportResult:
         )
         result.batch_id = batch.pk
         audit_record(actor=actor, action="create", obj=batch, details={"imported": result.imported})
+    return result
+
+
+# The child-friendly evaluation sheet as a province keeps it: a title block (issuing body, title,
+# year), then a header row with one row per commune × criterion, then a signature block. Columns are
+# recognised by their (folded) Vietnamese or English heading, wherever they are.
+CF_COLUMNS: dict[str, tuple[str, ...]] = {
+    "commune": (
+        "ma xa",
+        "ma xa, phuong",
+        "ma don vi",
+        "xa, phuong",
+        "xa phuong",
+        "ten xa",
+        "ten xa, phuong",
+        "don vi",
+        "commune",
+    ),
+    "year": ("nam", "nam danh gia", "year"),
+    "criterion": ("tieu chi", "tieu chi so", "so tieu chi", "ma tieu chi", "criterion"),
+    "points": ("diem", "so diem", "diem cham", "diem dat", "points"),
+    "met": ("dat", "dat tieu chi", "ket qua", "met"),
+    "reason": ("ly do", "ly do dieu chinh", "ly do sua diem", "ghi chu", "reason"),
+    "kind": ("loai xa", "kind"),
+}
+CF_REQUIRED = ("commune", "criterion", "points")
+_YES = {"co", "x", "1", "dat", "yes", "true", "v"}
+_NO = {"khong", "0", "chua dat", "khong dat", "no", "false"}
+
+
+def _cf_header(rows: list[list]) -> tuple[int, dict[str, int]] | None:
+    """The first row (of the first 15) naming the required columns, and the column of each."""
+    for i, row in enumerate(rows[:15]):
+        found: dict[str, int] = {}
+        for j, raw in enumerate(row):
+            key = fold(nfc(str(raw or ""))).strip().rstrip(":").strip()
+            for name, synonyms in CF_COLUMNS.items():
+                if key in synonyms and name not in found:
+                    found[name] = j
+        if all(name in found for name in CF_REQUIRED):
+            return i, found
+    return None
+
+
+def import_child_friendly(
+    *, actor, content: bytes, filename: str, year: int | None = None
+) -> ImportResult:
+    """Scores of child-friendly evaluations from a sheet (one row per commune × criterion).
+
+    A row is rejected with its row number and the reason (unknown commune or one outside the
+    user's reach, unknown criterion, points not a whole number or above the maximum, an
+    evaluation already submitted, automatic points changed without a reason, a second row for the
+    same commune and criterion); the other rows are saved, each commune's rows through
+    `services.child_friendly_save` like the page. A blank points cell of a criterion scored from
+    its indicator takes the automatic points. The same file again changes nothing."""
+    from treem.indicators import access, services
+    from treem.indicators.child_friendly import auto_scores
+    from treem.indicators.models import (
+        ChildFriendlyCriterion,
+        ChildFriendlyEvaluation,
+        CommuneKind,
+    )
+
+    sheet, rows = _load_rows(content, filename)
+    found = _cf_header(rows)
+    if found is None:
+        raise WrongTemplate(
+            _(
+                "Không tìm thấy dòng tiêu đề có các cột “Xã, phường” (hoặc “Mã xã”), “Tiêu chí” "
+                "và “Điểm”: không có gì được lưu. Hãy dùng đúng mẫu bảng chấm điểm."
+            )
+        )
+    header_index, col = found
+    if "year" not in col and year is None:
+        raise WrongTemplate(
+            _("Tệp không có cột “Năm”: hãy chọn năm đánh giá khi tải lên. Không có gì được lưu.")
+        )
+    criteria = {c.number: c for c in ChildFriendlyCriterion.objects.select_related("indicator")}
+    kinds = {fold(str(label)): value for value, label in CommuneKind.choices}
+    kinds.update({v: v for v in CommuneKind.values})
+    reachable = {c.code: c for c in access.communes_for_user(actor)}
+    by_name: dict[str, list[str]] = {}
+    for c in reachable.values():
+        by_name.setdefault(c.name_folded, []).append(c.code)
+    result = ImportResult()
+    digest = hashlib.sha256(content).hexdigest()
+
+    def cell(row, name):
+        i = col.get(name)
+        return row[i] if i is not None and i < len(row) else None
+
+    def reject(n, name, message, row):
+        letter = _column_letter(col.get(name, 0))
+        result.rejected.append(
+            Rejected(
+                sheet, n, f"{letter}{n}", message, [str(v) if v is not None else "" for v in row]
+            )
+        )
+
+    def resolve(raw) -> str | None:
+        text = nfc(str(raw or "")).strip()
+        if text.isdigit():
+            return text.zfill(5) if text.zfill(5) in reachable else None
+        key = fold(text)
+        for prefix in ("xa ", "phuong ", "dac khu "):
+            if key.startswith(prefix) and key not in by_name and key[len(prefix) :] in by_name:
+                key = key[len(prefix) :]
+        codes = by_name.get(key, [])
+        return codes[0] if len(codes) == 1 else None
+
+    # Pass 1: check each row on its own; group the good ones by evaluation.
+    groups: dict[tuple[str, int], dict] = {}
+    seen: set[tuple[str, int, int]] = set()
+    for offset, row in enumerate(rows[header_index + 1 :]):
+        n = header_index + offset + 2
+        if all(cell(row, k) in (None, "") for k in ("commune", "criterion")):
+            continue  # blank line, or the signature block under the table
+        code = resolve(cell(row, "commune"))
+        if code is None:
+            reject(
+                n,
+                "commune",
+                _("Không tìm thấy xã, phường “%(c)s” trong phạm vi của bạn.")
+                % {"c": cell(row, "commune") or ""},
+                row,
+            )
+            continue
+        try:
+            row_year = int(str(cell(row, "year")).strip()) if cell(row, "year") else year
+        except ValueError:
+            row_year = None
+        if row_year is None or not 2000 <= row_year <= 2100:
+            reject(n, "year", _("Năm phải là số, ví dụ 2025."), row)
+            continue
+        raw_number = str(cell(row, "criterion") or "").strip().rstrip(".")
+        number = int(raw_number.split(".")[0]) if raw_number.split(".")[0].isdigit() else None
+        criterion = criteria.get(number) if number is not None else None
+        if criterion is None:
+            reject(
+                n, "criterion", _("Tiêu chí phải là số từ 1 đến %(m)s.") % {"m": len(criteria)}, row
+            )
+            continue
+        if (code, row_year, number) in seen:
+            reject(n, "criterion", _("Dòng lặp: xã này đã có dòng cho tiêu chí này."), row)
+            continue
+        raw_points = cell(row, "points")
+        points = None
+        if raw_points not in (None, ""):
+            try:
+                value = _decimal(raw_points)
+            except (InvalidOperation, ValueError):
+                value = None
+            if value is None or value != value.to_integral_value():
+                reject(n, "points", _("Điểm phải là số nguyên."), row)
+                continue
+            points = int(value)
+            if not 0 <= points <= criterion.max_points:
+                reject(
+                    n,
+                    "points",
+                    _("Điểm phải từ 0 đến %(max)s.") % {"max": criterion.max_points},
+                    row,
+                )
+                continue
+        met_raw = fold(str(cell(row, "met") or "")).strip()
+        if met_raw and met_raw not in _YES and met_raw not in _NO:
+            reject(n, "met", _("Cột “Đạt” ghi Có hoặc Không."), row)
+            continue
+        kind_raw = fold(str(cell(row, "kind") or "")).strip()
+        if kind_raw and kind_raw not in kinds:
+            reject(n, "kind", _("Loại xã không đúng danh sách."), row)
+            continue
+        seen.add((code, row_year, number))
+        group = groups.setdefault((code, row_year), {"rows": [], "kind": ""})
+        group["kind"] = group["kind"] or kinds.get(kind_raw, "")
+        group["rows"].append(
+            (
+                n,
+                row,
+                number,
+                points,
+                None if not met_raw else met_raw in _YES,
+                nfc(str(cell(row, "reason") or "")).strip(),
+            )
+        )
+
+    # Pass 2: one evaluation at a time, through the same service as the page.
+    for (code, row_year), group in groups.items():
+        existing = ChildFriendlyEvaluation.objects.filter(commune_id=code, year=row_year).first()
+        if existing is not None and existing.status != ChildFriendlyEvaluation.Status.DRAFT:
+            for n, row, *_rest in group["rows"]:
+                reject(n, "commune", _("Bản đánh giá của xã năm này đã gửi: không ghi đè."), row)
+            continue
+        if not access.can_evaluate(actor, code):
+            for n, row, *_rest in group["rows"]:
+                reject(n, "commune", _("Bạn không được chấm điểm cho xã, phường này."), row)
+            continue
+        auto = auto_scores(code, row_year, list(criteria.values()))
+        before = (
+            {
+                s.criterion.number: (s.points, s.met, s.override_reason)
+                for s in existing.scores.select_related("criterion")
+            }
+            if existing
+            else {}
+        )
+        points, met, reasons = {}, {}, {}
+        for n, row, number, pts, is_met, reason in group["rows"]:
+            a = auto.get(number)
+            if pts is None:
+                if a is None:
+                    reject(
+                        n, "points", _("Tiêu chí này chưa có số liệu để tự tính: ghi điểm."), row
+                    )
+                    continue
+                pts = a.points
+            if a is not None and pts != a.points and not reason:
+                reject(
+                    n,
+                    "reason",
+                    _("Điểm %(p)s khác điểm tự tính từ số liệu (%(a)s): ghi lý do điều chỉnh.")
+                    % {"p": pts, "a": a.points},
+                    row,
+                )
+                continue
+            points[number] = pts
+            met[number] = is_met if is_met is not None else (a.met if a else pts > 0)
+            reasons[number] = reason
+        if not points:
+            continue
+        kind = group["kind"] or (existing.kind if existing else CommuneKind.OTHER)
+        try:
+            services.child_friendly_save(
+                actor=actor,
+                commune=reachable[code],
+                year=row_year,
+                kind=kind,
+                points=points,
+                met=met,
+                reasons=reasons,
+                auto=auto,
+                expected_version=existing.version if existing else None,
+            )
+        except ValidationError as exc:
+            # Refused as a whole (e.g. someone saved this evaluation meanwhile): its rows are
+            # listed with the reason, the other communes' rows stand.
+            for n, row, number, *_rest in group["rows"]:
+                if number in points:
+                    reject(n, "commune", " ".join(exc.messages), row)
+            continue
+        for number, pts in points.items():
+            reason = (
+                reasons[number] if auto.get(number) is None or pts != auto[number].points else ""
+            )
+            old = before.get(number)
+            if old is None:
+                result.imported += 1
+            elif old == (pts, met[number], reason):
+                result.unchanged += 1
+            else:
+                result.updated += 1
+    result.rejected.sort(key=lambda r: r.row)
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.CHILD_FRIENDLY,
+        filename=filename[:255],
+        sha256=digest,
+        imported=result.imported,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        rejected=len(result.rejected),
+        rejected_rows=[r.__dict__ for r in result.rejected],
+        created_by=actor,
+    )
+    result.batch_id = batch.pk
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=batch,
+        details={
+            "imported": result.imported,
+            "updated": result.updated,
+            "rejected": len(result.rejected),
+        },
+    )
     return result

@@ -191,6 +191,10 @@ class IndicatorValue(models.Model):
     year = models.PositiveSmallIntegerField()
     sex = models.CharField(max_length=1, blank=True, default="", choices=Sex.choices)
     age_group = models.CharField(max_length=5, blank=True, default="", choices=AgeGroup.choices)
+    # A group of children in special circumstances (Law on Children Art. 10, the registry's
+    # letters a–o) and an ethnic group (GSO code), for the forms and files that break figures so.
+    circumstance = models.CharField(max_length=3, blank=True, default="")
+    ethnicity = models.CharField(max_length=2, blank=True, default="")
     numerator = models.DecimalField(max_digits=18, decimal_places=2)
     denominator = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
@@ -204,8 +208,17 @@ class IndicatorValue(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "period", "unit_code", "legacy_code", "sex", "age_group"],
-                name="indicators_value_unique",
+                fields=[
+                    "indicator",
+                    "period",
+                    "unit_code",
+                    "legacy_code",
+                    "sex",
+                    "age_group",
+                    "circumstance",
+                    "ethnicity",
+                ],
+                name="indicators_value_unique_dis",
             ),
             models.CheckConstraint(condition=Q(numerator__gte=0), name="indicators_value_num_ge0"),
             models.CheckConstraint(
@@ -236,7 +249,9 @@ class Target(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     value = models.DecimalField(_("chỉ tiêu"), max_digits=14, decimal_places=2)
     source_label = models.CharField(_("văn bản giao chỉ tiêu"), max_length=255)
-    url = models.URLField(blank=True)
+    # The page of the plan or document that set the target: a path inside Treem (a plan of the
+    # programmes app, given through hooks.plans_for_units) or a full address.
+    url = models.CharField(_("liên kết"), max_length=300, blank=True)
     verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
 
     class Meta:
@@ -257,8 +272,9 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         CATALOGUE = "catalogue", _("Danh mục chỉ tiêu")
         VALUES = "values", _("Số liệu")
+        CHILD_FRIENDLY = "child_friendly", _("Chấm điểm xã phù hợp với trẻ em")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     mapping = models.CharField(max_length=10, blank=True)
@@ -298,6 +314,11 @@ class ChildFriendlyCriterion(models.Model):
         Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     rule = models.TextField(_("cách chấm điểm"), blank=True)
+    # How the points follow from the indicator's figure (docs/indicators.md, "Child-friendly
+    # communes"): {"bands": [[threshold, points], ...], "met_at": threshold}. A figure reaching a
+    # band's threshold in the indicator's direction earns its points (the best band reached);
+    # none reached scores 0. Empty: the criterion is scored by hand.
+    auto_rule = models.JSONField(_("quy tắc tự chấm"), default=dict, blank=True)
     verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
 
     class Meta:
@@ -351,6 +372,13 @@ class ChildFriendlyScore(models.Model):
     criterion = models.ForeignKey(ChildFriendlyCriterion, on_delete=models.PROTECT)
     points = models.PositiveSmallIntegerField(_("điểm"))
     met = models.BooleanField(_("đạt tiêu chí"), default=True)
+    # The points the criterion's rule gave from the indicator figure when the score was saved
+    # (null: scored by hand), the figure itself, and why the evaluator chose other points.
+    auto_points = models.PositiveSmallIntegerField(_("điểm tự tính"), null=True, blank=True)
+    auto_value = models.DecimalField(
+        _("số liệu dùng để tự tính"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    override_reason = models.TextField(_("lý do điều chỉnh điểm"), blank=True)
 
     class Meta:
         constraints = [

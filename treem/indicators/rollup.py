@@ -21,7 +21,7 @@ from django.db.models import Count, Q, Sum
 from treem.geo.models import Commune, Province
 from treem.indicators import computed, hooks
 from treem.indicators.models import Direction, Indicator, IndicatorValue, Target, Unit
-from treem.indicators.periods import Period
+from treem.indicators.periods import Period, periods_of_year
 
 NATIONAL = "VN"
 ZERO = Decimal(0)
@@ -85,8 +85,31 @@ def scope_for(code: str) -> Scope:
     return Scope(commune.code, "commune", commune.name, commune.province_id)
 
 
-def _disaggregation_key(sex: str = "", age_group: str = "") -> tuple:
-    return tuple(sorted((k, v) for k, v in (("sex", sex), ("age_group", age_group)) if v))
+def _disaggregation_key(
+    sex: str = "", age_group: str = "", circumstance: str = "", ethnicity: str = ""
+) -> tuple:
+    pairs = (
+        ("sex", sex),
+        ("age_group", age_group),
+        ("circumstance", circumstance),
+        ("ethnicity", ethnicity),
+    )
+    return tuple(sorted((k, v) for k, v in pairs if v))
+
+
+def _period_codes(indicator: Indicator, period: Period) -> list[str]:
+    """The stored periods of the indicator that make up `period`: the period itself, or its
+    quarters/months when the indicator is reported more often (a quarter of a monthly indicator
+    is the sum of its three months). A period shorter than the indicator's has none."""
+    order = ["year", "half", "quarter", "month"]
+    if order.index(indicator.period_type) < order.index(period.kind):
+        return []
+    first, last = period.months
+    return [
+        p.code
+        for p in periods_of_year(period.year, indicator.period_type)
+        if first <= p.months[0] and p.months[1] <= last
+    ]
 
 
 def _stored(
@@ -98,13 +121,21 @@ def _stored(
     sex: str,
     age_group: str,
     period: Period | None = None,
+    circumstance: str = "",
+    ethnicity: str = "",
 ) -> dict:
     """{key: Figure} where key is the year, the commune code or (year, commune)."""
     qs = IndicatorValue.objects.filter(
-        indicator=indicator, is_final=True, year__in=years, sex=sex, age_group=age_group
+        indicator=indicator,
+        is_final=True,
+        year__in=years,
+        sex=sex,
+        age_group=age_group,
+        circumstance=circumstance,
+        ethnicity=ethnicity,
     )
     if period is not None and period.kind != "year":
-        qs = qs.filter(period=period.code)
+        qs = qs.filter(period__in=_period_codes(indicator, period))
     if scope.level == "province":
         qs = qs.filter(province_id=scope.code)
     elif scope.level == "commune":
@@ -145,13 +176,15 @@ def _computed(
     sex: str,
     age_group: str,
     period: Period | None = None,
+    circumstance: str = "",
+    ethnicity: str = "",
 ) -> dict:
     fn = computed.function_for(indicator.code)
     out: dict = defaultdict(Figure)
     if fn is None:
         return out
     codes = None if scope.level == "national" else scope.commune_codes()
-    wanted = _disaggregation_key(sex, age_group)
+    wanted = _disaggregation_key(sex, age_group, circumstance, ethnicity)
     for year in years:
         request = hooks.ComputeRequest(
             indicator_code=indicator.code,
@@ -179,12 +212,21 @@ def figures(
     sex: str = "",
     age_group: str = "",
     period: Period | None = None,
+    circumstance: str = "",
+    ethnicity: str = "",
 ) -> dict:
     """Rolled-up figures grouped by "year", "commune" or "year_commune". With `period`, only that
     period (a quarter, a month…) of its year."""
     if period is not None:
         years = [period.year]
-    kw = {"by": by, "sex": sex, "age_group": age_group, "period": period}
+    kw = {
+        "by": by,
+        "sex": sex,
+        "age_group": age_group,
+        "period": period,
+        "circumstance": circumstance,
+        "ethnicity": ethnicity,
+    }
     if indicator.obtained == "computed":
         return _computed(indicator, scope, years, **kw)
     return _stored(indicator, scope, years, **kw)
@@ -198,11 +240,21 @@ def total(
     sex: str = "",
     age_group: str = "",
     period: Period | None = None,
+    circumstance: str = "",
+    ethnicity: str = "",
 ) -> Figure:
     """One figure over all the years: Σ numerators ÷ Σ denominators."""
     result = Figure()
     for fig in figures(
-        indicator, scope, years, by="year", sex=sex, age_group=age_group, period=period
+        indicator,
+        scope,
+        years,
+        by="year",
+        sex=sex,
+        age_group=age_group,
+        period=period,
+        circumstance=circumstance,
+        ethnicity=ethnicity,
     ).values():
         result.add(fig.numerator, fig.denominator)
     if period is not None:
@@ -212,7 +264,7 @@ def total(
             indicator=indicator, is_final=True, year__in=years, commune__isnull=False
         )
         if period is not None and period.kind != "year":
-            reported = reported.filter(period=period.code)
+            reported = reported.filter(period__in=_period_codes(indicator, period))
         result.communes = set(
             reported.filter(**_scope_filter(scope)).values_list("unit_code", flat=True).distinct()
         )
@@ -268,12 +320,20 @@ def stored_by_year_many(
     *,
     sex: str = "",
     age_group: str = "",
+    circumstance: str = "",
+    ethnicity: str = "",
 ) -> dict[int, dict[int, Figure]]:
     """By-year figures of several entered/imported indicators in one query (dashboards); the
     same rules as `_stored` (province-wide rows only where no commune has a figure)."""
     out: dict[int, dict[int, Figure]] = {i.id: defaultdict(Figure) for i in indicators}
     qs = IndicatorValue.objects.filter(
-        indicator__in=indicators, is_final=True, year__in=years, sex=sex, age_group=age_group
+        indicator__in=indicators,
+        is_final=True,
+        year__in=years,
+        sex=sex,
+        age_group=age_group,
+        circumstance=circumstance,
+        ethnicity=ethnicity,
     ).filter(**_scope_filter(scope))
     rows = (
         qs.values("indicator_id", "year")

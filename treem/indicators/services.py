@@ -20,6 +20,7 @@ from treem.indicators.models import (
     ChildFriendlyEvaluation,
     ChildFriendlyScore,
     ChildFriendlyThreshold,
+    CommuneKind,
     CommuneReport,
     Indicator,
     IndicatorValue,
@@ -182,7 +183,14 @@ def report_transition(
 
 
 def target_set(
-    *, actor, indicator: Indicator, unit_code: str, year: int, value: Decimal, source_label: str
+    *,
+    actor,
+    indicator: Indicator,
+    unit_code: str,
+    year: int,
+    value: Decimal,
+    source_label: str,
+    url: str = "",
 ) -> Target:
     target = Target.objects.filter(indicator=indicator, unit_code=unit_code, year=year).first()
     province = commune = None
@@ -197,7 +205,7 @@ def target_set(
         if target is None:
             target = Target(indicator=indicator, unit_code=unit_code, year=year)
         target.province, target.commune = province, commune
-        target.value, target.source_label = value, source_label
+        target.value, target.source_label, target.url = value, source_label, url
         target.full_clean()
         target.save()
         audit_record(actor=actor, action="update", obj=target, details={"year": year})
@@ -265,11 +273,30 @@ def child_friendly_result(evaluation: ChildFriendlyEvaluation) -> dict:
 
 
 def child_friendly_save(
-    *, actor, commune: Commune, year: int, kind: str, points: dict[int, int], met: dict[int, bool]
+    *,
+    actor,
+    commune: Commune,
+    year: int,
+    kind: str,
+    points: dict[int, int],
+    met: dict[int, bool],
+    reasons: dict[int, str] | None = None,
+    auto: dict | None = None,
+    expected_version: int | None = None,
 ) -> ChildFriendlyEvaluation:
-    if not access.can_enter(actor, commune.code):
+    """Save the scores of a commune's evaluation (a draft). A criterion scored from its
+    indicator (`child_friendly.auto_scores`) keeps the automatic points unless the evaluator gives
+    other points with a reason; the automatic points, the figure and the reason are kept."""
+    from treem.indicators.child_friendly import auto_scores
+
+    if not access.can_evaluate(actor, commune.code):
         raise PermissionDenied(_("Bạn không được chấm điểm cho xã, phường này."))
-    criteria = {c.number: c for c in ChildFriendlyCriterion.objects.all()}
+    if kind not in CommuneKind.values:
+        raise ValidationError({"kind": _("Chọn loại xã trong danh sách.")})
+    reasons = reasons or {}
+    criteria = {c.number: c for c in ChildFriendlyCriterion.objects.select_related("indicator")}
+    if auto is None:
+        auto = auto_scores(commune.code, year, list(criteria.values()))
     errors = {}
     for number, value in points.items():
         c = criteria.get(number)
@@ -277,23 +304,51 @@ def child_friendly_save(
             errors[f"c{number}"] = _("Điểm phải từ 0 đến %(max)s.") % {
                 "max": c.max_points if c else 0
             }
+            continue
+        a = auto.get(number)
+        if a is not None and value != a.points and not reasons.get(number, "").strip():
+            errors[f"c{number}"] = _(
+                "Tiêu chí %(n)s: điểm %(p)s khác điểm tự tính từ số liệu (%(a)s). "
+                "Ghi lý do điều chỉnh, hoặc giữ điểm tự tính."
+            ) % {"n": number, "p": value, "a": a.points}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        ev, _created = ChildFriendlyEvaluation.objects.get_or_create(
+        ev, created = ChildFriendlyEvaluation.objects.get_or_create(
             commune=commune, year=year, defaults={"kind": kind}
         )
         if ev.status not in (ChildFriendlyEvaluation.Status.DRAFT,):
             raise ValidationError(_("Bản tự đánh giá đã gửi, không sửa được nữa."))
         ev.kind = kind
-        ev.save(update_fields=["kind"])
+        if created or expected_version is None:
+            ev.save(update_fields=["kind"])
+        else:
+            # The page sends the version it showed: a second evaluator saving over the first
+            # is refused (save_versioned raises) instead of silently replacing their scores.
+            save_versioned(ev, expected_version=expected_version, fields=["kind"])
+        overridden = {}
         for number, value in points.items():
+            a = auto.get(number)
+            reason = reasons.get(number, "").strip() if a is None or value != a.points else ""
+            if a is not None and value != a.points:
+                overridden[number] = [a.points, value]
             ChildFriendlyScore.objects.update_or_create(
                 evaluation=ev,
                 criterion=criteria[number],
-                defaults={"points": value, "met": met.get(number, value > 0)},
+                defaults={
+                    "points": value,
+                    "met": met.get(number, a.met if a is not None else value > 0),
+                    "auto_points": a.points if a is not None else None,
+                    "auto_value": a.value if a is not None else None,
+                    "override_reason": reason,
+                },
             )
-        audit_record(actor=actor, action="update", obj=ev, details={"year": year})
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=ev,
+            details={"year": year, "overridden": {str(k): v for k, v in overridden.items()}},
+        )
     return ev
 
 

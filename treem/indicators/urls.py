@@ -18,6 +18,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views_manage.import_detail, name="import_detail"),
     path("targets/", views_manage.target_save, name="target_save"),
     path("child-friendly/", views_cf.child_friendly, name="child_friendly"),
+    path("child-friendly/import/", views_cf.evaluation_import, name="evaluation_import"),
     path("child-friendly/<str:commune>/", views_cf.evaluation, name="evaluation"),
     path("child-friendly/<str:commune>/move/", views_cf.evaluation_move, name="evaluation_move"),
     path("review/", views_review.review_page, name="review"),

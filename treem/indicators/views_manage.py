@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from treem.indicators import access, importers, services, xlsx
+from treem.indicators import access, hooks, importers, rollup, services, xlsx
 from treem.indicators.models import ImportBatch, Indicator, Target
 
 
@@ -31,6 +31,11 @@ def catalogue(request):
             ),
             "batches": ImportBatch.objects.all()[:10] if access.can_manage(request.user) else [],
             "home": access.home_unit(request.user),
+            "units": access.units_for_user(request.user),
+            # Plans another app holds (programmes), to name the one that set a target.
+            "plans": hooks.plans_for_units([u for u, _n in access.units_for_user(request.user)])
+            if access.can_manage(request.user)
+            else [],
         },
     )
 
@@ -90,8 +95,10 @@ def _run_import(request, *, kind: str):
 
 @login_required
 def import_detail(request, pk: int):
-    _require_manage(request.user)
     batch = get_object_or_404(ImportBatch, pk=pk)
+    # The specialist sees every import; whoever uploaded a file sees its own result.
+    if batch.created_by_id != request.user.pk:
+        _require_manage(request.user)
     if request.GET.get("format") == "xlsx":
         rows = [
             [r["sheet"], r["row"], r["cell"], r["message"], *r["values"]]
@@ -109,7 +116,11 @@ def import_detail(request, pk: int):
         response = HttpResponse(content, content_type=xlsx.XLSX)
         response["Content-Disposition"] = f'attachment; filename="tu-choi-{batch.pk}.xlsx"'
         return response
-    return render(request, "indicators/import_detail.html", {"batch": batch})
+    return render(
+        request,
+        "indicators/import_detail.html",
+        {"batch": batch, "back_to_cf": batch.kind == ImportBatch.Kind.CHILD_FRIENDLY},
+    )
 
 
 @login_required
@@ -127,6 +138,22 @@ def target_save(request):
     if unit != "VN" and not access.covers_unit(request.user, unit):
         messages.error(request, _("Đơn vị không thuộc phạm vi của bạn."))
         return redirect("indicators:catalogue")
+    source, url = request.POST.get("source", "").strip(), ""
+    plan_key = request.POST.get("plan", "")
+    if plan_key:
+        # A plan of the unit itself or of its province (a commune target may come from the
+        # province's plan); none for a national target.
+        ref = None
+        if unit != "VN":
+            units = {unit, rollup.scope_for(unit).province_code or unit}
+            ref = {r.key: r for r in hooks.plans_for_units(sorted(units))}.get(plan_key)
+        if ref is None:
+            messages.error(
+                request,
+                _("Kế hoạch đã chọn không thuộc đơn vị này. Chọn lại kế hoạch hoặc để trống."),
+            )
+            return redirect("indicators:catalogue")
+        source, url = ref.label, ref.url
     try:
         services.target_set(
             actor=request.user,
@@ -134,7 +161,8 @@ def target_save(request):
             unit_code=unit,
             year=year,
             value=value,
-            source_label=request.POST.get("source", "").strip() or _("Kế hoạch của tỉnh"),
+            source_label=source or _("Kế hoạch của tỉnh"),
+            url=url,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -18,6 +18,8 @@ from treem.audit.services import audit_record
 from treem.indicators import access, review, services, tasks
 from treem.indicators.models import NarrativeRevision, ReviewReportJob
 
+_RUNNING = (ReviewReportJob.Status.QUEUED, ReviewReportJob.Status.RUNNING)
+
 
 def _params(request, source) -> tuple[str, int, int]:
     unit = source.get("unit") or access.home_unit(request.user) or ""
@@ -50,7 +52,14 @@ def review_page(request):
         )
         for key, label in NarrativeRevision.Section.choices
     ]
-    jobs = ReviewReportJob.objects.filter(unit_code=unit)[:10]
+    jobs = list(ReviewReportJob.objects.filter(unit_code=unit)[:10])
+    running = any(j.status in _RUNNING for j in jobs)
+    jobs_context = {"jobs": jobs, "running": running, "unit": unit, "y0": y0, "y1": y1}
+    if request.headers.get("HX-Request") and request.GET.get("jobs"):
+        # htmx polls this fragment while a file is being made; once none is, the fragment comes
+        # back without its trigger, so the polling stops and the download link stays.
+        return render(request, "indicators/_review_jobs.html", jobs_context)
+    units = access.units_for_user(request.user)
     return render(
         request,
         "indicators/review.html",
@@ -59,10 +68,11 @@ def review_page(request):
             "y0": y0,
             "y1": y1,
             "narratives": narratives,
-            "jobs": jobs,
+            "units": units,
+            "unit_name": dict(units).get(unit, unit),
             "can_generate": access.can_generate(request.user),
             "can_write": access.can_manage(request.user),
-            "running": any(j.status in ("queued", "running") for j in jobs),
+            **jobs_context,
         },
     )
 
@@ -102,7 +112,8 @@ def review_generate(request):
     )
     audit_record(actor=request.user, action="create", obj=job, details={"format": fmt})
     transaction.on_commit(lambda: tasks.generate_review_report.enqueue(job.pk))
-    messages.success(request, _("Đang tạo báo cáo; trang sẽ tự cập nhật khi xong."))
+    # No flash message: the page shows the job's own state (generating, then the download link),
+    # so a "generating" notice cannot outlive the file.
     return redirect(f"{reverse('indicators:review')}?unit={unit}&from={y0}&to={y1}")
 
 

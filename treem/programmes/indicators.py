@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from treem.indicators import hooks
@@ -48,9 +49,28 @@ def targets(indicator_code: str, unit_codes, years) -> list[hooks.TargetRow]:
             year=t.year,
             value=Decimal(t.value),
             source_label=_("Kế hoạch %(n)s") % {"n": t.plan.number or t.plan.title},
-            url=f"/app/programmes/plans/{t.plan_id}/",
+            url=reverse("programmes:plan_detail", args=[t.plan_id]),
         )
         for t in rows
+    ]
+
+
+def plans(unit_codes) -> list[hooks.PlanRef]:
+    """The plans of the given province and commune codes, newest first, for linking a target
+    entered in the indicators app to the plan that set it."""
+    codes = list(unit_codes)
+    provinces = [c for c in codes if len(c) <= 2]
+    communes = [c for c in codes if len(c) > 2]
+    qs = Plan.objects.filter(
+        Q(commune_id__in=communes) | Q(province_id__in=provinces, commune__isnull=True)
+    ).order_by("-year_from", "number", "pk")
+    return [
+        hooks.PlanRef(
+            key=str(p.pk),
+            label=_("Kế hoạch %(n)s") % {"n": p.number or p.title},
+            url=reverse("programmes:plan_detail", args=[p.pk]),
+        )
+        for p in qs
     ]
 
 
@@ -237,6 +257,7 @@ def communication_section(scope: hooks.ReportScope) -> hooks.ReportSection | Non
 
 def register() -> None:
     hooks.register_target_source(targets)
+    hooks.register_plan_source(plans)
     hooks.register_computed(BUDGET_PER_CHILD, budget_per_child)
     hooks.register_computed(COMM_REACH, comm_reach)
     hooks.register_computed(TASKS_DONE_RATE, tasks_done_rate)
