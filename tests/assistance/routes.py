@@ -29,6 +29,7 @@ def objects(ctx) -> dict:
         "recipient_a": recipient,
         "payment_list_a": payment_list,
         "payment_line_a": payment_list.lines.order_by("pk").first(),
+        "payment_pay_line_a": payment_list.lines.filter(kind="payment").order_by("pk").first(),
     }
 
 
@@ -70,6 +71,14 @@ ROUTES = {
     "assistance:payment_mark": route(
         405,
         kwargs=lambda o: {"pk": o["payment_list_a"].pk, "line_pk": o["payment_line_a"].pk},
+    ),
+    # Deductions are entered by the commune worker; others who may read the list get 403.
+    "assistance:payment_deduction": route(
+        404,
+        specialist=403,
+        chairman_a=403,
+        officer_a=200,
+        kwargs=lambda o: {"pk": o["payment_list_a"].pk, "line_pk": o["payment_pay_line_a"].pk},
     ),
     "assistance:payment_list_export": route(
         404, **_RECORD_A, kwargs=lambda o: {"pk": o["payment_list_a"].pk, "fmt": "xlsx"}

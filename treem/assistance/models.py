@@ -423,8 +423,15 @@ class PaymentLine(models.Model):
         PAID = "paid", _("Đã nhận")
         UNPAID = "unpaid", _("Không nhận được")
 
-    payment_list = models.ForeignKey(PaymentList, on_delete=models.CASCADE, related_name="lines")
-    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="lines")
+    # No index of their own: the unique constraint and the index below start with them and serve
+    # the same lookups; two indexes less to maintain for each of a province's 60,000 lines
+    # written every month.
+    payment_list = models.ForeignKey(
+        PaymentList, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
     basis = models.CharField(_("diện hưởng"), max_length=32, choices=Basis.choices, blank=True)
     coefficient = models.DecimalField(_("hệ số"), max_digits=4, decimal_places=2, default=0)

@@ -16,6 +16,11 @@ urlpatterns = [
     path("lists/<int:pk>/approve/", views.payment_list_approve_view, name="payment_list_approve"),
     path("lists/<int:pk>/lines/<int:line_pk>/", views.payment_mark_view, name="payment_mark"),
     path(
+        "lists/<int:pk>/lines/<int:line_pk>/deduction/",
+        views.payment_deduction_view,
+        name="payment_deduction",
+    ),
+    path(
         "lists/<int:pk>/export.<str:fmt>",
         views.payment_list_export_view,
         name="payment_list_export",
