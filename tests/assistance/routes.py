@@ -66,6 +66,8 @@ ROUTES = {
     ),
     "assistance:recipient_end": route(405, kwargs=lambda o: {"pk": o["recipient_a"].pk}),
     "assistance:payment_list_prepare": route(405),
+    # Every commune's drafts at once: the province specialist only.
+    "assistance:payment_runs": route(403, specialist=200),
     "assistance:payment_list": route(404, **_RECORD_A, kwargs=_list),
     "assistance:payment_list_approve": route(405, kwargs=_list),
     "assistance:payment_mark": route(

@@ -94,6 +94,10 @@ class PrepareForm(forms.Form):
     month = MonthField(label=_("Tháng"))
 
 
+class RunForm(forms.Form):
+    month = MonthField(label=_("Tháng"))
+
+
 class MarkForm(forms.Form):
     paid = forms.TypedChoiceField(
         label=_("Tình trạng"),

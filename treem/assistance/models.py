@@ -524,3 +524,49 @@ class Deduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.month:%m/%Y}: {self.amount}"
+
+
+class PaymentRun(models.Model):
+    """The preparation of every commune's draft list of a province for one month, run in the
+    background (the database task worker) with its progress: a province's 95 lists take longer
+    than a page may wait on a loaded server."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang lập")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Bị lỗi")
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("tháng"))
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    communes_total = models.PositiveIntegerField(default=0)
+    communes_done = models.PositiveIntegerField(default=0)
+    lines = models.PositiveIntegerField(default=0)
+    # [{"commune": code, "reason": text}] for the lists not prepared (approved and locked…).
+    refused = models.JSONField(default=list)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("lượt lập danh sách chi trả toàn tỉnh")
+        verbose_name_plural = _("lượt lập danh sách chi trả toàn tỉnh")
+        constraints = [
+            # A second request while one is waiting or running is the same run, not two.
+            models.UniqueConstraint(
+                fields=["province", "month"],
+                condition=Q(status__in=["queued", "running"]),
+                name="assistance_run_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.month:%m/%Y}"

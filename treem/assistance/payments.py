@@ -22,14 +22,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from treem.assistance import access, rules
-from treem.assistance.models import Deduction, PaymentLine, PaymentList, Recipient
+from treem.assistance.models import Deduction, PaymentLine, PaymentList, PaymentRun, Recipient
 from treem.audit.services import audit_record
 from treem.core.concurrency import save_versioned
 from treem.geo.models import Commune
@@ -577,15 +577,24 @@ def payment_lists_prepare(
     with transaction.atomic():
         _jit_off()
         inputs = _read_inputs(allowed, first_day)
+    # A commune with no recipient to consider and no list of the month gets no empty list.
+    existing = set(
+        PaymentList.objects.filter(commune_id__in=allowed, month=first_day).values_list(
+            "commune_id", flat=True
+        )
+    )
     groups: list[list[str]] = [[]]
     size = 0
     for code in allowed:
+        if not inputs.recipients[code] and code not in existing:
+            continue
         if groups[-1] and size + len(inputs.recipients[code]) > BATCH_LINES:
             groups.append([])
             size = 0
         groups[-1].append(code)
         size += len(inputs.recipients[code])
-    total, finished = len(codes), len(codes) - len(allowed)
+    total = len(codes)
+    finished = total - sum(len(g) for g in groups)
     for group in groups:
         if not group:
             continue
@@ -612,6 +621,91 @@ def payment_lists_prepare(
         if progress is not None:
             progress(finished, total, [outcomes[c] for c in group])
     return list(outcomes.values())
+
+
+# ---- The province's lists in the background ---------------------------------------------------
+
+
+def payment_run_start(*, actor, month: dt.date) -> tuple[PaymentRun, bool]:
+    """Queue the preparation of every commune's draft list of the actor's province for `month`.
+    Returns the run and whether it is new: asking again while one is waiting or running gives the
+    same run (a double click starts one)."""
+    from treem.assistance import tasks
+
+    if not access.can_run_province_lists(actor):
+        raise PermissionDenied(
+            _("Chỉ chuyên viên cấp tỉnh được lập danh sách chi trả cho mọi xã cùng lúc.")
+        )
+    province_code = actor.jurisdiction.province_code
+    first_day = month.replace(day=1)
+    active = [PaymentRun.Status.QUEUED, PaymentRun.Status.RUNNING]
+    with transaction.atomic():
+        run = PaymentRun.objects.filter(
+            province_id=province_code, month=first_day, status__in=active
+        ).first()
+        if run is not None:
+            return run, False
+        try:
+            with transaction.atomic():
+                run = PaymentRun.objects.create(
+                    province_id=province_code, month=first_day, requested_by=actor
+                )
+        except IntegrityError:
+            # Someone queued the same month at the same moment: theirs is the run.
+            return PaymentRun.objects.get(
+                province_id=province_code, month=first_day, status__in=active
+            ), False
+        audit_record(actor=actor, action="create", obj=run, details={"month": str(first_day)})
+        transaction.on_commit(lambda: tasks.payment_run_task.enqueue(run.pk))
+    return run, True
+
+
+def payment_run_execute(run_id: int) -> PaymentRun:
+    """The task's work: claim the queued run (a retried task finds it claimed and does nothing),
+    prepare the lists group by group, and record the progress after each group."""
+    claimed = PaymentRun.objects.filter(pk=run_id, status=PaymentRun.Status.QUEUED).update(
+        status=PaymentRun.Status.RUNNING, started_at=timezone.now()
+    )
+    run = PaymentRun.objects.get(pk=run_id)
+    if not claimed:
+        return run
+    codes = list(
+        Commune.objects.filter(province_id=run.province_id)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    PaymentRun.objects.filter(pk=run_id).update(communes_total=len(codes))
+    refused: list[dict] = []
+    lines = 0
+
+    def progress(done: int, total: int, outcomes: list[PrepareOutcome]) -> None:
+        nonlocal lines
+        lines += sum(o.lines for o in outcomes)
+        refused.extend(
+            {"commune": o.commune_code, "reason": o.refused} for o in outcomes if o.refused
+        )
+        PaymentRun.objects.filter(pk=run_id).update(
+            communes_done=done, lines=lines, refused=refused
+        )
+
+    try:
+        payment_lists_prepare(
+            actor=None,
+            province_code=run.province_id,
+            month=run.month,
+            commune_codes=codes,
+            progress=progress,
+        )
+    except Exception as exc:
+        PaymentRun.objects.filter(pk=run_id).update(
+            status=PaymentRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    PaymentRun.objects.filter(pk=run_id).update(
+        status=PaymentRun.Status.DONE, finished_at=timezone.now(), communes_done=len(codes)
+    )
+    run.refresh_from_db()
+    return run
 
 
 # ---- Approval and payment ---------------------------------------------------------------------

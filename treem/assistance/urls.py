@@ -12,6 +12,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/<str:action>/", views.dossier_action_view, name="dossier_action"),
     path("recipients/<int:pk>/end/", views.recipient_end_view, name="recipient_end"),
     path("lists/prepare/", views.payment_list_prepare_view, name="payment_list_prepare"),
+    path("lists/province/", views.payment_runs_view, name="payment_runs"),
     path("lists/<int:pk>/", views.payment_list_view, name="payment_list"),
     path("lists/<int:pk>/approve/", views.payment_list_approve_view, name="payment_list_approve"),
     path("lists/<int:pk>/lines/<int:line_pk>/", views.payment_mark_view, name="payment_mark"),

@@ -31,6 +31,7 @@ from treem.assistance.models import (
     Dossier,
     PaymentLine,
     PaymentList,
+    PaymentRun,
     Policy,
     Setting,
     StandardAmount,
@@ -38,6 +39,7 @@ from treem.assistance.models import (
 from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
 from treem.core.parsing import parse_id
+from treem.geo.models import Commune
 from treem.lib.allowance import Month
 from treem.registry.access import child_get_for_user
 
@@ -346,6 +348,59 @@ def payment_list_prepare_view(request):
         request, _("Đã lập danh sách chi trả. Hãy kiểm tra rồi trình Chủ tịch UBND xã.")
     )
     return redirect("assistance:payment_list", payment_list.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_runs_view(request):
+    """The province specialist queues every commune's draft list of a month and follows it."""
+    user = request.user
+    if not access.can_run_province_lists(user):
+        raise PermissionDenied
+    form = forms.RunForm(initial={"month": timezone.localdate().replace(day=1)})
+    if request.method == "POST":
+        form = forms.RunForm(request.POST)
+        if form.is_valid():
+            run, new = payments.payment_run_start(actor=user, month=form.cleaned_data["month"])
+            if new:
+                messages.success(
+                    request,
+                    _(
+                        "Đã bắt đầu lập danh sách tháng %(m)s cho mọi xã. Trang này cho biết tiến "
+                        "độ; cán bộ xã kiểm tra danh sách của xã mình khi xong."
+                    )
+                    % {"m": run.month.strftime("%m/%Y")},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("Danh sách tháng %(m)s đang được lập: không cần bắt đầu lại.")
+                    % {"m": run.month.strftime("%m/%Y")},
+                )
+            return redirect("assistance:payment_runs")
+    runs = list(
+        PaymentRun.objects.filter(province_id=user.jurisdiction.province_code).select_related(
+            "requested_by"
+        )[:12]
+    )
+    names = dict(
+        Commune.objects.filter(
+            code__in={item["commune"] for run in runs for item in run.refused}
+        ).values_list("code", "name")
+    )
+    for run in runs:
+        run.refused_named = [(names.get(i["commune"], ""), i["reason"]) for i in run.refused]
+    return render(
+        request,
+        "assistance/payment_runs.html",
+        {
+            "form": form,
+            "runs": runs,
+            "active": any(
+                r.status in (PaymentRun.Status.QUEUED, PaymentRun.Status.RUNNING) for r in runs
+            ),
+        },
+    )
 
 
 @login_required
