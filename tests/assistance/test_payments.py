@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
@@ -339,3 +340,41 @@ def test_removing_a_deduction_pays_the_gross_again(decided, users, demo):
     assert (line.deductions, line.total, feb.total_payable) == (0, 750_000, 750_000)
     assert "deduction" not in line.details
     assert AuditEvent.objects.filter(object_type="assistance.deduction", action="delete").exists()
+
+
+# ---- Pages ------------------------------------------------------------------------------------
+
+
+def test_deduction_page_refuses_a_dotted_amount_then_saves_and_the_list_shows_it(
+    decided, users, demo, officer_a_client, chairman_a_client
+):
+    decided()
+    feb = _prepare(users, demo, FEB)
+    line = _line(feb)
+    url = reverse("assistance:payment_deduction", args=[feb.pk, line.pk])
+    assert officer_a_client.get(url).status_code == 200
+    # The chairman reads the list but does not enter deductions.
+    assert chairman_a_client.get(url).status_code == 403
+    bad = officer_a_client.post(url, {"kind": "other", "amount": "1.500.000", "reason": "Tạm ứng"})
+    assert bad.status_code == 400
+    assert "chỉ gồm chữ số" in bad.content.decode()
+    assert not Deduction.objects.exists()
+    ok = officer_a_client.post(url, {"kind": "other", "amount": "150000", "reason": "Tạm ứng"})
+    assert ok.status_code == 302
+    page = officer_a_client.get(reverse("assistance:payment_list", args=[feb.pk])).content.decode()
+    # Gross 750.000, deduction 150.000 with its reason, net 600.000.
+    for text in ("750.000", "150.000", "Tạm ứng", "600.000", "Thực nhận"):
+        assert text in page
+
+
+def test_province_run_page_is_the_specialists_and_a_double_post_starts_one_run(
+    specialist_client, officer_a_client, django_capture_on_commit_callbacks
+):
+    url = reverse("assistance:payment_runs")
+    assert officer_a_client.get(url).status_code == 403
+    assert specialist_client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks() as queued:
+        specialist_client.post(url, {"month": "2025-02"})
+        specialist_client.post(url, {"month": "2025-02"})
+    assert PaymentRun.objects.count() == 1 and len(queued) == 1
+    assert "Đang chờ" in specialist_client.get(url).content.decode()
