@@ -82,9 +82,10 @@ def recovery_lines(payment_list: PaymentList):
 
 
 def _groups(payment_list: PaymentList):
-    lines = list(list_lines(payment_list))
+    """The lines by channel in the layout's order (cash, post office, bank), one channel in memory
+    at a time, read in chunks: a city ward's list has thousands of lines."""
     for channel, label in PaymentChannel.choices:
-        rows = [line for line in lines if line.channel == channel]
+        rows = list(list_lines(payment_list).filter(channel=channel).iterator(chunk_size=2000))
         if rows:
             yield label, rows
 
