@@ -38,6 +38,7 @@ def objects(ctx) -> dict:
         "payment_list_a": payment_list,
         "payment_line_a": payment_list.lines.order_by("pk").first(),
         "health_card_a": card,
+        "payment_pay_line_a": payment_list.lines.filter(kind="payment").order_by("pk").first(),
     }
 
 
@@ -89,11 +90,21 @@ ROUTES = {
     ),
     "assistance:recipient_end": route(405, kwargs=lambda o: {"pk": o["recipient_a"].pk}),
     "assistance:payment_list_prepare": route(405),
+    # Every commune's drafts at once: the province specialist only.
+    "assistance:payment_runs": route(403, specialist=200),
     "assistance:payment_list": route(404, **_RECORD_A, kwargs=_list),
     "assistance:payment_list_approve": route(405, kwargs=_list),
     "assistance:payment_mark": route(
         405,
         kwargs=lambda o: {"pk": o["payment_list_a"].pk, "line_pk": o["payment_line_a"].pk},
+    ),
+    # Deductions are entered by the commune worker; others who may read the list get 403.
+    "assistance:payment_deduction": route(
+        404,
+        specialist=403,
+        chairman_a=403,
+        officer_a=200,
+        kwargs=lambda o: {"pk": o["payment_list_a"].pk, "line_pk": o["payment_pay_line_a"].pk},
     ),
     "assistance:payment_list_export": route(
         404, **_RECORD_A, kwargs=lambda o: {"pk": o["payment_list_a"].pk, "fmt": "xlsx"}

@@ -15,7 +15,7 @@ from treem.assistance.dossier_list import DossierFilter, dossier_list
 from treem.assistance.models import Recipient
 from treem.audit.models import AuditEvent
 from treem.indicators import budget_sources, hooks
-from treem.registry.keys import vi_sort_key
+from treem.lib.text import vi_sort_key
 from treem.registry.models import Child, SpecialCircumstance
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 from treem.geo.models import Commune
 from treem.indicators import selectors
 from treem.indicators.models import CommuneReport, ReviewReportJob
-from treem.registry.keys import vi_sort_key
+from treem.lib.text import vi_sort_key
 
 
 def test_review_page_offers_the_province_and_its_communes_by_name_in_vietnamese_order(

@@ -83,7 +83,7 @@ def test_child_list_filters_count_and_order(e2e_server, pages, artifacts, width)
     assert villages.count() > 1
     page.screenshot(path=out / f"list-{width}.png", full_page=True)
     names = page.locator("table tbody tr td:first-child").all_inner_texts()
-    from treem.registry.keys import vi_sort_key
+    from treem.lib.text import vi_sort_key
 
     assert names == sorted(names, key=vi_sort_key)
 

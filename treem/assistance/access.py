@@ -54,6 +54,12 @@ def can_calculate(user) -> bool:
     return can(user, Action.ASSISTANCE_CALCULATE)
 
 
+def can_run_province_lists(user) -> bool:
+    """The province specialist starts the preparation of every commune's draft list of the month
+    (drafts only: each commune checks its own and the chairman approves it)."""
+    return can(user, Action.ASSISTANCE_RULES_MANAGE) and bool(user.jurisdiction.province_code)
+
+
 def require_prepare(user, commune_code: str) -> None:
     if not can_prepare(user, commune_code):
         raise PermissionDenied(

@@ -43,10 +43,26 @@ def _columns() -> list[str]:
         _("Trợ cấp tháng"),
         _("Truy lĩnh"),
         _("Chưa nhận tháng trước"),
+        _("Cộng được hưởng"),
         _("Khấu trừ"),
-        _("Tổng số tiền"),
+        _("Lý do khấu trừ"),
+        _("Thực nhận"),
         _("Ký nhận"),
     ]
+
+
+def _reason(line: PaymentLine) -> str:
+    """The deduction's reason as the official wrote it, and a note when less was deducted than
+    recorded (the gross fell after the deduction was entered)."""
+    deduction = line.deduction
+    if not deduction:
+        return ""
+    text = deduction.get("reason", "")
+    if deduction.get("recorded", line.deductions) != line.deductions:
+        text += " " + _("(đã ghi %(rec)s đồng, chỉ trừ bằng số được hưởng)") % {
+            "rec": money(deduction["recorded"])
+        }
+    return text
 
 
 def list_lines(payment_list: PaymentList):
@@ -66,9 +82,10 @@ def recovery_lines(payment_list: PaymentList):
 
 
 def _groups(payment_list: PaymentList):
-    lines = list(list_lines(payment_list))
+    """The lines by channel in the layout's order (cash, post office, bank), one channel in memory
+    at a time, read in chunks: a city ward's list has thousands of lines."""
     for channel, label in PaymentChannel.choices:
-        rows = [line for line in lines if line.channel == channel]
+        rows = list(list_lines(payment_list).filter(channel=channel).iterator(chunk_size=2000))
         if rows:
             yield label, rows
 
@@ -86,7 +103,7 @@ def payment_list_xlsx(payment_list: PaymentList) -> bytes:
     commune = payment_list.commune.name
     ws.append([safe_cell(_("ỦY BAN NHÂN DÂN %(c)s") % {"c": commune.upper()})])
     ws.append([safe_cell(_title(payment_list))])
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=12)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=14)
     ws["A2"].font = Font(bold=True, size=13)
     ws["A2"].alignment = Alignment(horizontal="center")
     status = (
@@ -118,7 +135,9 @@ def payment_list_xlsx(payment_list: PaymentList) -> bytes:
                     line.amount,
                     line.arrears,
                     line.carried,
+                    line.gross,
                     line.deductions,
+                    safe_cell(_reason(line)),
                     line.total,
                     "",
                 ]
@@ -131,7 +150,9 @@ def payment_list_xlsx(payment_list: PaymentList) -> bytes:
                 sum(x.amount for x in rows),
                 sum(x.arrears for x in rows),
                 sum(x.carried for x in rows),
+                sum(x.gross for x in rows),
                 sum(x.deductions for x in rows),
+                None,
                 sum(x.total for x in rows),
             ]
         )
@@ -143,7 +164,9 @@ def payment_list_xlsx(payment_list: PaymentList) -> bytes:
             payment_list.total_amount,
             payment_list.total_arrears,
             payment_list.total_carried,
+            payment_list.total_amount + payment_list.total_arrears + payment_list.total_carried,
             payment_list.total_deductions,
+            None,
             payment_list.total_payable,
         ]
     )
@@ -162,22 +185,16 @@ def payment_list_xlsx(payment_list: PaymentList) -> bytes:
                     None,
                     safe_cell(line.recipient.child.full_name),
                     safe_cell(months),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
+                    *[None] * 9,
                     line.recovery,
                 ]
             )
     for col, width in zip(
-        "ABCDEFGHIJKL", [5, 28, 12, 34, 7, 11, 13, 12, 13, 10, 14, 16], strict=True
+        "ABCDEFGHIJKLMN", [5, 28, 12, 34, 7, 11, 13, 12, 13, 14, 11, 30, 14, 16], strict=True
     ):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=6):
-        for cell in row[5:11]:
+        for cell in (*row[5:11], *row[12:13]):
             cell.number_format = "#,##0"
     ws.append([])
     ws.append(
@@ -258,7 +275,9 @@ def payment_list_pdf(payment_list: PaymentList) -> bytes:
                     p(money(line.amount), num),
                     p(money(line.arrears), num),
                     p(money(line.carried), num),
+                    p(money(line.gross), num),
                     p(money(line.deductions), num),
+                    p(_reason(line)),
                     p(money(line.total), ParagraphStyle("tb", parent=num, fontName=f"{FONT}-Bold")),
                     "",
                 ]
@@ -274,7 +293,9 @@ def payment_list_pdf(payment_list: PaymentList) -> bytes:
                 p(money(sum(x.amount for x in rows)), num),
                 p(money(sum(x.arrears for x in rows)), num),
                 p(money(sum(x.carried for x in rows)), num),
+                p(money(sum(x.gross for x in rows)), num),
                 p(money(sum(x.deductions for x in rows)), num),
+                "",
                 p(money(sum(x.total for x in rows)), num),
                 "",
             ]
@@ -290,7 +311,16 @@ def payment_list_pdf(payment_list: PaymentList) -> bytes:
             p(money(payment_list.total_amount), num),
             p(money(payment_list.total_arrears), num),
             p(money(payment_list.total_carried), num),
+            p(
+                money(
+                    payment_list.total_amount
+                    + payment_list.total_arrears
+                    + payment_list.total_carried
+                ),
+                num,
+            ),
             p(money(payment_list.total_deductions), num),
+            "",
             p(
                 money(payment_list.total_payable),
                 ParagraphStyle("tt", parent=num, fontName=f"{FONT}-Bold"),
@@ -298,7 +328,7 @@ def payment_list_pdf(payment_list: PaymentList) -> bytes:
             "",
         ]
     )
-    widths = [9, 42, 19, 50, 11, 18, 20, 18, 20, 15, 22, 26]
+    widths = [8, 34, 16, 34, 9, 15, 17, 16, 17, 18, 15, 30, 18, 23]
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(TableStyle(style))
     story.append(table)

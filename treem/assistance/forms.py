@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from treem.assistance.models import Basis, DocumentKind, PaymentChannel
+from treem.assistance.models import Basis, Deduction, DocumentKind, PaymentChannel
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -94,6 +94,10 @@ class PrepareForm(forms.Form):
     month = MonthField(label=_("Tháng"))
 
 
+class RunForm(forms.Form):
+    month = MonthField(label=_("Tháng"))
+
+
 class MarkForm(forms.Form):
     paid = forms.TypedChoiceField(
         label=_("Tình trạng"),
@@ -101,6 +105,30 @@ class MarkForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     paid_on = forms.DateField(label=_("Ngày chi"), required=False, widget=DATE)
+
+
+class DeductionForm(forms.Form):
+    # Blank for a new deduction; the version of the one being changed otherwise.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    kind = forms.ChoiceField(label=_("Loại khấu trừ"), choices=Deduction.Kind.choices)
+    # Kept as text: the service refuses "1.500.000" or "1,5" with a clear message instead of the
+    # browser or a number field guessing what the dot meant.
+    amount = forms.CharField(
+        label=_("Số tiền khấu trừ (đồng)"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Số nguyên đồng, chỉ gồm chữ số, ví dụ 500000."),
+    )
+    reason = forms.CharField(
+        label=_("Lý do khấu trừ"),
+        max_length=255,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Bắt buộc với khấu trừ khác. Với thu hồi, để trống sẽ ghi “Thu hồi tiền trợ cấp đã chi "
+            "sai”."
+        ),
+    )
 
 
 class CalculatorForm(forms.Form):

@@ -424,8 +424,15 @@ class PaymentLine(models.Model):
         PAID = "paid", _("Đã nhận")
         UNPAID = "unpaid", _("Không nhận được")
 
-    payment_list = models.ForeignKey(PaymentList, on_delete=models.CASCADE, related_name="lines")
-    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="lines")
+    # No index of their own: the unique constraint and the index below start with them and serve
+    # the same lookups; two indexes less to maintain for each of a province's 60,000 lines
+    # written every month.
+    payment_list = models.ForeignKey(
+        PaymentList, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
     basis = models.CharField(_("diện hưởng"), max_length=32, choices=Basis.choices, blank=True)
     coefficient = models.DecimalField(_("hệ số"), max_digits=4, decimal_places=2, default=0)
@@ -436,7 +443,8 @@ class PaymentLine(models.Model):
     deductions = models.BigIntegerField(_("khấu trừ"), default=0)
     total = models.BigIntegerField(_("tổng số tiền"), default=0)
     recovery = models.BigIntegerField(_("phải thu hồi"), default=0)
-    # {"YYYY-MM": amount} for the arrears and recovery months, for the record.
+    # {"months": {"YYYY-MM": amount}} for the months paid or recovered, for the record; and, when a
+    # deduction applies, {"deduction": {"kind", "reason", "recorded"}} (see `Deduction`).
     details = models.JSONField(default=dict)
     carried_from = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="carried_to"
@@ -572,3 +580,105 @@ class HealthCardEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card_id}: {self.action}"
+
+    @property
+    def gross(self) -> int:
+        """What the recipient is owed this month before any deduction."""
+        return self.amount + self.arrears + self.carried
+
+    @property
+    def deduction(self) -> dict:
+        """The deduction applied to this line: kind, reason and the amount recorded (which is
+        more than `deductions` only when the gross fell below it after it was entered)."""
+        return (self.details or {}).get("deduction") or {}
+
+
+class Deduction(models.Model):
+    """An amount withheld from one recipient's payment of one month (khấu trừ), entered by the
+    commune official with its reason: the recovery of an amount paid wrongly (a recovery line of a
+    payment list) or another deduction the official states. The payment list shows the gross
+    amount, the deduction, its reason and the net amount; nothing is ever deducted without a row
+    here."""
+
+    class Kind(models.TextChoices):
+        RECOVERY = "recovery", _("Thu hồi tiền trợ cấp đã chi sai")
+        OTHER = "other", _("Khấu trừ khác")
+
+    recipient = models.ForeignKey(
+        Recipient,
+        on_delete=models.PROTECT,
+        related_name="deductions",
+        verbose_name=_("người hưởng"),
+    )
+    month = models.DateField(_("tháng"))  # the first day of the month of the payment list
+    kind = models.CharField(_("loại khấu trừ"), max_length=10, choices=Kind.choices)
+    amount = models.BigIntegerField(_("số tiền khấu trừ (đồng)"))
+    reason = models.CharField(_("lý do"), max_length=255)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["month", "id"]
+        verbose_name = _("khoản khấu trừ")
+        verbose_name_plural = _("khoản khấu trừ")
+        constraints = [
+            # One deduction per recipient and month: a second official editing at the same time
+            # meets this row (and its version), never a second deduction.
+            models.UniqueConstraint(
+                fields=["recipient", "month"], name="assistance_deduction_unique_month"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="assistance_deduction_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.month:%m/%Y}: {self.amount}"
+
+
+class PaymentRun(models.Model):
+    """The preparation of every commune's draft list of a province for one month, run in the
+    background (the database task worker) with its progress: a province's 95 lists take longer
+    than a page may wait on a loaded server."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang lập")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Bị lỗi")
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("tháng"))
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    communes_total = models.PositiveIntegerField(default=0)
+    communes_done = models.PositiveIntegerField(default=0)
+    lines = models.PositiveIntegerField(default=0)
+    # [{"commune": code, "reason": text}] for the lists not prepared (approved and locked…).
+    refused = models.JSONField(default=list)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("lượt lập danh sách chi trả toàn tỉnh")
+        verbose_name_plural = _("lượt lập danh sách chi trả toàn tỉnh")
+        constraints = [
+            # A second request while one is waiting or running is the same run, not two.
+            models.UniqueConstraint(
+                fields=["province", "month"],
+                condition=Q(status__in=["queued", "running"]),
+                name="assistance_run_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.month:%m/%Y}"

@@ -31,9 +31,15 @@ urlpatterns = [
         name="health_card_action",
     ),
     path("lists/prepare/", views.payment_list_prepare_view, name="payment_list_prepare"),
+    path("lists/province/", views.payment_runs_view, name="payment_runs"),
     path("lists/<int:pk>/", views.payment_list_view, name="payment_list"),
     path("lists/<int:pk>/approve/", views.payment_list_approve_view, name="payment_list_approve"),
     path("lists/<int:pk>/lines/<int:line_pk>/", views.payment_mark_view, name="payment_mark"),
+    path(
+        "lists/<int:pk>/lines/<int:line_pk>/deduction/",
+        views.payment_deduction_view,
+        name="payment_deduction",
+    ),
     path(
         "lists/<int:pk>/export.<str:fmt>",
         views.payment_list_export_view,

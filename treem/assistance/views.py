@@ -14,7 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from treem.assistance import access, exports, forms, rules, selectors, services, workflow
+from treem.assistance import (
+    access,
+    exports,
+    forms,
+    payments,
+    rules,
+    selectors,
+    services,
+    workflow,
+)
 from treem.assistance.calculator import calculate, write_months
 from treem.assistance.models import (
     BeneficiaryGroup,
@@ -22,11 +31,14 @@ from treem.assistance.models import (
     Dossier,
     PaymentLine,
     PaymentList,
+    PaymentRun,
     Policy,
     Setting,
     StandardAmount,
 )
 from treem.audit.services import audit_record
+from treem.core.forms import apply_validation_error
+from treem.core.parsing import parse_id
 from treem.geo.models import Commune
 from treem.lib.allowance import Month
 from treem.registry.access import child_get_for_user
@@ -361,6 +373,59 @@ def payment_list_prepare_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def payment_runs_view(request):
+    """The province specialist queues every commune's draft list of a month and follows it."""
+    user = request.user
+    if not access.can_run_province_lists(user):
+        raise PermissionDenied
+    form = forms.RunForm(initial={"month": timezone.localdate().replace(day=1)})
+    if request.method == "POST":
+        form = forms.RunForm(request.POST)
+        if form.is_valid():
+            run, new = payments.payment_run_start(actor=user, month=form.cleaned_data["month"])
+            if new:
+                messages.success(
+                    request,
+                    _(
+                        "Đã bắt đầu lập danh sách tháng %(m)s cho mọi xã. Trang này cho biết tiến "
+                        "độ; cán bộ xã kiểm tra danh sách của xã mình khi xong."
+                    )
+                    % {"m": run.month.strftime("%m/%Y")},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("Danh sách tháng %(m)s đang được lập: không cần bắt đầu lại.")
+                    % {"m": run.month.strftime("%m/%Y")},
+                )
+            return redirect("assistance:payment_runs")
+    runs = list(
+        PaymentRun.objects.filter(province_id=user.jurisdiction.province_code).select_related(
+            "requested_by"
+        )[:12]
+    )
+    names = dict(
+        Commune.objects.filter(
+            code__in={item["commune"] for run in runs for item in run.refused}
+        ).values_list("code", "name")
+    )
+    for run in runs:
+        run.refused_named = [(names.get(i["commune"], ""), i["reason"]) for i in run.refused]
+    return render(
+        request,
+        "assistance/payment_runs.html",
+        {
+            "form": form,
+            "runs": runs,
+            "active": any(
+                r.status in (PaymentRun.Status.QUEUED, PaymentRun.Status.RUNNING) for r in runs
+            ),
+        },
+    )
+
+
+@login_required
 def payment_list_view(request, pk: int):
     user = request.user
     payment_list = access.payment_list_get_for_user(user, pk)
@@ -425,6 +490,91 @@ def payment_mark_view(request, pk: int, line_pk: int):
     else:
         _form_errors(request, form)
     return redirect("assistance:payment_list", payment_list.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_deduction_view(request, pk: int, line_pk: int):
+    """Enter, change or remove the deduction of one line of a draft list (commune worker)."""
+    user = request.user
+    payment_list = access.payment_list_get_for_user(user, pk)
+    line = (
+        payment_list.lines.filter(kind=PaymentLine.Kind.PAYMENT, pk=line_pk)
+        .select_related("recipient__child")
+        .first()
+    )
+    if line is None:
+        raise Http404
+    if not access.can_prepare(user, payment_list.commune_id):
+        raise PermissionDenied
+    line.payment_list = payment_list
+    deduction = payments.deduction_for_line(line)
+    locked = payment_list.status != PaymentList.Status.DRAFT
+    initial = (
+        {
+            "version": deduction.version,
+            "kind": deduction.kind,
+            "amount": deduction.amount,
+            "reason": deduction.reason,
+        }
+        if deduction
+        else {}
+    )
+    form = forms.DeductionForm(initial=initial)
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                services.deduction_remove(
+                    actor=user,
+                    line=line,
+                    expected_version=parse_id(request.POST.get("version"), name="version") or 0,
+                )
+                messages.success(request, _("Đã xoá khoản khấu trừ: người hưởng nhận đủ số tiền."))
+                return redirect("assistance:payment_list", payment_list.pk)
+            form = forms.DeductionForm(request.POST)
+            if form.is_valid():
+                d = form.cleaned_data
+                services.deduction_set(
+                    actor=user,
+                    line=line,
+                    kind=d["kind"],
+                    amount=d["amount"],
+                    reason=d["reason"],
+                    expected_version=d["version"],
+                )
+                messages.success(
+                    request, _("Đã ghi khoản khấu trừ. Danh sách đã tính lại số thực nhận.")
+                )
+                return redirect("assistance:payment_list", payment_list.pk)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+    recoveries = list(
+        PaymentLine.objects.filter(
+            recipient_id=line.recipient_id,
+            kind=PaymentLine.Kind.RECOVERY,
+            payment_list__month__lte=payment_list.month,
+        )
+        .select_related("payment_list")
+        .order_by("payment_list__month")
+    )
+    return render(
+        request,
+        "assistance/deduction.html",
+        {
+            "pl": payment_list,
+            "line": line,
+            "deduction": deduction,
+            "form": form,
+            "locked": locked,
+            "recoveries": recoveries,
+            "outstanding": payments.recovery_outstanding(
+                line.recipient_id,
+                payment_list.month,
+                excluding=deduction.pk if deduction else None,
+            ),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -14,7 +14,7 @@ from treem.accounts.jurisdiction import Level
 from treem.accounts.policy import Action, can
 from treem.geo.models import Commune, Province
 from treem.indicators.models import CommuneReport
-from treem.registry.keys import vi_sort_key
+from treem.lib.text import vi_sort_key
 
 # The workflow of a commune's periodic report: status -> {action: (next status, action needed)}.
 # Services, views and templates all read this table.

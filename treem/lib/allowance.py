@@ -81,7 +81,12 @@ class Month:
         return dt.date(self.year, self.month, 1)
 
     def last_day(self) -> dt.date:
-        return self.next().first_day() - dt.timedelta(days=1)
+        # A province's payment list asks for the last day of the same few months 100,000 times.
+        day = _LAST_DAYS.get(self.key)
+        if day is None:
+            day = self.next().first_day() - dt.timedelta(days=1)
+            _LAST_DAYS[self.key] = day
+        return day
 
     def next(self) -> Month:
         return Month._from_key(self.key + 1)
@@ -111,7 +116,15 @@ class Month:
         return f"Month({self.year}, {self.month})"
 
     def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        text = _TEXTS.get(self.key)
+        if text is None:
+            text = _TEXTS[self.key] = f"{self.year:04d}-{self.month:02d}"
+        return text
+
+
+# Memos of the two derived values asked for most; a few thousand months at most (1900–2100).
+_LAST_DAYS: dict[int, dt.date] = {}
+_TEXTS: dict[int, str] = {}
 
 
 def months_between(first: Month, last: Month) -> list[Month]:
@@ -175,6 +188,7 @@ class Rules:
             by_basis.setdefault(band.basis, []).append(band)
         object.__setattr__(self, "_by_basis", by_basis)
         object.__setattr__(self, "_last_age", {k: _last_age(v) for k, v in by_basis.items()})
+        object.__setattr__(self, "_standards", {})
 
     def bands_for(self, basis: str) -> list[Band]:
         return self._by_basis.get(basis, [])
@@ -184,6 +198,13 @@ class Rules:
         return self._last_age.get(basis)
 
     def standard_for(self, month: Month) -> int:
+        # The rules are immutable: the amount of a month is computed once per Rules object.
+        cached = self._standards.get(month.key)
+        if cached is None:
+            cached = self._standards[month.key] = self._standard_for(month)
+        return cached
+
+    def _standard_for(self, month: Month) -> int:
         def current(amounts: Sequence[StandardAmount]) -> int:
             best: StandardAmount | None = None
             for item in amounts:

@@ -29,3 +29,11 @@ def step_label(action: str) -> str:
     from treem.assistance.workflow import ACTION_LABELS
 
     return str(ACTION_LABELS.get(action, ""))
+
+
+@register.filter
+def can_run_lists(user) -> bool:
+    """Whether the user may prepare every commune's list at once (asks `access`, the one door)."""
+    from treem.assistance.access import can_run_province_lists
+
+    return bool(getattr(user, "is_authenticated", False)) and can_run_province_lists(user)
