@@ -232,3 +232,14 @@ def test_fingerprint_of_a_merged_child_does_not_match(demo):
     Child.objects.filter(pk=child.pk).update(is_active=False)
     again = run(GOOD_ROWS[:1], demo)
     assert again.imported == 1
+
+
+def test_reimport_rejects_the_same_repeats_without_the_engine(demo, monkeypatch):
+    variant = ["9", "NGUYEN VAN AN", "5/3/2018", "nam", "Số 1", "Trần Thị Hoa", "Nguyễn Văn Tùng"]
+    rows = [*GOOD_ROWS, variant]
+    first = run(rows, demo)
+    assert (first.imported, first.rejected) == (4, 1)
+    monkeypatch.setattr(importer, "find_pairs", lambda *a, **k: pytest.fail("engine ran"))
+    again = run(rows, demo)
+    assert (again.imported, again.unchanged, again.rejected) == (0, 4, 1)
+    assert "dòng 2" in again.rejects[0].errors[0]

@@ -406,6 +406,14 @@ def match_rows(
         hit = prints.get(r.fingerprint)
         if hit:
             r.match_id, r.match_score, r.match_by = hit, 1.0, "fingerprint"
+    # A row an earlier import rejected as a repeat of another row of its file: that row's
+    # child, if still live, is this row's child too (the claim below rejects it again).
+    live_ids = {pk for pk in prints.values() if pk}
+    repeats = _repeat_prints(commune_code) if live_ids else {}
+    for r in valid:
+        hit = repeats.get(r.fingerprint) if r.match_id is None else None
+        if hit in live_ids:
+            r.match_id, r.match_score, r.match_by = hit, 1.0, "fingerprint"
 
     position = {r.number: k for k, r in enumerate(valid)}
     same_file: dict[int, int] = {}
@@ -473,6 +481,15 @@ def match_rows(
                 continue
             claimed[r.match_id] = r.number
     return kept_now
+
+
+def _repeat_prints(commune_code: str) -> dict[str, int]:
+    """{fingerprint: child id} of rows earlier imports of the commune rejected as repeats."""
+    out: dict[str, int] = {}
+    done = ImportBatch.objects.filter(commune_id=commune_code, status=ImportBatch.Status.DONE)
+    for prints in done.order_by("pk").values_list("result__repeat_prints", flat=True):
+        out.update(prints or {})
+    return out
 
 
 def _kept_usable(valid: list[RowResult], kept: dict[str, list], position: dict[int, int]) -> bool:
@@ -606,6 +623,10 @@ def run_import(
             source=DuplicateDecision.Source.IMPORT,
             details=details,
         )
+        child_of = {r.number: r.match_id for r in report.rows if not r.errors and r.match_id}
+        child_of.update(
+            (r.number, cid) for r, cid in zip(new_rows, report.created_ids, strict=True)
+        )
         filled = [r for r in report.rows if not r.errors and r.match_id and r.fills]
         changed = set(
             children_fill(
@@ -649,6 +670,13 @@ def run_import(
             "created_ids": _ranges(report.created_ids),
             "updated_ids": sorted(r.match_id for r in report.rows if r.fills and not r.errors),
             "rejects": {str(r.number): r.errors for r in report.rows if r.errors},
+            # Rows rejected as repeats of another row of the file, by fingerprint, with the
+            # child that row became: the same file imported again needs no engine for them.
+            "repeat_prints": {
+                r.fingerprint: child_of[r.same_file]
+                for r in report.rows
+                if r.same_file is not None and child_of.get(r.same_file)
+            },
         }
         batch.save()
         audit_record(
