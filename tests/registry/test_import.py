@@ -243,3 +243,15 @@ def test_reimport_rejects_the_same_repeats_without_the_engine(demo, monkeypatch)
     again = run(rows, demo)
     assert (again.imported, again.unchanged, again.rejected) == (0, 4, 1)
     assert "dòng 2" in again.rejects[0].errors[0]
+
+
+def test_two_children_from_one_identical_row_are_matched_on_reimport(demo, monkeypatch):
+    run(GOOD_ROWS[:1], demo)
+    first = Child.objects.get()
+    second = Child.objects.get()
+    second.pk = None
+    second.save()  # a duplicate carrying the same fingerprint (two identical rows not paired)
+    monkeypatch.setattr(importer, "find_pairs", lambda *a, **k: pytest.fail("engine ran"))
+    again = run(GOOD_ROWS[:1], demo)
+    assert (again.imported, again.unchanged) == (0, 1)
+    assert again.rows[0].match_id == first.pk

@@ -392,12 +392,14 @@ def match_rows(
                 "id_number", "pk"
             )
         )
-    prints: dict[str, int | None] = {}
+    # Two live children created from one identical row (the engine did not pair two identical
+    # rows of one file) are duplicates of each other already: the row is the first of them.
+    prints: dict[str, int] = {}
     commune_children = Child.objects.filter(live, commune_id=commune_code)
     for fp, pk in commune_children.exclude(import_fingerprint="").values_list(
         "import_fingerprint", "pk"
     ):
-        prints[fp] = None if fp in prints else pk
+        prints[fp] = min(prints.get(fp, pk), pk)
     for r in valid:
         hit = by_id.get(r.values["id_number"]) if r.values["id_number"] else None
         if hit:
@@ -408,7 +410,7 @@ def match_rows(
             r.match_id, r.match_score, r.match_by = hit, 1.0, "fingerprint"
     # A row an earlier import rejected as a repeat of another row of its file: that row's
     # child, if still live, is this row's child too (the claim below rejects it again).
-    live_ids = {pk for pk in prints.values() if pk}
+    live_ids = set(commune_children.exclude(import_fingerprint="").values_list("pk", flat=True))
     repeats = _repeat_prints(commune_code) if live_ids else {}
     for r in valid:
         hit = repeats.get(r.fingerprint) if r.match_id is None else None
