@@ -186,3 +186,72 @@ def test_find_duplicates_command_wraps_the_engine(tmp_path):
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert rows[0] == ["record_id_a", "record_id_b", "score"]
     assert [r[:2] for r in rows[1:]] == [["1", "2"]]
+
+
+def test_reimport_recognises_unchanged_rows_by_fingerprint_without_the_engine(demo, monkeypatch):
+    first = run(GOOD_ROWS, demo)
+    assert first.imported == 4
+    stamped = Child.objects.exclude(import_fingerprint="")
+    assert stamped.count() == 4
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("an unchanged row must not reach the duplicate engine")
+
+    monkeypatch.setattr(importer, "find_pairs", no_engine)
+    again = run(GOOD_ROWS, demo)
+    assert (again.imported, again.unchanged, again.rejected) == (0, 4, 0)
+    assert {r.match_by for r in again.rows} == {"fingerprint"}
+    assert Child.objects.count() == 4
+    # A row that differs (a school added) is not the same fingerprint: matched and filled.
+    monkeypatch.undo()
+    headers = [*HEADERS, "Trường"]
+    report = importer.run_import(
+        actor=demo.users["canbo.a"], headers=headers,
+        rows=[[*GOOD_ROWS[0], "Trường Tiểu học Trấn Biên"]],
+        mapping=importer.guess_mapping(headers), commune_code=demo.commune_a.code, today=TODAY,
+    )  # fmt: skip
+    assert report.updated == 1 and report.rows[0].match_by != "fingerprint"
+    an = Child.objects.get(name_key="nguyen van an")
+    assert an.import_fingerprint == report.rows[0].fingerprint
+
+
+def test_rows_matched_by_the_engine_are_stamped_so_the_next_import_skips_it(demo, monkeypatch):
+    run(GOOD_ROWS[:1], demo)
+    Child.objects.update(import_fingerprint="")  # registered some other way
+    variant = [["1", "NGUYEN VAN AN", "5/3/2018", "nam", "so 1", "Tran Thi Hoa", ""]]
+    first = run(variant, demo)
+    assert first.unchanged == 1 and first.rows[0].match_by in ("exact", "engine")
+    monkeypatch.setattr(importer, "find_pairs", lambda *a, **k: pytest.fail("engine ran"))
+    again = run(variant, demo)
+    assert again.unchanged == 1 and again.rows[0].match_by == "fingerprint"
+
+
+def test_fingerprint_of_a_merged_child_does_not_match(demo):
+    run(GOOD_ROWS[:1], demo)
+    child = Child.objects.get()
+    Child.objects.filter(pk=child.pk).update(is_active=False)
+    again = run(GOOD_ROWS[:1], demo)
+    assert again.imported == 1
+
+
+def test_reimport_rejects_the_same_repeats_without_the_engine(demo, monkeypatch):
+    variant = ["9", "NGUYEN VAN AN", "5/3/2018", "nam", "Số 1", "Trần Thị Hoa", "Nguyễn Văn Tùng"]
+    rows = [*GOOD_ROWS, variant]
+    first = run(rows, demo)
+    assert (first.imported, first.rejected) == (4, 1)
+    monkeypatch.setattr(importer, "find_pairs", lambda *a, **k: pytest.fail("engine ran"))
+    again = run(rows, demo)
+    assert (again.imported, again.unchanged, again.rejected) == (0, 4, 1)
+    assert "dòng 2" in again.rejects[0].errors[0]
+
+
+def test_two_children_from_one_identical_row_are_matched_on_reimport(demo, monkeypatch):
+    run(GOOD_ROWS[:1], demo)
+    first = Child.objects.get()
+    second = Child.objects.get()
+    second.pk = None
+    second.save()  # a duplicate carrying the same fingerprint (two identical rows not paired)
+    monkeypatch.setattr(importer, "find_pairs", lambda *a, **k: pytest.fail("engine ran"))
+    again = run(GOOD_ROWS[:1], demo)
+    assert (again.imported, again.unchanged) == (0, 1)
+    assert again.rows[0].match_id == first.pk

@@ -364,3 +364,35 @@ def test_exports_neutralise_formulas(formula_child, who, request):
     flat = [c for row in rows for c in row]
     assert "'" + FORMULA in flat and FORMULA not in flat
     assert "'+84 Tổ 1" in flat
+
+
+def test_commit_reuses_the_checks_matches_and_rechecks_children_registered_since(
+    officer_a_client, demo, media, monkeypatch
+):
+    upload(officer_a_client, demo, ward_list())
+    batch = ImportBatch.objects.get()
+    # The check kept what it found for each valid row: five new children.
+    assert batch.checked_at is not None
+    assert [v[1] for v in batch.matches.values()].count("new") == 5
+    # A child of the file registered by someone else between the check and the commit.
+    importer.run_import(
+        actor=demo.users["canbo.a"], headers=["Họ và tên", "Ngày sinh", "Giới tính"],
+        rows=[["Nguyễn Văn An", "05/03/2018", "Nam"]],
+        mapping=importer.guess_mapping(["Họ và tên", "Ngày sinh", "Giới tính"]),
+        commune_code=demo.commune_a.code, today=TODAY,
+    )  # fmt: skip
+    seen: list[int] = []
+    real = importer._registry_match
+
+    def spy(new_records, existing):
+        seen.append(len(existing))
+        return real(new_records, existing)
+
+    monkeypatch.setattr(importer, "_registry_match", spy)
+    importer.batch_commit(actor=demo.users["canbo.a"], batch_id=batch.pk, today=TODAY)
+    batch.refresh_from_db()
+    # Only the child registered since the check was matched against, and it was found.
+    assert seen == [1]
+    assert batch.imported == 4 and batch.updated + batch.unchanged == 1 and batch.rejected == 1
+    assert Child.objects.filter(commune=demo.commune_a).count() == 5
+    assert batch.matches == {}

@@ -165,3 +165,26 @@ def test_roles_without_child_view_are_refused(leader_client, partner_client, ano
     assert leader_client.get("/app/registry/").status_code == 403
     assert partner_client.get(f"/app/registry/{an.pk}/").status_code == 403
     assert anon_client.get("/app/registry/").status_code == 302
+
+
+def test_list_total_is_exact_when_small_and_counted_once_with_its_time_when_large(
+    officer_a_client, demo, register, monkeypatch
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    for k, name in enumerate(["Nguyễn Văn An", "Lê Thị Bích", "Trần Minh Khoa"]):
+        register(full_name=name, birth_date=f"0{k + 1}/03/2018")
+    page = officer_a_client.get("/app/registry/").content.decode()
+    assert "Tổng số: 3 trẻ" in page and "đếm lúc" not in page
+    # Above the exact limit the total is counted once, kept, and says when it was counted.
+    monkeypatch.setattr(selectors, "COUNT_EXACT_LIMIT", 2)
+    page = officer_a_client.get("/app/registry/").content.decode()
+    assert "Tổng số: 3 trẻ" in page and "đếm lúc" in page
+    register(full_name="Phạm Văn Dũng", birth_date="09/03/2018")
+    page = officer_a_client.get("/app/registry/?page=1").content.decode()
+    assert "Tổng số: 3 trẻ" in page  # the kept count, labelled with its time
+    # Other filters are another count; a filter under the limit is exact again.
+    page = officer_a_client.get("/app/registry/?q=le+thi+bich").content.decode()
+    assert "Tổng số: 1 trẻ" in page and "đếm lúc" not in page
+    cache.clear()

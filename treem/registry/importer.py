@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import os
 import re
 import time
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -221,8 +223,10 @@ class RowResult:
     errors: list[str] = field(default_factory=list)  # "Dòng 5, cột “Ngày sinh”: …"
     match_id: int | None = None
     match_score: float | None = None
-    match_by: str = ""  # "id_number" or "engine"
+    match_by: str = ""  # "id_number", "fingerprint", "exact" or "engine"
     fills: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""  # row_fingerprint of a valid row
+    same_file: int | None = None  # the earlier row of the file this row repeats
 
 
 @dataclass
@@ -234,6 +238,7 @@ class ImportReport:
     rows: list[RowResult] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    matches: dict[str, list] = field(default_factory=dict)  # see match_rows
 
     @property
     def rejects(self) -> list[RowResult]:
@@ -303,77 +308,169 @@ def validate_rows(
     return results
 
 
-def match_rows(results: list[RowResult], *, commune_code: str, province_code: str) -> None:
+def _plain(value):
+    return getattr(value, "pk", None) or str(value)
+
+
+def row_fingerprint(r: RowResult) -> str:
+    """A digest of a checked row as it would be written (normalised values, carers, poverty
+    status): a row with the same fingerprint as the one a child was created or filled from
+    brings nothing new."""
+    carers = sorted(json.dumps(c, sort_keys=True, default=_plain) for c in r.carers)
+    payload = json.dumps([r.values, carers, r.poverty], sort_keys=True, default=_plain)
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+def _same_file(records: list[dict[str, str]]) -> dict[int, int]:
+    """{later row position: earlier row position} for rows of the file that are one child."""
+    out: dict[int, int] = {}
+    if len(records) < 2:
+        return out
+    for a, b, _score in find_pairs(records, threshold=DEFAULT_THRESHOLD):
+        x, y = sorted((int(a[1:]), int(b[1:])))
+        if y not in out or x < out[y]:
+            out[y] = x
+    return out
+
+
+def _registry_match(
+    new_records: list[dict[str, str]], existing: list[dict[str, str]]
+) -> dict[int, tuple[float, int, str]]:
+    """{row position: (score, child id, how)} for rows that are a child of *existing*: an
+    identical row (same folded name, birth date and sex) directly, so re-importing a file
+    never depends on the engine's blocking caps; the rest by the duplicate engine."""
+    out: dict[int, tuple[float, int, str]] = {}
+    if not new_records or not existing:
+        return out
+    exact: dict[tuple, int | None] = {}
+    for rec, key in zip(existing, fold_many([e["full_name"] for e in existing]), strict=True):
+        k = (key, rec["birth_date"], rec["sex"])
+        exact[k] = None if k in exact else int(rec["record_id"])
+    for rec, key in zip(new_records, fold_many([n["full_name"] for n in new_records]), strict=True):
+        hit = exact.get((key, rec["birth_date"], rec["sex"]))
+        if hit:
+            out[int(rec["record_id"][1:])] = (1.0, hit, "exact")
+    for a, b, score in find_pairs([*existing, *new_records], threshold=DEFAULT_THRESHOLD):
+        ra, rb = a.startswith("r"), b.startswith("r")
+        if ra == rb:
+            continue
+        k, cid = (int(a[1:]), int(b)) if ra else (int(b[1:]), int(a))
+        if k not in out or (out[k][2] == "engine" and score > out[k][0]):
+            out[k] = (score, cid, "engine")
+    return out
+
+
+def match_rows(
+    results: list[RowResult],
+    *,
+    commune_code: str,
+    province_code: str,
+    kept: dict[str, list] | None = None,
+    since: dt.datetime | None = None,
+) -> dict[str, list]:
     """Link valid rows to children already in the registry; reject repeats within the file.
 
-    First by personal ID number (anywhere in the province), then by the duplicate engine against
-    the commune's children, at the engine's default threshold.
+    First by personal ID number (anywhere in the province), then by fingerprint (the very row
+    a child of the commune was created or filled from: no engine needed), then by an identical
+    row or the duplicate engine against the commune's children, at the engine's default
+    threshold. With *kept* (the check's matches, see `ImportBatch.matches`) and *since* (when
+    the check ran), the commit reuses the check's result and runs the engine only for rows
+    left new against the children registered or changed since. Returns what it found for
+    each valid row, in the form *kept* takes.
     """
+    from treem.registry.services import record_for
+
     valid = [r for r in results if not r.errors]
+    for r in valid:
+        r.fingerprint = row_fingerprint(r)
+    live = dedup.live_children()
     ids = [r.values["id_number"] for r in valid if r.values["id_number"]]
     by_id: dict[str, int] = {}
-    live = dedup.live_children()
     for i in range(0, len(ids), 5000):
         by_id.update(
             Child.objects.filter(live, id_number__in=ids[i : i + 5000]).values_list(
                 "id_number", "pk"
             )
         )
+    # Two live children created from one identical row (the engine did not pair two identical
+    # rows of one file) are duplicates of each other already: the row is the first of them.
+    prints: dict[str, int] = {}
+    commune_children = Child.objects.filter(live, commune_id=commune_code)
+    for fp, pk in commune_children.exclude(import_fingerprint="").values_list(
+        "import_fingerprint", "pk"
+    ):
+        prints[fp] = min(prints.get(fp, pk), pk)
     for r in valid:
         hit = by_id.get(r.values["id_number"]) if r.values["id_number"] else None
         if hit:
             r.match_id, r.match_score, r.match_by = hit, 1.0, "id_number"
+            continue
+        hit = prints.get(r.fingerprint)
+        if hit:
+            r.match_id, r.match_score, r.match_by = hit, 1.0, "fingerprint"
+    # A row an earlier import rejected as a repeat of another row of its file: that row's
+    # child, if still live, is this row's child too (the claim below rejects it again).
+    live_ids = set(commune_children.exclude(import_fingerprint="").values_list("pk", flat=True))
+    repeats = _repeat_prints(commune_code) if live_ids else {}
+    for r in valid:
+        hit = repeats.get(r.fingerprint) if r.match_id is None else None
+        if hit in live_ids:
+            r.match_id, r.match_score, r.match_by = hit, 1.0, "fingerprint"
 
-    existing = list(dedup.child_records(Child.objects.filter(live, commune_id=commune_code)))
-    new_records = []
-    from treem.registry.services import record_for
-
-    for k, r in enumerate(valid):
-        rec = record_for(r.values, r.carers)
-        rec["record_id"] = f"r{k}"
-        new_records.append(rec)
-    # Repeats within the file are found among the file's rows alone, so that importing the same
-    # file again rejects exactly the same rows whatever the registry holds by then.
+    position = {r.number: k for k, r in enumerate(valid)}
     same_file: dict[int, int] = {}
-    for a, b, _score in find_pairs(new_records, threshold=DEFAULT_THRESHOLD):
-        x, y = sorted((int(a[1:]), int(b[1:])))
-        if y not in same_file or x < same_file[y]:
-            same_file[y] = x
-    # An identical row (same folded name, birth date and sex) is the same child: matched
-    # directly, so re-importing a file never depends on the engine's blocking caps.
-    exact: dict[tuple, int | None] = {}
-    for rec, key in zip(existing, fold_many([e["full_name"] for e in existing]), strict=True):
-        k = (key, rec["birth_date"], rec["sex"])
-        exact[k] = None if k in exact else int(rec["record_id"])
-    for rec, key, r in zip(
-        new_records, fold_many([n["full_name"] for n in new_records]), valid, strict=True
-    ):
-        hit = exact.get((key, rec["birth_date"], rec["sex"]))
-        if r.match_id is None and hit:
-            r.match_id, r.match_score, r.match_by = hit, 1.0, "exact"
-    best: dict[int, tuple[float, int]] = {}
-    if existing:
-        for a, b, score in find_pairs([*existing, *new_records], threshold=DEFAULT_THRESHOLD):
-            ra, rb = a.startswith("r"), b.startswith("r")
-            if ra == rb:
-                continue
-            k, cid = (int(a[1:]), int(b)) if ra else (int(b[1:]), int(a))
-            if k not in best or score > best[k][0]:
-                best[k] = (score, cid)
+    engine_rows: list[int]  # positions of the rows the engine matches against the registry
+    existing_qs = commune_children
+    if kept and since is not None and _kept_usable(valid, kept, position):
+        for k, r in enumerate(valid):
+            child_id, how, value = kept[str(r.number)]
+            if how == "same_file":
+                same_file[k] = position[value]
+            elif r.match_id is None and child_id is not None:
+                r.match_id, r.match_score, r.match_by = child_id, value, how
+        engine_rows = [k for k, r in enumerate(valid) if r.match_id is None and k not in same_file]
+        # Only children registered or changed since the check can concern the rows it left new.
+        existing_qs = commune_children.filter(updated_at__gte=since)
+    else:
+        # Repeats within the file are found among the file's rows alone (those not already in
+        # the registry as they are), so that importing the same file again rejects exactly
+        # the same rows whatever the registry holds by then.
+        unseen = [k for k, r in enumerate(valid) if r.match_by != "fingerprint"]
+        records = []
+        for k in unseen:
+            rec = record_for(valid[k].values, valid[k].carers)
+            rec["record_id"] = f"r{k}"
+            records.append(rec)
+        same_file = _same_file(records)
+        engine_rows = [k for k in unseen if valid[k].match_id is None]
+    if engine_rows:
+        new_records = []
+        for k in engine_rows:
+            rec = record_for(valid[k].values, valid[k].carers)
+            rec["record_id"] = f"r{k}"
+            new_records.append(rec)
+        existing = list(dedup.child_records(existing_qs))
+        for k, (score, cid, how) in _registry_match(new_records, existing).items():
+            r = valid[k]
+            r.match_score, r.match_id, r.match_by = score, cid, how
+    kept_now: dict[str, list] = {}
+    for k, r in enumerate(valid):
+        if k in same_file:
+            kept_now[str(r.number)] = [None, "same_file", valid[same_file[k]].number]
+        else:
+            kept_now[str(r.number)] = [r.match_id, r.match_by or "new", r.match_score]
     claimed: dict[int, int] = {}
     for k, r in enumerate(valid):
         if k in same_file:
+            r.same_file = valid[same_file[k]].number
             r.errors.append(
                 _(
                     "Dòng %(row)s: nhiều khả năng là cùng một trẻ với dòng %(other)s của tệp. Hãy "
                     "gộp hai dòng thành một rồi nhập lại dòng này."
                 )
-                % {"row": r.number, "other": valid[same_file[k]].number}
+                % {"row": r.number, "other": r.same_file}
             )
             continue
-        if r.match_id is None and k in best:
-            r.match_score, r.match_id = best[k]
-            r.match_by = "engine"
         if r.match_id is not None:
             if r.match_id in claimed:
                 r.errors.append(
@@ -385,6 +482,36 @@ def match_rows(results: list[RowResult], *, commune_code: str, province_code: st
                 )
                 continue
             claimed[r.match_id] = r.number
+    return kept_now
+
+
+def _repeat_prints(commune_code: str) -> dict[str, int]:
+    """{fingerprint: child id} of rows earlier imports of the commune rejected as repeats."""
+    out: dict[str, int] = {}
+    done = ImportBatch.objects.filter(commune_id=commune_code, status=ImportBatch.Status.DONE)
+    for prints in done.order_by("pk").values_list("result__repeat_prints", flat=True):
+        out.update(prints or {})
+    return out
+
+
+def _kept_usable(valid: list[RowResult], kept: dict[str, list], position: dict[int, int]) -> bool:
+    """The check's matches can stand for the commit when every valid row was checked, every
+    repeat points at a row still valid, and every matched child is still live."""
+    matched: set[int] = set()
+    for r in valid:
+        entry = kept.get(str(r.number))
+        if entry is None:
+            return False
+        child_id, how, value = entry
+        if how == "same_file" and value not in position:
+            return False
+        if child_id is not None:
+            matched.add(child_id)
+    alive = 0
+    found = list(matched)
+    for i in range(0, len(found), 5000):
+        alive += Child.objects.filter(dedup.live_children(), pk__in=found[i : i + 5000]).count()
+    return alive == len(matched)
 
 
 _FILLABLE = [f for f in CHILD_FIELDS if f not in ("commune", "legal_basis")]
@@ -424,6 +551,8 @@ def run_import(
     today: dt.date | None = None,
     file_name: str = "",
     numbers: Sequence[int] | None = None,
+    kept: dict[str, list] | None = None,
+    since: dt.datetime | None = None,
 ) -> ImportReport:
     """Validate, match and (unless `dry_run`) write the rows: new children through
     `services.children_create`, filled fields through `services.children_fill` (the services
@@ -447,12 +576,24 @@ def run_import(
         numbers=numbers,
     )
     t1 = time.perf_counter()
-    match_rows(report.rows, commune_code=commune.code, province_code=commune.province_id)
+    report.matches = match_rows(
+        report.rows,
+        commune_code=commune.code,
+        province_code=commune.province_id,
+        kept=kept,
+        since=since,
+    )
     t2 = time.perf_counter()
-    matched = {r.match_id for r in report.rows if not r.errors and r.match_id}
+    # A row matched by its fingerprint is the very row the child was created or filled from:
+    # nothing to fill, and the child need not be read.
+    matched = {
+        r.match_id
+        for r in report.rows
+        if not r.errors and r.match_id and r.match_by != "fingerprint"
+    }
     children = Child.objects.in_bulk(list(matched)) if matched else {}
     for r in report.rows:
-        if not r.errors and r.match_id:
+        if not r.errors and r.match_id and r.match_by != "fingerprint":
             r.fills = _fills(children[r.match_id], r.values)
     _count(report)
     if dry_run:
@@ -477,11 +618,16 @@ def run_import(
                     carers=r.carers,
                     poverty=r.poverty,
                     source_ref=f"import:{batch.pk}:{r.source_ref or f'row{r.number}'}",
+                    fingerprint=r.fingerprint,
                 )
                 for r in new_rows
             ],
             source=DuplicateDecision.Source.IMPORT,
             details=details,
+        )
+        child_of = {r.number: r.match_id for r in report.rows if not r.errors and r.match_id}
+        child_of.update(
+            (r.number, cid) for r, cid in zip(new_rows, report.created_ids, strict=True)
         )
         filled = [r for r in report.rows if not r.errors and r.match_id and r.fills]
         changed = set(
@@ -490,7 +636,17 @@ def run_import(
                 fills=[(children[r.match_id], r.fills) for r in filled],
                 source=DuplicateDecision.Source.IMPORT,
                 details=details,
+                fingerprints={r.match_id: r.fingerprint for r in filled},
             )
+        )
+        # Rows matched to a child and bringing nothing new: remember the row on the child, so
+        # the same row imported again is recognised without the engine.
+        _stamp(
+            {
+                r.match_id: r.fingerprint
+                for r in report.rows
+                if not r.errors and r.match_id and not r.fills and r.match_by != "fingerprint"
+            }
         )
         for r in filled:
             if r.match_id in changed:
@@ -506,6 +662,7 @@ def run_import(
         batch.imported, batch.updated = report.imported, report.updated
         batch.unchanged, batch.rejected = report.unchanged, report.rejected
         batch.status = ImportBatch.Status.DONE
+        batch.matches = {}  # used: the result below is what stays
         batch.finished_at = timezone.now()
         batch.result = {
             "imported": report.imported,
@@ -515,6 +672,13 @@ def run_import(
             "created_ids": _ranges(report.created_ids),
             "updated_ids": sorted(r.match_id for r in report.rows if r.fills and not r.errors),
             "rejects": {str(r.number): r.errors for r in report.rows if r.errors},
+            # Rows rejected as repeats of another row of the file, by fingerprint, with the
+            # child that row became: the same file imported again needs no engine for them.
+            "repeat_prints": {
+                r.fingerprint: child_of[r.same_file]
+                for r in report.rows
+                if r.same_file is not None and child_of.get(r.same_file)
+            },
         }
         batch.save()
         audit_record(
@@ -533,6 +697,20 @@ def run_import(
         )
     report.seconds = {"validate": t1 - t0, "match": t2 - t1, "write": time.perf_counter() - t2}
     return report
+
+
+def _stamp(prints: dict[int, str]) -> None:
+    """Store import fingerprints on children, a thousand per UPDATE. Not a change of the
+    child's data: no version, no audit entry."""
+    items = list(prints.items())
+    for i in range(0, len(items), 1000):
+        part = items[i : i + 1000]
+        Child.objects.filter(pk__in=[pk for pk, _fp in part]).update(
+            import_fingerprint=Case(
+                *[When(pk=pk, then=Value(fp)) for pk, fp in part],
+                output_field=CharField(),
+            )
+        )
 
 
 def _count(report: ImportReport) -> None:
@@ -610,6 +788,7 @@ def _cell_text(value) -> str:
 _MATCH_LABELS = {
     "id_number": gettext_lazy("cùng số định danh cá nhân"),
     "exact": gettext_lazy("cùng họ tên, ngày sinh, giới tính"),
+    "fingerprint": gettext_lazy("đã nhập đúng dòng này trước đây"),
     "engine": gettext_lazy("rất có thể là cùng một trẻ"),
 }
 
@@ -704,6 +883,8 @@ def batch_check(batch_id: int, *, rows=None, today: dt.date | None = None) -> No
     """The dry run shown on the preview page: nothing written to the registry."""
     batch = ImportBatch.objects.get(pk=batch_id)
     headers, data, numbers = rows or batch_rows(batch)
+    # Before matching: children registered while the check runs are re-checked at commit.
+    checked_at = timezone.now()
     report = run_import(
         actor=None,
         headers=headers,
@@ -738,7 +919,11 @@ def batch_check(batch_id: int, *, rows=None, today: dt.date | None = None) -> No
             "reject" if r.errors else "match" if r.match_id else "new"
         )
     ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.CHECKING).update(
-        preview=preview, status=ImportBatch.Status.READY, progress=len(data)
+        preview=preview,
+        status=ImportBatch.Status.READY,
+        progress=len(data),
+        matches=report.matches,
+        checked_at=checked_at,
     )
 
 
@@ -777,6 +962,8 @@ def batch_commit(*, actor, batch_id: int, today: dt.date | None = None) -> dict:
             commune_code=batch.commune_id,
             batch=batch,
             today=today,
+            kept=batch.matches,
+            since=batch.checked_at,
         )
     except Exception:
         # Nothing was written (one transaction): the file can be committed again.

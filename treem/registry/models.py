@@ -353,6 +353,12 @@ class Child(models.Model):
     )
     # Where the record came from: "import:<batch>:<row>", "demo:<n>", an external system's key.
     source_ref = models.CharField(max_length=80, blank=True, db_index=True, editable=False)
+    # Fingerprint of the normalised import row this child was created or last filled from
+    # (`importer.row_fingerprint`): the same row imported again is recognised as already
+    # registered without running the duplicate engine.
+    import_fingerprint = models.CharField(
+        max_length=32, blank=True, default="", db_default="", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     created_by = models.ForeignKey(
@@ -731,6 +737,11 @@ class ImportBatch(models.Model):
     preview = models.JSONField(default=dict, blank=True)
     # What the commit did, answered again to a repeated commit; reasons per rejected row.
     result = models.JSONField(default=dict, blank=True)
+    # How the check matched each row, kept for the commit ({row number: [child id, how,
+    # score]} or [null, "same_file", other row number]) and when it ran: the commit only
+    # re-matches rows that children registered or changed since then could concern.
+    matches = models.JSONField(default=dict, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -4,10 +4,13 @@ that applies the user's jurisdiction (and hides merged and restricted records)."
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from treem.accounts.policy import Action, require
 from treem.lib.text import fold
@@ -201,6 +204,36 @@ def children_page(
     start = (page - 1) * per_page
     rows = list(qs.select_related("commune", "village")[start : start + per_page + 1])
     return rows[:per_page], len(rows) > per_page
+
+
+# The child list's total: exact while it is cheap to count, that is up to this many children (a
+# bounded COUNT over at most this many index entries: any commune, any search); above it, the
+# exact count of a province's list costs a scan of its children (hundreds of milliseconds at a
+# million on PostgreSQL, more than the page), so it is counted once and kept for a few minutes,
+# and the page says when it was counted.
+COUNT_EXACT_LIMIT = 10_000
+COUNT_CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class ListTotal:
+    n: int
+    counted_at: dt.datetime | None = None  # None: counted now, exactly
+
+
+def children_total(qs: QuerySet[Child], *, cache_key: str) -> ListTotal:
+    """The number of children in a list (see COUNT_EXACT_LIMIT)."""
+    qs = qs.order_by()
+    n = qs[: COUNT_EXACT_LIMIT + 1].count()
+    if n <= COUNT_EXACT_LIMIT:
+        return ListTotal(n)
+    key = "registry:list-total:" + hashlib.sha256(cache_key.encode()).hexdigest()
+    hit = cache.get(key)
+    if hit is not None:
+        return ListTotal(hit[0], hit[1])
+    total = ListTotal(qs.count(), timezone.now())
+    cache.set(key, (total.n, total.counted_at), COUNT_CACHE_SECONDS)
+    return total
 
 
 def merges_of(child: Child) -> QuerySet[ChildMerge]:

@@ -313,6 +313,8 @@ class ChildInput:
     carers: list[dict]
     poverty: str = "unknown"
     source_ref: str = ""
+    # An imported row's fingerprint (importer.row_fingerprint), stored on the child.
+    fingerprint: str = ""
 
 
 def child_validate(
@@ -347,8 +349,8 @@ _CHILD_COLUMNS = [
     "birth_registration", "province", "commune", "village", "address", "current_commune",
     "current_address", "school_status", "school_name", "grade", "health_insurance_number",
     "disability_type", "disability_severity", "nutrition_status", "household", "legal_basis",
-    "processing_restricted", "is_active", "source_ref", "created_at", "updated_at", "created_by",
-    "version",
+    "processing_restricted", "is_active", "source_ref", "import_fingerprint", "created_at",
+    "updated_at", "created_by", "version",
 ]  # fmt: skip
 
 
@@ -421,7 +423,7 @@ def children_create(
                 v["current_address"], v["school_status"], v["school_name"], v["grade"],
                 v["health_insurance_number"], v["disability_type"], v["disability_severity"],
                 v["nutrition_status"], hh_ids[k], v["legal_basis"], False, True,
-                it.source_ref[:80], now, now, user_id, 1,
+                it.source_ref[:80], it.fingerprint, now, now, user_id, 1,
             )
         )  # fmt: skip
     child_ids = _insert(Child, _CHILD_COLUMNS, child_rows)
@@ -491,6 +493,7 @@ def children_fill(
     fills: list[tuple[Child, dict[str, Any]]],
     source: str,
     details: dict[str, Any] | None = None,
+    fingerprints: dict[int, str] | None = None,
 ) -> list[int]:
     """Fill empty fields of existing children: each child's version goes up by one and an audit
     entry lists the fields. A child whose version moved since it was read (someone saved it
@@ -503,8 +506,9 @@ def children_fill(
         if not values:
             continue
         # The version in the WHERE clause refuses to overwrite an edit made after the match.
+        stamp = {"import_fingerprint": fingerprints[child.pk]} if fingerprints else {}
         n = Child.objects.filter(pk=child.pk, version=child.version).update(
-            **values, version=child.version + 1, updated_at=now
+            **values, **stamp, version=child.version + 1, updated_at=now
         )
         if n != 1:
             changed.append(child.pk)

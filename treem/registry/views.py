@@ -69,7 +69,12 @@ def child_list_view(request):
     qs = selectors.children_for_user(user=request.user, filters=filters, today=today)
     page = _page_number(request)
     rows, has_next = selectors.children_page(qs, page=page)
-    total = qs.count()
+    params = request.GET.copy()
+    params.pop("page", None)
+    # The total is the user's (their jurisdiction) for these filters.
+    total = selectors.children_total(
+        qs, cache_key=f"{request.user.pk}?{'&'.join(sorted(params.urlencode().split('&')))}"
+    )
     if filters.query or filters.guardian:
         audit_record(
             actor=request.user,
@@ -77,15 +82,14 @@ def child_list_view(request):
             object_type="registry.child",
             details={**filters.as_audit(), "results": len(rows)},
         )
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "registry/child_list.html",
         {
             "form": form,
             "rows": rows,
-            "total": total,
+            "total": total.n,
+            "counted_at": total.counted_at,
             "page": page,
             "has_next": has_next,
             "params": params.urlencode(),

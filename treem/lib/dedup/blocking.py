@@ -18,6 +18,12 @@ from treem.lib.dedup.encode import Table
 from treem.lib.dedup.scoring import Stats
 
 MAX_BLOCK = 1000
+# The broadest key (name by sound + commune, whatever the date) stops at smaller blocks: at a
+# million children one block of a common name in a large commune holds hundreds of records, and
+# this key alone gave half of all candidate pairs. Duplicates in such a block still share their
+# date, parents or household with each other (the other keys); FEBRL's and our test sets' blocks
+# of this key are far below the cap, so their recall is unchanged.
+BROAD_MAX_BLOCK = 100
 _C1 = np.uint64(0x9E3779B97F4A7C15)
 _C2 = np.uint64(0xBF58476D1CE4E5B9)
 _S31 = np.uint64(31)
@@ -32,6 +38,11 @@ class BlockKey:
     # For "asymmetric" keys: only pairs where at least one side is flagged are wanted (e.g.
     # the side with a partial birth date), so the huge unflagged-unflagged part is never built.
     flag: np.ndarray | None = None
+    # Blocks of more records than this produce no pairs (see MAX_BLOCK).
+    max_block: int = 0
+
+    def __post_init__(self) -> None:
+        self.max_block = self.max_block or MAX_BLOCK
 
 
 def _mix(*cols: np.ndarray) -> np.ndarray:
@@ -121,7 +132,9 @@ def block_keys(t: Table, stats: Stats) -> list[BlockKey]:
             # The same name by sound in the same commune, whatever the birth date says (a date
             # mistyped beyond a swap or a year, or no date at all).
             BlockKey(
-                "name_sound+commune", _valid(_mix(ps, pg, t.commune), name & (t.commune >= 0))
+                "name_sound+commune",
+                _valid(_mix(ps, pg, t.commune), name & (t.commune >= 0)),
+                max_block=BROAD_MAX_BLOCK,
             ),
         ]
 
@@ -139,7 +152,7 @@ class PairStats:
 
 
 def _groups(
-    keys: np.ndarray, flag: np.ndarray | None, part: tuple[int, int]
+    keys: np.ndarray, flag: np.ndarray | None, part: tuple[int, int], max_block: int = MAX_BLOCK
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Sort records by key; return (records in order, remaining-in-group per position,
     mask of positions that start pairs, number of oversized blocks)."""
@@ -161,7 +174,7 @@ def _groups(
     size = np.diff(np.r_[start, n])
     end = np.repeat(start + size, size)
     rem = end - np.arange(n)
-    big = size > MAX_BLOCK
+    big = size > max_block
     ok = np.repeat((size >= 2) & ~big, size)
     if flag is not None:
         ok &= flag[rec]
@@ -175,7 +188,7 @@ def effective_keys(bk: BlockKey) -> np.ndarray:
     if nz.shape[0] == 0:
         return keys
     uniq, counts = np.unique(nz, return_counts=True)
-    big = uniq[counts > MAX_BLOCK]
+    big = uniq[counts > bk.max_block]
     if big.shape[0] == 0:
         return keys
     out = keys.copy()
@@ -210,7 +223,7 @@ def iter_pairs(
     buf_b: list[np.ndarray] = []
     buffered = 0
     for bk in keys:
-        rec, rem, ok, n_big = _groups(bk.keys, bk.flag, part)
+        rec, rem, ok, n_big = _groups(bk.keys, bk.flag, part, bk.max_block)
         produced = 0
         active = np.flatnonzero(ok & (rem > 1))
         step = 1

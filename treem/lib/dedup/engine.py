@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from treem.lib.dedup.blocking import MAX_BLOCK, BlockKey, PairStats, _mix, block_keys, iter_pairs
+from treem.lib.dedup.blocking import BlockKey, PairStats, _mix, block_keys, iter_pairs
 from treem.lib.dedup.dates import format_date
 from treem.lib.dedup.encode import COLUMNS, Encoder, Table
 from treem.lib.dedup.model import Model, default_model, fit
@@ -166,10 +166,10 @@ class Index:
                 keys, rec = ki.flagged_keys, ki.flagged_rec
                 # The block size that matters for the cap is the whole block's.
                 lo, hi = np.searchsorted(ki.keys, key), np.searchsorted(ki.keys, key, "right")
-                if hi - lo >= MAX_BLOCK:
+                if hi - lo >= bk.max_block:
                     continue
             lo, hi = np.searchsorted(keys, key), np.searchsorted(keys, key, "right")
-            if hi - lo >= MAX_BLOCK:
+            if hi - lo >= bk.max_block:
                 continue
             if hi > lo:
                 parts.append(rec[lo:hi])
@@ -318,7 +318,10 @@ def train_model(table: Table, stats: Stats, *, seed: int = 0) -> Model:
     all_keys = block_keys(table, stats)
 
     def pairs_of(keys: list[BlockKey]) -> tuple[np.ndarray, np.ndarray]:
-        keys = [BlockKey(bk.name, np.where(sample, bk.keys, np.uint64(0)), bk.flag) for bk in keys]
+        keys = [
+            BlockKey(bk.name, np.where(sample, bk.keys, np.uint64(0)), bk.flag, bk.max_block)
+            for bk in keys
+        ]
         got_a: list[np.ndarray] = []
         got_b: list[np.ndarray] = []
         total = 0

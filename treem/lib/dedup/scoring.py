@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Prefix
 
 from treem.lib.dedup.encode import Encoder, Table
 from treem.lib.dedup.model import CHILD_FIELDS, TF_FIELDS, Model, default_model
@@ -132,9 +132,8 @@ class Stats:
     initials: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     # The learnt weights (model.py); None until trained or set to the default.
     model: Model | None = None
-    # Set by close(): which of the compared pairs are two real names.
-    last_both_real: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    last_near_real: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # log2 term frequency per token id, per name field (built on first use).
+    log_tf: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def learn(cls, t: Table, enc: Encoder) -> Stats:
@@ -197,7 +196,20 @@ class Stats:
     def strings(self, ids: np.ndarray, extra: dict[int, str]) -> list[str]:
         strs = self.encoder.token_strings
         n = len(strs)
+        if ids.shape[0] and int(ids.min()) >= 0 and int(ids.max()) < n:
+            return list(map(strs.__getitem__, ids.tolist()))
         return [strs[i] if 0 <= i < n else extra.get(i, "") for i in ids.tolist()]
+
+    def log_term_frequency(self, name: str, ids: np.ndarray) -> np.ndarray:
+        """log2 of :meth:`term_frequency`, from a table computed once per token (the bulk
+        scan asks for millions of them)."""
+        table = self.log_tf.get(name)
+        if table is None:
+            every = np.arange(len(self.encoder.token_strings), dtype=np.int64)
+            table = self.log_tf[name] = np.log2(self.term_frequency(name, every))
+        if ids.shape[0] and int(ids.max()) >= table.shape[0]:
+            return np.log2(self.term_frequency(name, ids))  # unseen query tokens
+        return table[ids]
 
     def phon_of(self, ids: np.ndarray, extra: dict[int, str]) -> np.ndarray:
         out = _take(self.phon, ids, -1)
@@ -232,8 +244,9 @@ class Stats:
         extra: dict[int, str],
         *,
         known_veto: bool,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """For token ids that differ: (is it a typo or regional spelling?, similarity 0..1).
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For token ids that differ: (is it a typo or regional spelling?, similarity 0..1,
+        are both real names?, are they real names one letter apart?).
 
         Close means same phonetic key, or one edit apart (two for long tokens). With
         *known_veto*, two tokens that are both real given names are never close: "An" and
@@ -242,7 +255,8 @@ class Stats:
         a popular name repeats, but at a small fraction of the name's own count.
         """
         if a.shape[0] == 0:
-            return np.zeros(0, bool), np.zeros(0)
+            none = np.zeros(0, bool)
+            return none, np.zeros(0), none, none
         # Compare each distinct pair of tokens once: a million candidate pairs hold only a few
         # tens of thousands of distinct (token, token) couples.
         lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
@@ -252,40 +266,31 @@ class Stats:
         ub = (uniq & 0xFFFFFFFF).astype(np.int64)
         sa, sb = self.strings(ua, extra), self.strings(ub, extra)
         # Threads only pay off on big batches; starting them costs ~0.2 ms per call.
-        workers = -1 if len(sa) >= 20_000 else 1
+        workers = 1
         dist = process.cpdist(sa, sb, scorer=OSA.distance, workers=workers)
-        lens = np.fromiter(
-            (max(len(x), len(y)) for x, y in zip(sa, sb, strict=True)), np.int64, count=len(sa)
-        )
-        shortest = np.fromiter(
-            (min(len(x), len(y)) for x, y in zip(sa, sb, strict=True)), np.int64, count=len(sa)
-        )
+        la = np.fromiter(map(len, sa), np.int64, count=len(sa))
+        lb = np.fromiter(map(len, sb), np.int64, count=len(sb))
+        lens, shortest = np.maximum(la, lb), np.minimum(la, lb)
         limit = np.where(lens >= 7, 2, 1)
         # A name cut short ("Lệ" typed "L" or "Lê"... "Tiên" typed "Tiê") is a prefix of the other.
-        prefix = np.fromiter(
-            (
-                bool(x and y) and (x.startswith(y) or y.startswith(x))
-                for x, y in zip(sa, sb, strict=True)
-            ),
-            bool,
-            count=len(sa),
-        )
+        common = process.cpdist(sa, sb, scorer=Prefix.similarity, workers=workers)
+        prefix = (shortest > 0) & (common >= shortest)
         ok = (
             ((dist <= limit) & (shortest >= 2))
             | prefix
             | (self.phon_of(ua, extra) == self.phon_of(ub, extra))
         )
         both_real = np.zeros(ok.shape, bool)
+        near_real = both_real
         if known_veto:
             ca, cb = _take(self.giv_count, ua, 0.0), _take(self.giv_count, ub, 0.0)
             lo_c, hi_c = np.minimum(ca, cb), np.maximum(ca, cb)
             both_real = (lo_c >= KNOWN_MIN_COUNT) & (lo_c >= KNOWN_RATIO * hi_c)
             both_real |= self.known_of(ua, extra) & self.known_of(ub, extra)
-            self.last_near_real = (ok & both_real)[inv]
+            near_real = ok & both_real
             ok &= ~both_real
         sim = 1.0 - dist / np.maximum(lens, 1)
-        self.last_both_real = both_real[inv]
-        return ok[inv], sim[inv]
+        return ok[inv], sim[inv], both_real[inv], near_real[inv]
 
 
 @dataclass(slots=True)
@@ -303,6 +308,51 @@ class PairScores:
         return np.asarray(weight_to_score(self.weight))
 
 
+def _token_fields(
+    pairs: list[tuple[np.ndarray, np.ndarray]],
+    stats: Stats,
+    extra: dict[int, str],
+    *,
+    known_veto: bool,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Level and similarity of token-valued fields (surname, given name, ...), one per (a, b)
+    of *pairs*. The token couples of all the fields are compared in one batch: a name that is
+    a surname here is a parent's given name there, and each couple is compared once."""
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    ne_of: list[np.ndarray] = []
+    for a, b in pairs:
+        both = (a >= 0) & (b >= 0)
+        eq = both & (a == b)
+        ne_of.append(np.flatnonzero(both & ~eq))
+        level = np.full(a.shape, MISSING, np.int8)
+        level[both] = DIFFERENT
+        level[eq] = EXACT
+        out.append((level, eq.astype(np.float64)))
+    sizes = [ne.shape[0] for ne in ne_of]
+    if not sum(sizes):
+        return out
+    close, sim, two, near = stats.close(
+        np.concatenate([a[ne] for (a, _), ne in zip(pairs, ne_of, strict=True)]),
+        np.concatenate([b[ne] for (_, b), ne in zip(pairs, ne_of, strict=True)]),
+        extra,
+        known_veto=known_veto,
+    )
+    at = 0
+    for (level, s), ne, n in zip(out, ne_of, sizes, strict=True):
+        if not n:
+            continue
+        c = close[at : at + n]
+        s[ne] = sim[at : at + n]
+        if known_veto:
+            # Two real names ("Phúc" and "Lộc"; "An" and "Anh" one letter apart), not a slip.
+            t = two[at : at + n]
+            level[ne[t]] = OTHER_NAME
+            level[ne[near[at : at + n] & ~c]] = NEAR_NAME
+        level[ne[c]] = SIMILAR
+        at += n
+    return out
+
+
 def _token_field(
     a: np.ndarray,
     b: np.ndarray,
@@ -311,29 +361,8 @@ def _token_field(
     *,
     known_veto: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Level and similarity of a token-valued field (surname, given name, ...)."""
-    both = (a >= 0) & (b >= 0)
-    eq = both & (a == b)
-    ne = np.flatnonzero(both & ~eq)
-    close = np.zeros(a.shape, bool)
-    two_names = np.zeros(a.shape, bool)
-    near_names = np.zeros(a.shape, bool)
-    sim = np.where(eq, 1.0, 0.0)
-    if ne.shape[0]:
-        c, s = stats.close(a[ne], b[ne], extra, known_veto=known_veto)
-        close[ne] = c
-        sim[ne] = s
-        if known_veto:
-            two_names[ne] = stats.last_both_real
-            near_names[ne] = stats.last_near_real
-    level = np.full(a.shape, MISSING, np.int8)
-    level[both] = DIFFERENT
-    # Two real names ("Phúc" and "Lộc"; "An" and "Anh" one letter apart), not a slip.
-    level[both & two_names & ~close & ~eq] = OTHER_NAME
-    level[both & near_names & ~close & ~eq] = NEAR_NAME
-    level[close] = SIMILAR
-    level[eq] = EXACT
-    return level, sim
+    """Level and similarity of one token-valued field."""
+    return _token_fields([(a, b)], stats, extra, known_veto=known_veto)[0]
 
 
 def _dob(A: Table, ia: np.ndarray, B: Table, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -369,12 +398,12 @@ def _equal_field(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return level, eq.astype(np.float64)
 
 
-def _parent(full_a, full_b, last_a, last_b, stats: Stats, extra) -> tuple[np.ndarray, np.ndarray]:
+def _parent(full_a, full_b, lvl_last, sim_last) -> tuple[np.ndarray, np.ndarray]:
+    """A parent's level: exact on the full name; similar when the full names differ but the
+    given-name token agrees or nearly (the same person written with a typo or without a
+    middle name)."""
     both = (full_a >= 0) & (full_b >= 0)
     eq = both & (full_a == full_b)
-    # A parent whose full names differ may still be the same person written with a typo or
-    # without a middle name: compare the given-name token.
-    lvl_last, sim_last = _token_field(last_a, last_b, stats, extra, known_veto=False)
     near = both & ~eq & ((lvl_last == EXACT) | (lvl_last == SIMILAR))
     level = np.full(full_a.shape, MISSING, np.int8)
     level[both] = DIFFERENT
@@ -400,8 +429,12 @@ def score_pairs(
     ga, gb = A.giv[ia], B.giv[ib]
     ma, mb = A.mid[ia], B.mid[ib]
     res: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    res["surname"] = _token_field(sa, sb, stats, extra, known_veto=False)
-    res["middle_name"] = _token_field(ma, mb, stats, extra, known_veto=False)
+    res["surname"], res["middle_name"], mo_last, fa_last = _token_fields(
+        [(sa, sb), (ma, mb), (A.mo_last[ia], B.mo_last[ib]), (A.fa_last[ia], B.fa_last[ib])],
+        stats,
+        extra,
+        known_veto=False,
+    )
     res["given_name"] = _token_field(ga, gb, stats, extra, known_veto=True)
     # Folded alike but typed with other diacritics ("Thu"/"Thư", "Thủy"/"Thúy"): two names,
     # unless one spelling is a rare variant of a well-established one (a slip of the keyboard).
@@ -430,12 +463,8 @@ def score_pairs(
     res["sex"] = _equal_field(np.where(xa > 0, xa, -1), np.where(xb > 0, xb, -1))
     res["commune_code"] = _equal_field(A.commune[ia], B.commune[ib])
     res["address"] = _equal_field(A.addr[ia], B.addr[ib])
-    res["mother_name"] = _parent(
-        A.mo_full[ia], B.mo_full[ib], A.mo_last[ia], B.mo_last[ib], stats, extra
-    )
-    res["father_name"] = _parent(
-        A.fa_full[ia], B.fa_full[ib], A.fa_last[ia], B.fa_last[ib], stats, extra
-    )
+    res["mother_name"] = _parent(A.mo_full[ia], B.mo_full[ib], *mo_last)
+    res["father_name"] = _parent(A.fa_full[ia], B.fa_full[ib], *fa_last)
     res["id_number"] = _equal_field(A.idn[ia], B.idn[ib])
     token_ids = {
         "surname": (sa, sb),
@@ -483,12 +512,12 @@ def _model_weights(
             exact = np.flatnonzero((lvi == EXACT) | (lvi == REORDERED))
             if exact.shape[0]:
                 # Term frequency: agreeing on a rare value weighs more than on a common one.
-                tf = np.maximum(
-                    stats.term_frequency(f, a[exact]), stats.term_frequency(f, b[exact])
+                log_tf = np.maximum(
+                    stats.log_term_frequency(f, a[exact]), stats.log_term_frequency(f, b[exact])
                 )
                 m_exact = model.m0[f][EXACT] + model.m0[f][REORDERED]
                 w = w.copy()
-                w[exact] = np.log2(max(m_exact, 1e-6) / tf)
+                w[exact] = math.log2(max(m_exact, 1e-6)) - log_tf
         if f in CHILD_FIELDS:
             w = np.where(fam, w1[f][lvi], w)
         elif f in FAMILY_FIELDS:
