@@ -10,7 +10,10 @@ Each app keeps its own entries in `tests/<app>/routes.py`, which exposes
 
 `tests/core/test_route_matrix.py` walks the URL configuration, fails for any route without an entry
 (naming the file to add it to) and requests every route as every persona with GET, comparing the
-status with the table.
+status with the table, then with POST: a persona denied the GET must be denied the POST the same
+way and nothing written; a persona allowed must never get a 500 from an empty or garbage POST. A
+route that answers every GET with 405 (it only accepts POST) says who may POST with
+`post=route(...)`: 200 there means "allowed" (any answer but a refusal or a server error).
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ PERSONAS: dict[str, str | None] = {
 }
 
 
+# The answers that refuse a signed-in persona.
+DENIED = (403, 404)
+
+
 def _no_kwargs(objects: dict) -> dict:
     return {}
 
@@ -41,6 +48,8 @@ class Route:
     expect: dict[str, int]
     kwargs: Callable[[dict], dict] = _no_kwargs
     query: dict[str, str] = field(default_factory=dict)
+    # Who may POST to a route that only accepts POST ({persona: 200 allowed, 403, 404, ...}).
+    post: dict[str, int] | None = None
 
 
 def route(
@@ -49,6 +58,7 @@ def route(
     anonymous: int = 302,
     kwargs: Callable[[dict], dict] = _no_kwargs,
     query: dict[str, str] | None = None,
+    post: Route | None = None,
     **statuses: int,
 ) -> Route:
     """An entry: `default` for every signed-in persona, `anonymous` (302 to the login page for a
@@ -59,7 +69,9 @@ def route(
     expect = dict.fromkeys(PERSONAS, default)
     expect["anonymous"] = anonymous
     expect.update(statuses)
-    return Route(expect=expect, kwargs=kwargs, query=query or {})
+    return Route(
+        expect=expect, kwargs=kwargs, query=query or {}, post=post.expect if post else None
+    )
 
 
 def pk_of(key: str, name: str = "pk") -> Callable[[dict], dict]:

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     # Cached article pages for anonymous readers, before sessions, CSRF and authentication.
     "treem.portal.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "treem.core.middleware.SlidingSessionMiddleware",
     "treem.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -164,9 +165,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 # Sliding session expiry: a session idle for SESSION_IDLE_MINUTES ends, and it always ends when the
-# browser closes.
+# browser closes. The expiry is pushed forward at most once a minute (SlidingSessionMiddleware),
+# not on every request: a page that only reads writes nothing to the database.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,9 @@
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import current_totp
 from treem.accounts.models import User
@@ -123,8 +126,47 @@ def test_sessions_expire_when_idle_and_when_the_browser_closes():
     client = Client()
     login(client, "canbo.a")
     assert client.session.get_expire_at_browser_close()
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # sliding: each request pushes expiry forward
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE <= 8 * 3600
+
+
+def _session_writes(client, url="/app/"):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+
+
+def test_sliding_expiry_writes_the_session_once_a_minute_not_on_every_page(monkeypatch):
+    """A page that only reads must not write: on SQLite that write queued behind a long import
+    and pages failed. The expiry still slides forward, at most SESSION_REFRESH_SECONDS late."""
+    import treem.core.middleware as middleware
+
+    now = [1_800_000_000]
+    monkeypatch.setattr(middleware.time, "time", lambda: now[0])
+    client = Client()
+    login(client, "canbo.a")
+    _session_writes(client)  # the login's own save
+    key = client.session.session_key
+    expiry = Session.objects.get(session_key=key).expire_date
+    now[0] += settings.SESSION_REFRESH_SECONDS - 1
+    assert _session_writes(client) == []
+    assert _session_writes(client, "/app/registry/") == []
+    assert Session.objects.get(session_key=key).expire_date == expiry
+    now[0] += 1
+    assert len(_session_writes(client)) == 1
+    moved = Session.objects.get(session_key=key).expire_date
+    assert moved > expiry
+    assert _session_writes(client) == []  # the next minute starts again
+    assert Session.objects.get(session_key=key).expire_date == moved
+
+
+def test_an_anonymous_visit_creates_no_session_and_logout_stays_logged_out():
+    client = Client()
+    assert client.get("/accounts/login/").status_code == 200
+    assert Session.objects.count() == 0
+    login(client, "canbo.a")
+    client.post("/accounts/logout/")
+    assert Session.objects.count() == 0
+    assert client.get("/app/").status_code == 302
 
 
 def test_open_redirect_after_login_is_refused():

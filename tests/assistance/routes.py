@@ -84,19 +84,32 @@ ROUTES = {
         query={"child": ""},  # filled in by objects(): a child of commune A
     ),
     "assistance:dossier_detail": route(404, **_RECORD_A, kwargs=_dossier),
-    "assistance:dossier_document": route(405, kwargs=_dossier),
-    "assistance:dossier_action": route(
-        405, kwargs=lambda o: {"pk": o["dossier_a"].pk, "action": "review"}
+    "assistance:dossier_document": route(
+        405, kwargs=_dossier, post=route(404, specialist=200, chairman_a=200, officer_a=200)
     ),
-    "assistance:recipient_end": route(405, kwargs=lambda o: {"pk": o["recipient_a"].pk}),
-    "assistance:payment_list_prepare": route(405),
+    "assistance:dossier_action": route(
+        405,
+        kwargs=lambda o: {"pk": o["dossier_a"].pk, "action": "review"},
+        post=route(404, specialist=403, chairman_a=403, officer_a=403),
+    ),
+    "assistance:recipient_end": route(
+        405,
+        kwargs=lambda o: {"pk": o["recipient_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "assistance:payment_list_prepare": route(
+        405, post=route(200, admin=404, specialist=404, leader=404)
+    ),
     # Every commune's drafts at once: the province specialist only.
     "assistance:payment_runs": route(403, specialist=200),
     "assistance:payment_list": route(404, **_RECORD_A, kwargs=_list),
-    "assistance:payment_list_approve": route(405, kwargs=_list),
+    "assistance:payment_list_approve": route(
+        405, kwargs=_list, post=route(404, specialist=403, chairman_a=200, officer_a=403)
+    ),
     "assistance:payment_mark": route(
         405,
         kwargs=lambda o: {"pk": o["payment_list_a"].pk, "line_pk": o["payment_line_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
     ),
     # Deductions are entered by the commune worker; others who may read the list get 403.
     "assistance:payment_deduction": route(
@@ -115,12 +128,21 @@ ROUTES = {
     "assistance:rules": route(200, admin=403, collaborator_a=403, partner=403),
     # Public: the applicant follows a dossier by its code.
     "assistance:track": route(200, anonymous=200),
-    "api:assistance:calculate": route(405, anonymous=401),
+    "api:assistance:calculate": route(
+        405,
+        anonymous=401,
+        post=route(200, anonymous=401, admin=403, collaborator_a=403, partner=403),
+    ),
     "api:assistance:dossier_list": route(403, anonymous=401, **_VIEW),
     "api:assistance:track": route(
         200, anonymous=200, kwargs=lambda o: {"code": o["dossier_a"].tracking_code}
     ),
     "api:assistance:list_list": route(403, anonymous=401, **_VIEW),
     "api:assistance:list_detail": route(404, anonymous=401, **_RECORD_A, kwargs=_list),
-    "api:assistance:list_approve": route(405, anonymous=401, kwargs=_list),
+    "api:assistance:list_approve": route(
+        405,
+        anonymous=401,
+        kwargs=_list,
+        post=route(404, anonymous=401, specialist=200, chairman_a=200, officer_a=200),
+    ),
 }

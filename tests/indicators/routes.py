@@ -81,27 +81,33 @@ ROUTES = {
         kwargs=lambda o: {"code": o["commune_a_code"], "indicator": o["indicator"].code},
     ),
     "indicators:report_list": route(403, **_VIEW),
-    "indicators:report_start": route(405),
+    "indicators:report_start": route(405, post=route(404)),
     "indicators:report_detail": route(403, **_UNIT_A, kwargs=_report),
-    "indicators:report_move": route(405, kwargs=_report),
+    "indicators:report_move": route(
+        405,
+        kwargs=_report,
+        post=route(200, admin=403, officer_b=404, collaborator_a=403, partner=403),
+    ),
     "indicators:report_template": route(403, **_UNIT_A, kwargs=_report),
     "indicators:catalogue": route(403, **_VIEW),
-    "indicators:catalogue_import": route(405),
-    "indicators:values_import": route(405),
+    "indicators:catalogue_import": route(405, post=route(403, specialist=200)),
+    "indicators:values_import": route(405, post=route(403, specialist=200)),
     "indicators:import_detail": route(
         403, specialist=200, kwargs=lambda o: {"pk": o["indicator_import"].pk}
     ),
-    "indicators:target_save": route(405),
+    "indicators:target_save": route(405, post=route(403, specialist=404)),
     "indicators:child_friendly": route(403, **_VIEW),
     "indicators:evaluation": route(
         403, **_UNIT_A, kwargs=lambda o: {"commune": o["commune_a_code"]}
     ),
-    "indicators:evaluation_move": route(405, kwargs=lambda o: {"commune": o["commune_a_code"]}),
+    "indicators:evaluation_move": route(
+        405, kwargs=lambda o: {"commune": o["commune_a_code"]}, post=route(200, officer_b=404)
+    ),
     # POST only (the evaluation sheet upload): a GET is 405 for everyone signed in.
     "indicators:evaluation_import": route(405),
     "indicators:review": route(403, **_VIEW),
-    "indicators:narrative_save": route(405),
-    "indicators:review_generate": route(405),
+    "indicators:narrative_save": route(405, post=route(403, specialist=404)),
+    "indicators:review_generate": route(405, post=route(403, specialist=200)),
     # A finished report of commune A: anyone else (and any role without the grant) gets 404.
     "indicators:review_download": route(
         404, **_UNIT_A, kwargs=lambda o: {"pk": o["review_job_a"].pk}

@@ -51,8 +51,16 @@ ROUTES = {
     "people:staff_list": route(403, **_STAFF),
     "people:staff_new": route(403, **_STAFF),
     "people:person_detail": route(404, **_RECORD_A, kwargs=pk_of("person_a")),
-    "people:period_add": route(405, kwargs=pk_of("person_a")),
-    "people:period_end": route(405, kwargs=pk_of("person_a")),
+    "people:period_add": route(
+        405,
+        kwargs=pk_of("person_a"),
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "people:period_end": route(
+        405,
+        kwargs=pk_of("person_a"),
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
     # Linking a person to an account: those who manage the person (404 to those who cannot see
     # them, as for the person's page).
     "people:person_account": route(404, **_RECORD_A, kwargs=pk_of("person_a")),
@@ -75,7 +83,11 @@ ROUTES = {
         leader=200,
         kwargs=lambda o: {"pk": o["nomination_file_a"].pk, "which": "report"},
     ),
-    "people:nomination_withdraw": route(405, kwargs=pk_of("nomination_a")),
+    "people:nomination_withdraw": route(
+        405,
+        kwargs=pk_of("nomination_a"),
+        post=route(404, specialist=200, leader=403, chairman_a=200, officer_a=200),
+    ),
     # Returning a dossier: the council's secretariat (the province specialist) only.
     "people:nomination_return": route(403, specialist=200, kwargs=pk_of("nomination_a")),
     # Completing it: the nominating unit (and the province); leadership reads it but may not.
@@ -88,8 +100,14 @@ ROUTES = {
     "people:meeting_detail": route(
         403, specialist=200, leader=200, kwargs=pk_of("council_meeting")
     ),
-    "people:vote": route(405, kwargs=pk_of("council_meeting")),
-    "people:meeting_close": route(405, kwargs=pk_of("council_meeting")),
+    "people:vote": route(
+        405,
+        kwargs=pk_of("council_meeting"),
+        post=route(404, admin=403, collaborator_a=403, partner=403),
+    ),
+    "people:meeting_close": route(
+        405, kwargs=pk_of("council_meeting"), post=route(403, specialist=200)
+    ),
     "people:decision_new": route(403, specialist=200, kwargs=pk_of("council_meeting")),
     "people:decision_detail": route(403, **_READ, kwargs=pk_of("award_decision")),
     "people:certificates_pdf": route(403, **_READ, kwargs=pk_of("award_decision")),
@@ -100,5 +118,10 @@ ROUTES = {
     "api:people:staff_list": route(403, anonymous=401, **_STAFF),
     "api:people:coverage": route(403, anonymous=401, **_READ),
     "api:people:nomination_list": route(403, anonymous=401, **_READ),
-    "api:people:vote_create": route(405, anonymous=401, kwargs=pk_of("council_meeting")),
+    "api:people:vote_create": route(
+        405,
+        anonymous=401,
+        kwargs=pk_of("council_meeting"),
+        post=route(200, anonymous=401, collaborator_a=404),
+    ),
 }

@@ -103,7 +103,11 @@ ROUTES = {
     "programmes:plan_edit": route(404, **_MANAGE_A, kwargs=pk_of("plan_a")),
     "programmes:task_create": route(404, **_MANAGE_A, kwargs=pk_of("plan_a")),
     "programmes:target_create": route(404, **_MANAGE_A, kwargs=pk_of("plan_a")),
-    "programmes:plan_copy": route(405, kwargs=pk_of("plan_a")),
+    "programmes:plan_copy": route(
+        405,
+        kwargs=pk_of("plan_a"),
+        post=route(404, specialist=200, leader=403, chairman_a=200, officer_a=200, partner=403),
+    ),
     # A commune plan is derived from a province plan, by the province or by a commune's staff
     # for their commune; the demo's province plan has no task assigned to commune A or B, so
     # commune staff do not see it (404).
@@ -115,10 +119,16 @@ ROUTES = {
     "programmes:task_list": route(403, **_VIEW),
     "programmes:task_detail": route(404, **_READ_A, kwargs=pk_of("task_a")),
     "programmes:task_edit": route(404, **_MANAGE_TASK_A, kwargs=pk_of("task_a")),
-    "programmes:task_status": route(405, kwargs=pk_of("task_a")),
+    "programmes:task_status": route(
+        405,
+        kwargs=pk_of("task_a"),
+        post=route(404, specialist=200, leader=403, chairman_a=200, officer_a=200),
+    ),
     "programmes:evidence": route(404, **_READ_A, kwargs=pk_of("evidence_a")),
     "programmes:periods": route(403, **_VIEW),
-    "programmes:period_close": route(405, kwargs=pk_of("programme_period")),
+    "programmes:period_close": route(
+        405, kwargs=pk_of("programme_period"), post=route(403, specialist=200)
+    ),
     "programmes:budget": route(403, **_STAFF),
     "programmes:budget_export": route(403, **_STAFF),
     "programmes:budget_line": route(404, **_READ_A, kwargs=pk_of("budget_line_a")),
@@ -133,9 +143,19 @@ ROUTES = {
     "programmes:photo": route(404, **_READ_A, kwargs=pk_of("photo_a")),
     "api:programmes:plan_list": route(403, anonymous=401, **_VIEW),
     "api:programmes:plan_detail": route(404, anonymous=401, **_PLAN_A, kwargs=pk_of("plan_a")),
-    "api:programmes:budget_line_create": route(405, anonymous=401, kwargs=pk_of("plan_a")),
+    "api:programmes:budget_line_create": route(
+        405,
+        anonymous=401,
+        kwargs=pk_of("plan_a"),
+        post=route(200, anonymous=401, admin=404, officer_b=404, collaborator_a=404),
+    ),
     "api:programmes:task_list": route(403, anonymous=401, **_VIEW),
     "api:programmes:task_detail": route(404, anonymous=401, **_READ_A, kwargs=pk_of("task_a")),
-    "api:programmes:task_progress": route(405, anonymous=401, kwargs=pk_of("task_a")),
+    "api:programmes:task_progress": route(
+        405,
+        anonymous=401,
+        kwargs=pk_of("task_a"),
+        post=route(404, anonymous=401, specialist=200, leader=200, chairman_a=200, officer_a=200),
+    ),
     "api:programmes:budget_rollup": route(403, anonymous=401, **_STAFF),
 }

@@ -47,21 +47,81 @@ ROUTES = {
     "protection:case_child": route(
         404, specialist=200, chairman_a=200, officer_a=200, kwargs=lambda o: {"pk": o["case_a"].pk}
     ),
-    "protection:case_assign": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:initial_assess": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:initial_edit": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:emergency": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:detailed_assess": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:plan_submit": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:plan_approve": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:plan_refuse": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:referral_send": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:visit": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:review": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:reopen": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:transfer": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:note": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:attachment": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
+    "protection:case_assign": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:initial_assess": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:initial_edit": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:emergency": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:detailed_assess": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:plan_submit": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:plan_approve": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=403, chairman_a=200, officer_a=403),
+    ),
+    "protection:plan_refuse": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:referral_send": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:visit": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:review": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:reopen": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:transfer": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:note": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:attachment": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
     "protection:form_pdf": route(
         404,
         specialist=200,
@@ -83,7 +143,9 @@ ROUTES = {
     ),
     "protection:notifications": route(200),
     "protection:settings": route(403, specialist=200),
-    "api:protection:report_create": route(405, anonymous=401),
+    "api:protection:report_create": route(
+        405, anonymous=401, post=route(200, anonymous=401, admin=403, leader=403)
+    ),
     "api:protection:report_status": route(
         404,
         anonymous=401,
@@ -105,7 +167,19 @@ ROUTES = {
     ),
     # The user's own to-do list: cases of their communes (no personal data outside them).
     "protection:todo": route(403, specialist=200, chairman_a=200, officer_a=200, officer_b=200),
-    "protection:service_done": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:separation": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
-    "protection:separation_end": route(405, kwargs=lambda o: {"pk": o["case_a"].pk}),
+    "protection:service_done": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:separation": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
+    "protection:separation_end": route(
+        405,
+        kwargs=lambda o: {"pk": o["case_a"].pk},
+        post=route(404, specialist=200, chairman_a=200, officer_a=200),
+    ),
 }

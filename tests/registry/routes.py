@@ -86,17 +86,41 @@ ROUTES = {
     "registry:child_access_log": route(
         403, admin=200, specialist=200, chairman_a=200, kwargs=lambda o: {"pk": o["child_a"].pk}
     ),
-    "registry:circumstance_add": route(405, kwargs=lambda o: {"pk": o["child_a"].pk}),
+    "registry:circumstance_add": route(
+        405,
+        kwargs=lambda o: {"pk": o["child_a"].pk},
+        post=route(200, admin=403, leader=403, officer_b=404, partner=403),
+    ),
     "registry:circumstance_end": route(
-        405, kwargs=lambda o: {"pk": o["circumstance_a"].child_id, "circ": o["circumstance_a"].pk}
+        405,
+        kwargs=lambda o: {"pk": o["circumstance_a"].child_id, "circ": o["circumstance_a"].pk},
+        post=route(200, admin=403, leader=403, officer_b=404, partner=403),
     ),
-    "registry:consent_add": route(405, kwargs=lambda o: {"pk": o["child_a"].pk}),
+    "registry:consent_add": route(
+        405,
+        kwargs=lambda o: {"pk": o["child_a"].pk},
+        post=route(200, admin=403, leader=403, officer_b=404, partner=403),
+    ),
     "registry:consent_withdraw": route(
-        405, kwargs=lambda o: {"pk": o["consent_a"].child_id, "consent": o["consent_a"].pk}
+        405,
+        kwargs=lambda o: {"pk": o["consent_a"].child_id, "consent": o["consent_a"].pk},
+        post=route(200, admin=403, leader=403, officer_b=404, partner=403),
     ),
-    "registry:legal_basis": route(405, kwargs=lambda o: {"pk": o["child_a"].pk}),
-    "registry:child_merge": route(405, kwargs=lambda o: {"pk": o["child_a"].pk}),
-    "registry:merge_undo": route(405, kwargs=lambda o: {"pk": o["merge_a"].pk}),
+    "registry:legal_basis": route(
+        405,
+        kwargs=lambda o: {"pk": o["child_a"].pk},
+        post=route(200, admin=403, leader=403, officer_b=404, partner=403),
+    ),
+    "registry:child_merge": route(
+        405,
+        kwargs=lambda o: {"pk": o["child_a"].pk},
+        post=route(403, specialist=200, chairman_a=200, officer_a=200, officer_b=404),
+    ),
+    "registry:merge_undo": route(
+        405,
+        kwargs=lambda o: {"pk": o["merge_a"].pk},
+        post=route(403, specialist=200, chairman_a=200, officer_a=200, officer_b=404),
+    ),
     "registry:duplicate_list": route(
         403, specialist=200, chairman_a=200, officer_a=200, officer_b=200
     ),
@@ -108,7 +132,11 @@ ROUTES = {
         officer_b=404,
         kwargs=lambda o: {"pk": o["duplicate_a"].pk},
     ),
-    "registry:duplicate_dismiss": route(405, kwargs=lambda o: {"pk": o["duplicate_a"].pk}),
+    "registry:duplicate_dismiss": route(
+        405,
+        kwargs=lambda o: {"pk": o["duplicate_a"].pk},
+        post=route(403, specialist=200, chairman_a=200, officer_a=200, officer_b=404),
+    ),
     "registry:import_upload": route(
         403, specialist=200, chairman_a=200, officer_a=200, officer_b=200
     ),
@@ -142,7 +170,11 @@ ROUTES = {
         officer_b=404,
         kwargs=lambda o: {"pk": o["import_a"].pk},
     ),
-    "registry:import_commit": route(405, kwargs=lambda o: {"pk": o["import_a"].pk}),
+    "registry:import_commit": route(
+        405,
+        kwargs=lambda o: {"pk": o["import_a"].pk},
+        post=route(403, specialist=200, chairman_a=200, officer_a=200, officer_b=404),
+    ),
     "registry:import_rejects": route(
         403,
         specialist=200,
@@ -152,8 +184,20 @@ ROUTES = {
         kwargs=lambda o: {"pk": o["import_a"].pk},
     ),
     "api:registry:child_list": route(200, anonymous=401, admin=403, leader=403, partner=403),
-    "api:registry:child_register": route(405, anonymous=401),
-    "api:registry:duplicate_check": route(405, anonymous=401),
+    "api:registry:child_register": route(
+        405,
+        anonymous=401,
+        post=route(
+            403, anonymous=401, specialist=200, chairman_a=200, officer_a=200, officer_b=200
+        ),
+    ),
+    "api:registry:duplicate_check": route(
+        405,
+        anonymous=401,
+        post=route(
+            403, anonymous=401, specialist=200, chairman_a=200, officer_a=200, officer_b=200
+        ),
+    ),
     "api:registry:child_detail": route(
         200,
         anonymous=401,

@@ -43,6 +43,34 @@ class RequestLogMiddleware:
         return response
 
 
+class SlidingSessionMiddleware:
+    """Idle expiry that moves forward with use, without writing the session on every request.
+
+    Django's SESSION_SAVE_EVERY_REQUEST writes the session row on every page; on SQLite that
+    write waits for the database's single writer, so every page waited behind a long import
+    and some failed once SQLite's lock timeout passed. Here the session is saved (and its expiry
+    pushed to now + SESSION_COOKIE_AGE) only when the last push is SESSION_REFRESH_SECONDS old:
+    a session idle for SESSION_COOKIE_AGE still ends, at most SESSION_REFRESH_SECONDS early.
+    Placed after SessionMiddleware, so its response step runs before the session is saved.
+    """
+
+    KEY = "_treem_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # A visitor without a session gets none; a session just emptied (logout) stays empty.
+        if session is None or session.is_empty() or not session.keys():
+            return response
+        now = int(time.time())
+        if session.modified or now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now
+        return response
+
+
 class LanguageMiddleware(LocaleMiddleware):
     """Vietnamese unless the user chose English with the language switch.
 
