@@ -138,14 +138,18 @@ def _send_comment(page) -> None:
     wait a few seconds after another test's comment: wait as asked, then send again."""
     held = page.get_by_text("Bình luận sẽ hiện sau khi được kiểm duyệt")
     flood = page.get_by_text(re.compile(r"Hãy đợi \d+ giây"))
+    either = held.or_(flood).first
     for _attempt in range(3):
         page.get_by_role("button", name="Gửi bình luận").click()
-        held.or_(flood).first.wait_for()
-        if held.is_visible():
+        either.wait_for()
+        # Read the answer from the element that appeared, not from a second lookup of one of
+        # the two (the page may have been swapped in between).
+        answer = re.search(r"đợi (\d+) giây", either.inner_text())
+        if answer is None:
+            held.first.wait_for()
             return
-        seconds = int(re.search(r"đợi (\d+) giây", flood.first.inner_text()).group(1))
-        page.wait_for_timeout((seconds + 1) * 1000)
-    held.wait_for()
+        page.wait_for_timeout((int(answer.group(1)) + 1) * 1000)
+    held.first.wait_for()
 
 
 # This test runs three browsers against one server on a shared machine: every wait is for a

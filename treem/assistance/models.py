@@ -470,6 +470,17 @@ class PaymentLine(models.Model):
     def __str__(self) -> str:
         return f"{self.payment_list_id}/{self.recipient_id}"
 
+    @property
+    def gross(self) -> int:
+        """What the recipient is owed this month before any deduction."""
+        return self.amount + self.arrears + self.carried
+
+    @property
+    def deduction(self) -> dict:
+        """The deduction applied to this line: kind, reason and the amount recorded (which is
+        more than `deductions` only when the gross fell below it after it was entered)."""
+        return (self.details or {}).get("deduction") or {}
+
 
 class RecipientChange(models.Model):
     """A decision changing a recipient's allowance (a new disability level, studies declared or
@@ -580,17 +591,6 @@ class HealthCardEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card_id}: {self.action}"
-
-    @property
-    def gross(self) -> int:
-        """What the recipient is owed this month before any deduction."""
-        return self.amount + self.arrears + self.carried
-
-    @property
-    def deduction(self) -> dict:
-        """The deduction applied to this line: kind, reason and the amount recorded (which is
-        more than `deductions` only when the gross fell below it after it was entered)."""
-        return (self.details or {}).get("deduction") or {}
 
 
 class Deduction(models.Model):
