@@ -40,7 +40,9 @@ class UserForm(forms.Form):
         label=_("Thôn, ấp phụ trách"), queryset=Village.objects.none(), required=False
     )
     is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False, initial=True)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
 
     def __init__(self, *args, province_code: str, **kwargs):
         super().__init__(*args, **kwargs)

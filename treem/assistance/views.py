@@ -38,7 +38,7 @@ from treem.assistance.models import (
 )
 from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
-from treem.core.parsing import parse_id
+from treem.core.parsing import parse_id, parse_version
 from treem.geo.models import Commune
 from treem.lib.allowance import Month
 from treem.registry.access import child_get_for_user
@@ -460,7 +460,7 @@ def payment_list_approve_view(request, pk: int):
         services.payment_list_approve(
             actor=request.user,
             payment_list=payment_list,
-            expected_version=int(request.POST.get("version") or 0),
+            expected_version=parse_version(request.POST.get("version")),
         )
     except ValidationError as exc:
         _errors(request, exc)

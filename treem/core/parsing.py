@@ -50,6 +50,22 @@ def parse_id(raw: str | None, *, name: str = "id") -> int | None:
     return value
 
 
+def parse_version(raw: str | None) -> int:
+    """The record version a form was drawn from (optimistic locking): 0 when absent; a
+    non-number or an impossible one is a bad request, never a 500."""
+    if raw is None or raw.strip() == "":
+        return 0
+    text = raw.strip()
+    if text == "0":
+        return 0
+    value = _as_id(text)
+    if value is None:
+        raise InvalidParameter(
+            "version", _("Trang này đã cũ hoặc bị sửa. Hãy tải lại trang rồi làm lại.")
+        )
+    return value
+
+
 def parse_ids(values: Iterable[str], *, name: str = "ids") -> list[int]:
     """The ids of a bulk action (checkboxes): every one must be valid, or none is used."""
     ids = []

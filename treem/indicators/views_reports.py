@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from treem.core.parsing import parse_version
 from treem.geo.models import Commune
 from treem.indicators import access, forms_spec, selectors, services, xlsx
 from treem.indicators.periods import PeriodError, current_period, parse_period
@@ -100,7 +101,7 @@ def report_detail(request, pk: int):
                 actor=request.user,
                 report=report,
                 data=data,
-                expected_version=int(request.POST.get("version") or 0),
+                expected_version=parse_version(request.POST.get("version")),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -168,7 +169,7 @@ def report_move(request, pk: int):
             actor=request.user,
             report=report,
             move=move,
-            expected_version=int(request.POST.get("version") or 0),
+            expected_version=parse_version(request.POST.get("version")),
             comment=request.POST.get("comment", ""),
         )
     except PermissionDenied:
