@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from treem.accounts.models import Organisation, Role, User
+from treem.core.forms import IdModelChoiceField, IdModelMultipleChoiceField
 from treem.geo.models import Commune, Province, Village
 
 
@@ -25,18 +26,18 @@ class UserForm(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
-    organisation = forms.ModelChoiceField(
+    organisation = IdModelChoiceField(
         label=_("Tổ chức"), queryset=Organisation.objects.all(), required=False
     )
-    province = forms.ModelChoiceField(
+    province = IdModelChoiceField(
         label=_("Tỉnh phụ trách"), queryset=Province.objects.all(), required=False
     )
-    commune = forms.ModelChoiceField(
+    commune = IdModelChoiceField(
         label=_("Xã, phường phụ trách"),
         queryset=Commune.objects.none(),
         required=False,
     )
-    villages = forms.ModelMultipleChoiceField(
+    villages = IdModelMultipleChoiceField(
         label=_("Thôn, ấp phụ trách"), queryset=Village.objects.none(), required=False
     )
     is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False, initial=True)

@@ -456,6 +456,7 @@ def payment_list_view(request, pk: int):
 @require_POST
 def payment_list_approve_view(request, pk: int):
     payment_list = access.payment_list_get_for_user(request.user, pk)
+    access.require_decide(request.user, payment_list.commune_id)  # refused before any parsing
     try:
         services.payment_list_approve(
             actor=request.user,
