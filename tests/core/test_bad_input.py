@@ -91,3 +91,33 @@ def test_audit_page_filters_with_bad_values_are_form_errors(admin_client, params
 @pytest.mark.parametrize("path", ["/accounts/users/", "/app/geo/villages/"])
 def test_list_pages_with_a_huge_page_number_answer(admin_client, path):
     assert admin_client.get(path, {"page": HUGE}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/geo/communes/?province=%00",
+        "/api/geo/communes/?q=H%C3%A0%00",
+        "/api/geo/communes/?%00=1",
+    ],
+)
+def test_a_nul_character_in_an_api_query_is_a_400_in_the_api_error_shape(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert "ký tự rỗng" in error["fields"]["query"][0]
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_page_query_is_a_400_page_in_the_readers_language(client, settings):
+    response = client.get("/tim-kiem/?q=tr%00e")
+    assert response.status_code == 400
+    assert "ký tự rỗng" in response.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/tim-kiem/?q=tr%00e")
+    assert response.status_code == 400
+    assert "null character" in response.content.decode()
+    # The same search without NUL is answered.
+    assert client.get("/tim-kiem/?q=tre").status_code == 200

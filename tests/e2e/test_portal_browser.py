@@ -135,21 +135,25 @@ def _tracking_code(e2e_server) -> str:
 
 def _send_comment(page) -> None:
     """Send the comment form; every browser here shares 127.0.0.1, so the flood rule may ask to
-    wait a few seconds after another test's comment: wait as asked, then send again."""
+    wait a few seconds after another test's comment: wait as asked, then send again.
+
+    The answer is read from the server's response to this click, never from the page: a message
+    still on the page from the previous attempt would otherwise be taken for the new answer (and a
+    second click on the emptied form, after a held comment, replaces the thanks with errors)."""
     held = page.get_by_text("Bình luận sẽ hiện sau khi được kiểm duyệt")
-    flood = page.get_by_text(re.compile(r"Hãy đợi \d+ giây"))
-    either = held.or_(flood).first
-    for _attempt in range(3):
-        page.get_by_role("button", name="Gửi bình luận").click()
-        either.wait_for()
-        # Read the answer from the element that appeared, not from a second lookup of one of
-        # the two (the page may have been swapped in between).
-        answer = re.search(r"đợi (\d+) giây", either.inner_text())
-        if answer is None:
+    for _attempt in range(4):
+        with page.expect_response(
+            lambda r: r.request.method == "POST" and "/binh-luan/" in r.url
+        ) as sent:
+            page.get_by_role("button", name="Gửi bình luận").click()
+        body = sent.value.text()
+        if "Bình luận sẽ hiện sau khi được kiểm duyệt" in body:
             held.first.wait_for()
             return
+        answer = re.search(r"đợi (\d+) giây", body)
+        assert answer is not None, "the comment was neither held nor asked to wait"
         page.wait_for_timeout((int(answer.group(1)) + 1) * 1000)
-    held.first.wait_for()
+    raise AssertionError("the flood rule still refused the comment after four attempts")
 
 
 # This test runs three browsers against one server on a shared machine: every wait is for a

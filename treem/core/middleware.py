@@ -6,8 +6,10 @@ import time
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from treem.core.net import client_ip, current_ip
+from treem.core.parsing import InvalidParameter
 
 log = logging.getLogger("treem.request")
 
@@ -85,3 +87,28 @@ class LanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the address or its query is refused once, here, with a 400.
+
+    No name, code or search text contains NUL, and PostgreSQL refuses it in a text parameter (the
+    query would fail with a server error wherever a view passes the value on). Forms and API
+    serializers already refuse it in a body (Django's and DRF's character fields); this covers the
+    address, which views read directly. Placed after the language is chosen, so the message is in
+    the reader's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise InvalidParameter(
+                "query",
+                _("Địa chỉ có ký tự không hợp lệ (ký tự rỗng). Hãy kiểm tra lại đường dẫn."),
+            )
+        return self.get_response(request)

@@ -71,10 +71,8 @@ class CommuneList(_Public, generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        # PostgreSQL refuses NUL in a text parameter (a 500); no code or name contains one.
         return selectors.communes_search(
-            province_code=params.get("province", "").replace("\x00", "") or None,
-            query=params.get("q", "").replace("\x00", ""),
+            province_code=params.get("province") or None, query=params.get("q", "")
         )
 
 
