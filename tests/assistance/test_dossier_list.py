@@ -204,3 +204,9 @@ def test_estimate_card_on_the_dashboard(decided, make_child, demo, specialist_cl
     labels = {c.label: c for c in cards_for(specialist)}
     card = labels[f"Dự toán năm {year}: Trợ cấp xã hội hằng tháng cho trẻ em"]
     assert card.url.endswith(f"?year={year}")
+    # … and the card leads to the budget page of that year, which lists the estimate beside the
+    # plans' own lines (the same figure: 9,000,000 đ for a child at 1.5 × 500,000 all year).
+    page = specialist_client.get(card.url).content.decode()
+    table = page.split('id="linked-estimates"', 1)[1].split("</table>", 1)[0]
+    assert "Trợ cấp xã hội hằng tháng cho trẻ em" in table
+    assert card.value in table

@@ -154,3 +154,94 @@ def test_catalogue_names_a_figure_another_app_computes(catalogue, specialist, de
         assert fig.value(ind.unit) == Decimal("75.00")
     finally:
         hooks._COMPUTED.pop("NL_CTV_PHUTRACH", None)
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_values_sheet_laid_out_as_officials_keep_it(catalogue, specialist, demo):
+    """A title block above the table, Vietnamese headings with a colon and odd spacing, the
+    indicator by its Vietnamese name and the unit by the commune's name."""
+    name = catalogue["KS_DUOI5"].name_vi
+    content = _xlsx(
+        [
+            ["UBND TỈNH ĐỒNG NAI"],
+            ["SỐ LIỆU TRẺ EM NĂM 2026"],
+            [],
+            ["Chỉ tiêu", "Kỳ báo cáo", "Đơn vị:", "Tử  số", "Mẫu số", "Giới tính", "Nhóm tuổi"],
+            [name.upper(), "2026", demo.commune_a.name, 5, 10, "Nữ", ""],
+            ["Chỉ tiêu không có", "2026", demo.commune_a.name, 1, 2, "", ""],
+        ]
+    )
+    result = import_values(actor=specialist, content=content, filename="so-lieu.xlsx")
+    assert result.imported == 1
+    value = IndicatorValue.objects.get()
+    assert value.indicator.code == "KS_DUOI5" and value.numerator == 5
+    [bad] = result.rejected
+    assert bad.cell == "A6" and "Chỉ tiêu không có" in bad.message
+
+
+def test_catalogue_in_vietnamese_words_without_codes(catalogue, specialist):
+    content = _csv(
+        [
+            ["Tên chỉ tiêu", "Tên tiếng Anh", "Đơn vị tính", "Kỳ", "Nguồn"],
+            ["Số trẻ em tham gia trại hè", "Children at summer camps", "Số lượng", "Năm", ""],
+            ["Tỷ lệ trẻ em biết bơi", "", "Tỷ lệ %", "6 tháng", "Nhập từ số liệu lịch sử"],
+            ["Số buổi sinh hoạt", "", "buổi", "Năm", ""],
+        ]
+    )
+    result = import_catalogue(actor=specialist, content=content, filename="danh-muc.csv")
+    assert result.imported == 2
+    camp = Indicator.objects.get(name_vi="Số trẻ em tham gia trại hè")
+    assert (camp.unit, camp.period_type, camp.obtained) == ("count", "year", "entered")
+    swim = Indicator.objects.get(name_vi="Tỷ lệ trẻ em biết bơi")
+    assert (swim.unit, swim.period_type, swim.obtained) == ("percent", "half", "imported")
+    [bad] = result.rejected
+    assert bad.cell == "C4" and "“Số lượng”" in bad.message and "count" not in bad.message
+    # The same file again, still without codes, finds them by name: nothing new.
+    again = import_catalogue(actor=specialist, content=content, filename="danh-muc.csv")
+    assert again.imported == 0 and again.unchanged == 2
+
+
+def test_a_sheet_without_the_headings_names_them_in_words(catalogue, specialist):
+    with pytest.raises(WrongTemplate) as error:
+        import_values(actor=specialist, content=b"a,b\n1,2\n", filename="x.csv")
+    assert "“Chỉ tiêu”" in str(error.value) and "numerator" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Năm 2015", "2015"),
+        ("6 tháng đầu năm 2015", "2015-H1"),
+        ("6 THÁNG CUỐI NĂM 2016", "2016-H2"),
+        ("Quý 3/2015", "2015-Q3"),
+        ("Quý III năm 2015", "2015-Q3"),
+        ("Quý IV/2020", "2020-Q4"),
+        ("Tháng 6/2015", "2015-06"),
+        ("T12/2019", "2019-12"),
+        ("06/2015", "2015-06"),
+        ("2015-Q3", "2015-Q3"),
+        (2015.0, "2015"),
+    ],
+)
+def test_periods_written_as_officials_write_them(written, code):
+    from treem.indicators.periods import parse_period
+
+    assert parse_period(written).code == code
+
+
+@pytest.mark.parametrize("written", ["Tháng 13/2015", "Quý 5/2015", "Quý 0/2015", "Năm 1890", "x"])
+def test_periods_that_do_not_exist_are_refused(written):
+    from treem.indicators.periods import PeriodError, parse_period
+
+    with pytest.raises(PeriodError):
+        parse_period(written)

@@ -143,4 +143,4 @@ def test_portal_article_shows_its_views_and_ratings(specialist, specialist_clien
         reverse("programmes:communication") + "?year=2026"
     ).content.decode()
     assert "Phát động Tháng hành động vì trẻ em" in body
-    assert "1.234 lượt xem, đánh giá 4.5/5 (2 lượt)" in body
+    assert "1.234 lượt xem, đánh giá 4,5/5 (2 lượt)" in body

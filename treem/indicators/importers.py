@@ -25,7 +25,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from treem.audit.services import audit_record
 from treem.geo.models import Commune, CommuneConversion, LegacyCommune, LegacyProvince, Province
@@ -104,20 +106,105 @@ def _load_rows(content: bytes, filename: str) -> tuple[str, list[list]]:
     return sheet, rows
 
 
-def read_table(content: bytes, filename: str) -> tuple[str, list[str], list[list], int]:
-    """(sheet name, header, rows, header row number) of the first sheet of an xlsx, or of a csv."""
+def _heading(raw) -> str:
+    """A column heading as it is compared: folded, underscores and runs of spaces as one space,
+    without a trailing colon ("Tên chỉ tiêu:", "TEN_CHI_TIEU" and "ten chi tieu" are one)."""
+    text = fold(nfc(str(raw or ""))).replace("_", " ").strip().rstrip(":").strip()
+    return " ".join(text.split())
+
+
+def find_header(
+    rows: list[list], columns: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> tuple[int, dict[str, int]] | None:
+    """The first row (of the first 15: officials put a title block above the table) that names
+    every required column by one of its headings, and the position of each column it names."""
+    for i, row in enumerate(rows[:15]):
+        found: dict[str, int] = {}
+        for j, raw in enumerate(row):
+            key = _heading(raw)
+            for name, headings in columns.items():
+                if key in headings and name not in found:
+                    found[name] = j
+        if all(name in found for name in required):
+            return i, found
+    return None
+
+
+def read_table(
+    content: bytes, filename: str, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> tuple[str, dict[str, int], list[list], int]:
+    """(sheet name, column positions, rows under the header, header row number) of the first
+    sheet of an xlsx, or of a csv. A file without the required headings saves nothing."""
     sheet, rows = _load_rows(content, filename)
-    # The header is the first row that names a known column (officials put titles above it).
-    for i, row in enumerate(rows[:10]):
-        header = [fold(nfc(str(c or ""))).strip().replace(" ", "_") for c in row]
-        if "code" in header or "indicator" in header:
-            return sheet, header, rows[i + 1 :], i + 1
-    raise WrongTemplate(
-        _(
-            "Tệp không có các cột cần thiết (ví dụ indicator, period, unit, numerator): "
-            "không có gì được lưu. Hãy dùng đúng mẫu."
+    found = find_header(rows, columns, required)
+    if found is None:
+        raise WrongTemplate(
+            _("Tệp không có dòng tiêu đề với các cột %(cols)s: không có gì được lưu.")
+            % {"cols": ", ".join("“%s”" % str(COLUMN_TITLES[c]) for c in required)}
         )
-    )
+    i, col = found
+    return sheet, col, rows[i + 1 :], i + 1
+
+
+# Each column of the two imports, by the headings a province's sheet may give it: the Vietnamese
+# words officials write, and the English names of earlier templates. Compared folded (`_heading`).
+VALUE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "indicator": ("chi tieu", "ma chi tieu", "ten chi tieu", "indicator"),
+    "period": ("ky", "ky bao cao", "thoi ky", "nam", "period"),
+    "unit": (
+        "don vi",
+        "ma don vi",
+        "ten don vi",
+        "dia ban",
+        "don vi hanh chinh",
+        "xa, phuong",
+        "tinh, xa",
+        "unit",
+    ),
+    "numerator": ("tu so", "so lieu", "gia tri", "so luong", "numerator"),
+    "denominator": ("mau so", "denominator"),
+    "sex": ("gioi tinh", "sex"),
+    "age_group": ("nhom tuoi", "do tuoi", "age group"),
+    "circumstance": ("nhom hoan canh", "hoan canh dac biet", "nhom hcdb", "circumstance"),
+    "ethnicity": ("dan toc", "ethnicity"),
+}
+VALUE_REQUIRED = ("indicator", "period", "unit", "numerator")
+CATALOGUE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("ma", "ma chi tieu", "code"),
+    "name_vi": ("ten chi tieu", "ten", "ten tieng viet", "name vi"),
+    "name_en": ("ten tieng anh", "name en"),
+    "unit": ("don vi tinh", "dvt", "unit"),
+    "period_type": ("ky", "ky bao cao", "ky thu thap", "period type"),
+    "source": ("nguon", "nguon so lieu", "cach thu thap", "source"),
+}
+CATALOGUE_REQUIRED = ("name_vi", "unit", "period_type")
+COLUMN_TITLES = {
+    "indicator": _lazy("Chỉ tiêu"),
+    "period": _lazy("Kỳ"),
+    "unit": _lazy("Đơn vị"),
+    "numerator": _lazy("Tử số"),
+    "name_vi": _lazy("Tên chỉ tiêu"),
+    "period_type": _lazy("Kỳ"),
+}
+
+
+def _choice(raw, choices, extra: dict[str, str] | None = None) -> str | None:
+    """The stored value of a choice written by its label ("Tỷ lệ %"), its value ("percent") or
+    one of `extra`'s words, compared folded; None when it is none of them."""
+    key = _heading(raw)
+    table = {}
+    for language in ("en", "vi"):  # a sheet may be written in either language
+        with translation.override(language):
+            table.update({_heading(label): value for value, label in choices})
+    table.update({_heading(value): value for value, _label in choices})
+    table.update(extra or {})
+    return table.get(key)
+
+
+def _labels(choices, values=None) -> str:
+    """“A”, “B” hoặc “C”: the labels a user may write, for a rejection message."""
+    names = ["“%s”" % label for value, label in choices if values is None or value in values]
+    return _("%(list)s hoặc %(last)s") % {"list": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _decimal(raw) -> Decimal | None:
@@ -220,20 +307,29 @@ class _Units:
         return _("Không tìm thấy đơn vị “%(name)s”.") % {"name": text}
 
 
-VALUE_COLUMNS = ("indicator", "period", "unit", "numerator")
+def _indicator_lookup() -> dict[str, Indicator]:
+    """Indicators by code and by folded Vietnamese or English name (a sheet names them either
+    way); a name two indicators share is left out, so it is never taken for one of them."""
+    table: dict[str, Indicator] = {}
+    names: Counter = Counter()
+    everything = list(Indicator.objects.all())
+    for i in everything:
+        for name in {_heading(i.name_vi), _heading(i.name_en)} - {""}:
+            names[name] += 1
+    for i in everything:
+        for name in {_heading(i.name_vi), _heading(i.name_en)} - {""}:
+            if names[name] == 1:
+                table[name] = i
+    for i in everything:
+        table[i.code] = i
+    return table
 
 
 def import_values(
     *, actor, content: bytes, filename: str, mapping: str | None = None
 ) -> ImportResult:
-    sheet, header, rows, header_row = read_table(content, filename)
-    missing = [c for c in VALUE_COLUMNS if c not in header]
-    if missing:
-        raise WrongTemplate(
-            _("Tệp thiếu cột %(cols)s: không có gì được lưu.") % {"cols": ", ".join(missing)}
-        )
-    col = {name: header.index(name) for name in header if name}
-    indicators = {i.code: i for i in Indicator.objects.all()}
+    sheet, col, rows, header_row = read_table(content, filename, VALUE_COLUMNS, VALUE_REQUIRED)
+    indicators = _indicator_lookup()
     units = _Units()
     approved = set(
         CommuneReport.objects.filter(status=CommuneReport.Status.APPROVED).values_list(
@@ -260,10 +356,12 @@ def import_values(
             n = header_row + offset + 1
             if not any(v not in (None, "") for v in row):
                 continue
-            code = str(cell(row, "indicator") or "").strip().upper()
-            indicator = indicators.get(code)
+            raw = nfc(str(cell(row, "indicator") or "")).strip()
+            indicator = indicators.get(raw.upper()) or indicators.get(_heading(raw))
             if indicator is None:
-                reject(n, "indicator", _("Không có chỉ tiêu mã “%(c)s”.") % {"c": code}, row)
+                reject(
+                    n, "indicator", _("Không có chỉ tiêu “%(c)s” trong danh mục.") % {"c": raw}, row
+                )
                 continue
             if indicator.obtained == Obtained.COMPUTED:
                 reject(n, "indicator", _("Chỉ tiêu này được Treem tự tính, không nhập."), row)
@@ -274,7 +372,10 @@ def import_values(
                 reject(
                     n,
                     "period",
-                    _("Kỳ không hợp lệ: viết 2015, 2015-H1, 2015-Q3 hoặc 2015-06."),
+                    _(
+                        "Kỳ không hợp lệ: viết “Năm 2015”, “6 tháng đầu năm 2015”, “Quý 3/2015” "
+                        "hoặc “Tháng 6/2015”."
+                    ),
                     row,
                 )
                 continue
@@ -414,17 +515,30 @@ def import_values(
     return result
 
 
-CATALOGUE_COLUMNS = ("code", "name_vi", "unit", "period_type")
+_UNIT_WORDS = {"%": Unit.PERCENT, "ty le": Unit.PERCENT, "phan nghin": Unit.PER_1000}
+_PERIOD_WORDS = {"nua nam": PeriodType.HALF, "hang nam": PeriodType.YEAR}
+_SOURCE_WORDS = {"nhap tay": Obtained.ENTERED, "xa nhap": Obtained.ENTERED, "": Obtained.ENTERED}
+
+
+def _new_code(name: str, taken) -> str:
+    """A code for an indicator a province adds without one: its folded name in capitals."""
+    base = "TINH_" + "_".join(fold(name).upper().replace("-", " ").split())[:30]
+    base = "".join(ch for ch in base if ch.isalnum() or ch == "_")
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}_{n}"
+    return code
 
 
 def import_catalogue(*, actor, content: bytes, filename: str) -> ImportResult:
-    sheet, header, rows, header_row = read_table(content, filename)
-    missing = [c for c in CATALOGUE_COLUMNS if c not in header]
-    if missing:
-        raise WrongTemplate(
-            _("Tệp thiếu cột %(cols)s: không có gì được lưu.") % {"cols": ", ".join(missing)}
-        )
-    col = {name: header.index(name) for name in header if name}
+    """Indicators a province adds or corrects. A row names its indicator by code or, without a
+    code, by its Vietnamese name; a new indicator without a code is given one."""
+    sheet, col, rows, header_row = read_table(
+        content, filename, CATALOGUE_COLUMNS, CATALOGUE_REQUIRED
+    )
+    lookup = _indicator_lookup()
+    taken = set(Indicator.objects.values_list("code", flat=True))
     result = ImportResult()
 
     def cell(row, name):
@@ -445,32 +559,42 @@ def import_catalogue(*, actor, content: bytes, filename: str) -> ImportResult:
             if not any(v not in (None, "") for v in row):
                 continue
             code = str(cell(row, "code") or "").strip().upper()
-            if not code or len(code) > 40 or not code.replace("_", "").replace("-", "").isalnum():
+            if code and (len(code) > 40 or not code.replace("_", "").replace("-", "").isalnum()):
                 reject(n, "code", _("Mã chỉ tiêu chỉ gồm chữ không dấu, số, “_” hoặc “-”."), row)
                 continue
             name_vi = nfc(str(cell(row, "name_vi") or "")).strip()
             if not name_vi:
                 reject(n, "name_vi", _("Thiếu tên chỉ tiêu."), row)
                 continue
-            unit = str(cell(row, "unit") or "").strip()
-            if unit not in Unit.values:
-                reject(n, "unit", _("Đơn vị tính ghi count, percent hoặc per_1000."), row)
+            unit = _choice(cell(row, "unit"), Unit.choices, _UNIT_WORDS)
+            if unit is None:
+                reject(n, "unit", _("Đơn vị tính ghi %(v)s.") % {"v": _labels(Unit.choices)}, row)
                 continue
-            period_type = str(cell(row, "period_type") or "").strip()
-            if period_type not in PeriodType.values:
-                reject(n, "period_type", _("Kỳ ghi year, half, quarter hoặc month."), row)
+            period_type = _choice(cell(row, "period_type"), PeriodType.choices, _PERIOD_WORDS)
+            if period_type is None:
+                reject(
+                    n,
+                    "period_type",
+                    _("Kỳ ghi %(v)s.") % {"v": _labels(PeriodType.choices)},
+                    row,
+                )
                 continue
-            source = str(cell(row, "source") or "entered").strip() or "entered"
-            # `computed` is accepted only for a figure another app computes through the hooks
-            # (it has no catalogue entry until the province names it here).
-            allowed = ("entered", "imported") + (
-                ("computed",) if code in hooks.computed_codes() else ()
+            if not code:
+                known = lookup.get(_heading(name_vi))
+                code = known.code if known is not None else _new_code(name_vi, taken)
+            taken.add(code)
+            source = _choice(cell(row, "source"), Obtained.choices, _SOURCE_WORDS)
+            # A figure Treem computes is accepted only for one another app computes through the
+            # hooks (it has no catalogue entry until the province names it here).
+            allowed = (Obtained.ENTERED, Obtained.IMPORTED) + (
+                (Obtained.COMPUTED,) if code in hooks.computed_codes() else ()
             )
             if source not in allowed:
                 reject(
                     n,
                     "source",
-                    _("Nguồn ghi entered hoặc imported (computed dành cho Treem)."),
+                    _("Nguồn ghi %(v)s.")
+                    % {"v": _labels(Obtained.choices, (Obtained.ENTERED, Obtained.IMPORTED))},
                     row,
                 )
                 continue
@@ -542,20 +666,6 @@ _YES = {"co", "x", "1", "dat", "yes", "true", "v"}
 _NO = {"khong", "0", "chua dat", "khong dat", "no", "false"}
 
 
-def _cf_header(rows: list[list]) -> tuple[int, dict[str, int]] | None:
-    """The first row (of the first 15) naming the required columns, and the column of each."""
-    for i, row in enumerate(rows[:15]):
-        found: dict[str, int] = {}
-        for j, raw in enumerate(row):
-            key = fold(nfc(str(raw or ""))).strip().rstrip(":").strip()
-            for name, synonyms in CF_COLUMNS.items():
-                if key in synonyms and name not in found:
-                    found[name] = j
-        if all(name in found for name in CF_REQUIRED):
-            return i, found
-    return None
-
-
 def import_child_friendly(
     *, actor, content: bytes, filename: str, year: int | None = None
 ) -> ImportResult:
@@ -576,7 +686,7 @@ def import_child_friendly(
     )
 
     sheet, rows = _load_rows(content, filename)
-    found = _cf_header(rows)
+    found = find_header(rows, CF_COLUMNS, CF_REQUIRED)
     if found is None:
         raise WrongTemplate(
             _(

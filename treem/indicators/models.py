@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from treem.geo.models import Commune, Province
@@ -107,6 +108,11 @@ class Indicator(models.Model):
 
     def name(self, language: str = "vi") -> str:
         return self.name_en if language == "en" and self.name_en else self.name_vi
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the Vietnamese one when no English is given)."""
+        return self.name(get_language() or "vi")
 
 
 class CommuneReport(models.Model):

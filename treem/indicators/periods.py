@@ -74,13 +74,50 @@ class Period:
         return self.code
 
 
+# The ways a province's sheet writes a period in words (compared folded, so "Quý" is "quy"):
+# "Năm 2015", "6 tháng đầu năm 2015", "Quý 3/2015", "Quý III năm 2015", "Tháng 6/2015", "6/2015".
+_SEP = r"\s*(?:/|-|nam)\s*"
+_WORDS = (
+    (re.compile(r"^nam\s*(\d{4})$"), YEAR),
+    (re.compile(r"^6 thang (dau|cuoi)" + _SEP + r"(\d{4})$"), HALF),
+    (re.compile(r"^quy\s*([1-4]|iv|i{1,3})" + _SEP + r"(\d{4})$"), QUARTER),
+    (re.compile(r"^(?:thang|t)?\s*(\d{1,2})" + _SEP + r"(\d{4})$"), MONTH),
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def _parse_words(text: str) -> Period | None:
+    from treem.lib.text import fold
+
+    key = " ".join(fold(text).split())
+    for pattern, kind in _WORDS:
+        match = pattern.match(key)
+        if not match:
+            continue
+        if kind == YEAR:
+            return Period(int(match.group(1)), YEAR, 1)
+        part, year = match.group(1), int(match.group(2))
+        if kind == HALF:
+            return Period(year, HALF, 1 if part == "dau" else 2)
+        number = _ROMAN.get(part) or int(part)
+        if kind == MONTH and not 1 <= number <= 12:
+            return None
+        return Period(year, kind, number)
+    return None
+
+
 def parse_period(text: object) -> Period:
-    """`2015`, `2015-H1`, `2015-Q3`, `2015-06` (also an Excel number 2015 or 2015.0)."""
+    """`2015`, `2015-H1`, `2015-Q3`, `2015-06` (also an Excel number 2015 or 2015.0), or the
+    same in words as officials write them: "Năm 2015", "6 tháng đầu năm 2015", "Quý 3/2015",
+    "Quý III năm 2015", "Tháng 6/2015"."""
     if isinstance(text, float) and text.is_integer():
         text = int(text)
     match = _PATTERN.match(str(text or ""))
     if not match:
-        raise PeriodError(str(text))
+        period = _parse_words(str(text or ""))
+        if period is None or not 1990 <= period.year <= 2100:
+            raise PeriodError(str(text))
+        return period
     year = int(match.group(1))
     if not 1990 <= year <= 2100:
         raise PeriodError(str(text))

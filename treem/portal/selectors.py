@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from treem.accounts.policy import Action, require
 from treem.lib.text import fold
@@ -141,7 +141,10 @@ class Figures:
 
     @property
     def average_display(self) -> str:
-        return "%.1f" % self.average if self.average is not None else "–"
+        """One decimal, written the reader's way: "4,5" in Vietnamese, "4.5" in English."""
+        if self.average is None:
+            return "–"
+        return formats.number_format(round(self.average, 1), decimal_pos=1)
 
     @property
     def stars_percent(self) -> int:

@@ -1,10 +1,10 @@
 """Estimates other apps compute (assistance: next year's monthly allowances) shown with the
 programmes budget, read through `treem.indicators.budget_sources` only.
 
-Two places show them: the budget section of the review report (a table by year, source and
-item, beside the plans' own lines) and a dashboard card for users who may see the budget (next
-year's figure for their province or commune, linked to the budget page). Registered from
-ProgrammesConfig.ready(), after the app's own report sections.
+Three places show them: the budget page of the year (a table beside the plans' own lines), the
+budget section of the review report (by year, source and item) and a dashboard card for users who
+may see the budget (next year's figure for their province or commune, linked to the budget
+page). Registered from ProgrammesConfig.ready(), after the app's own report sections.
 """
 
 from __future__ import annotations
@@ -74,16 +74,22 @@ def budget_section_with_estimates(scope: hooks.ReportScope) -> hooks.ReportSecti
     return section
 
 
-@register(order=51)
-def estimate_cards(user) -> list[Card]:
+def rows_for_user(user, year: int) -> list[list[object]]:
+    """The estimates of `year` for the communes the user may see the budget of (the province's
+    for a province-wide user): [year, item, source, people, amount]."""
     if not access.can_see_budget(user):
         return []
     communes = sorted(access.commune_codes(user)) or None
     if communes is None and not access.is_province_wide(user):
         return []
     province = user.jurisdiction.province_code or settings.TREEM_PROVINCE_CODE
+    return rows_for(province_code=province, commune_codes=communes, years=[year])
+
+
+@register(order=51)
+def estimate_cards(user) -> list[Card]:
     year = timezone.localdate().year + 1
-    rows = rows_for(province_code=province, commune_codes=communes, years=[year])
+    rows = rows_for_user(user, year)
     return [
         Card(
             label=_("Dự toán năm %(y)s: %(item)s") % {"y": year, "item": label},

@@ -19,7 +19,7 @@ from treem.accounts.policy import Action, can
 from treem.audit.services import audit_record
 from treem.core.forms import apply_validation_error
 from treem.geo.models import Commune, Province
-from treem.programmes import access, exports, forms, selectors, services
+from treem.programmes import access, exports, forms, linked_estimates, selectors, services
 from treem.programmes.models import (
     ActivityPhoto,
     Campaign,
@@ -662,6 +662,8 @@ def budget_view(request):
             "lines": selectors.budget_lines(user=request.user, year=year)
             .select_related("plan", "task")
             .order_by("source", "id")[:300],
+            # What other apps estimate for the year (assistance: the monthly allowances).
+            "estimates": linked_estimates.rows_for_user(request.user, year),
         },
     )
 
