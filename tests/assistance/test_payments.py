@@ -378,3 +378,65 @@ def test_province_run_page_is_the_specialists_and_a_double_post_starts_one_run(
         specialist_client.post(url, {"month": "2025-02"})
     assert PaymentRun.objects.count() == 1 and len(queued) == 1
     assert "Đang chờ" in specialist_client.get(url).content.decode()
+
+
+# ---- Money not collected is never lost ---------------------------------------------------------
+
+
+def test_a_payment_marked_not_collected_after_next_months_draft_is_carried_into_it(
+    decided, users, demo
+):
+    decided()  # 750,000 a month
+    feb = _approve(users, _prepare(users, demo, FEB))
+    mar = _prepare(users, demo, MAR)
+    assert mar.total_payable == 750_000
+    version = mar.version
+    # February's money was not collected, recorded after March's draft was made: March is made
+    # again and carries it (750,000 + 750,000), and a chairman holding the old draft must reload.
+    services.payment_mark(actor=users.officer_a, line=_line(feb), paid=False)
+    mar.refresh_from_db()
+    assert (mar.total_payable, mar.version) == (1_500_000, version + 1)
+    assert _line(mar).carried_from_id == _line(feb).pk
+    # Now carried, it is recorded in March's list, not February's.
+    with pytest.raises(ValidationError, match="đã được chuyển"):
+        services.payment_mark(
+            actor=users.officer_a, line=_line(feb), paid=True, paid_on=dt.date(2025, 3, 2)
+        )
+    assert _line(feb).paid_status == PaymentLine.PaidStatus.UNPAID
+    mar.refresh_from_db()
+    assert mar.total_payable == 1_500_000
+
+
+def test_a_payment_not_collected_is_refused_once_next_months_list_is_approved(decided, users, demo):
+    decided()
+    feb = _approve(users, _prepare(users, demo, FEB))
+    _approve(users, _prepare(users, demo, MAR))
+    with pytest.raises(ValidationError, match="không còn được chuyển"):
+        services.payment_mark(actor=users.officer_a, line=_line(feb), paid=False)
+    assert _line(feb).paid_status == PaymentLine.PaidStatus.PENDING
+
+
+def test_a_mark_between_the_batch_read_and_its_write_is_carried(decided, users, demo):
+    """The province's batch reads every commune first and writes later: a payment marked not
+    collected in between is still carried (read again under the lock of last month's lists)."""
+    decided()
+    feb = _approve(users, _prepare(users, demo, FEB))
+    province = demo.commune_a.province_id
+    inputs = payments._read_inputs([demo.commune_a.code], MAR)  # the batch's read
+    services.payment_mark(actor=users.officer_a, line=_line(feb), paid=False)  # meanwhile
+    from django.db import transaction
+
+    from treem.assistance import rules
+
+    with transaction.atomic():
+        done, refused = payments._write_lists(
+            actor=None,
+            commune_codes=[demo.commune_a.code],
+            first_day=MAR,
+            rules_=rules.load_rules(province_code=province),
+            inputs=inputs,
+            audit_each=False,
+        )
+    assert not refused
+    mar, _n = done[demo.commune_a.code]
+    assert mar.total_payable == 1_500_000

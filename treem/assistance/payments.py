@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -117,7 +117,6 @@ class _Inputs:
 
 def _read_inputs(commune_codes: list[str], first_day: dt.date) -> _Inputs:
     read_at = timezone.now()
-    previous = Month.of(first_day).prev().first_day()
     recipients: dict[str, list[tuple]] = {code: [] for code in commune_codes}
     rows = Recipient.objects.filter(commune_id__in=commune_codes, from_month__lte=first_day).filter(
         # A recipient settled through this month by an approved list needs nothing more, unless
@@ -126,18 +125,9 @@ def _read_inputs(commune_codes: list[str], first_day: dt.date) -> _Inputs:
     )
     for row in rows.values_list(*_RECIPIENT_COLUMNS):
         recipients[row[1]].append(row)
-    # Lines of last month's approved lists not collected are carried into this month. Only this
-    # month's list can carry them, and its draft lines are rebuilt, so no "already carried" test.
-    carried = {
-        rid: (line_id, total)
-        for rid, line_id, total in PaymentLine.objects.filter(
-            payment_list__commune_id__in=commune_codes,
-            payment_list__month=previous,
-            payment_list__status=PaymentList.Status.APPROVED,
-            kind=PaymentLine.Kind.PAYMENT,
-            paid_status=PaymentLine.PaidStatus.UNPAID,
-        ).values_list("recipient_id", "id", "total")
-    }
+    # Last month's lines not collected are read by `_write_lists`, under the lock of last
+    # month's lists, so one marked "not collected" while this month is computed is carried too.
+    carried: dict[int, tuple[int, int]] = {}
     full = [row[0] for rows_ in recipients.values() for row in rows_ if row[10]]
     paid: dict[int, dict[Month, int]] = {rid: {} for rid in full}
     queries = 3
@@ -407,6 +397,42 @@ def _refusal(status_approved_month: dt.date, first_day: dt.date) -> str:
     return _("Đã có danh sách tháng sau được phê duyệt: không thể lập danh sách tháng cũ.")
 
 
+def _lock_months(commune_codes: list[str], first_day: dt.date) -> dict[str, PaymentList]:
+    """Lock last month's lists of the communes, then this month's (always in that order, as
+    `payment_mark` does, so the two never wait for each other in a circle); this month's by
+    commune. While they are held, no payment of last month is marked collected or not."""
+    previous = Month.of(first_day).prev().first_day()
+    list(
+        PaymentList.objects.select_for_update()
+        .filter(commune_id__in=commune_codes, month=previous)
+        .order_by("commune_id")
+        .values_list("pk", flat=True)
+    )
+    return {
+        pl.commune_id: pl
+        for pl in PaymentList.objects.select_for_update()
+        .filter(commune_id__in=commune_codes, month=first_day)
+        .order_by("commune_id")
+    }
+
+
+def _carried(commune_codes: list[str], first_day: dt.date) -> dict[int, tuple[int, int]]:
+    """Lines of last month's approved lists not collected, carried into this month: recipient →
+    (line, its total). Only this month's list carries them, and its draft lines are rebuilt, so
+    there is no "already carried" test."""
+    previous = Month.of(first_day).prev().first_day()
+    return {
+        rid: (line_id, total)
+        for rid, line_id, total in PaymentLine.objects.filter(
+            payment_list__commune_id__in=commune_codes,
+            payment_list__month=previous,
+            payment_list__status=PaymentList.Status.APPROVED,
+            kind=PaymentLine.Kind.PAYMENT,
+            paid_status=PaymentLine.PaidStatus.UNPAID,
+        ).values_list("recipient_id", "id", "total")
+    }
+
+
 def _write_lists(
     *,
     actor,
@@ -421,12 +447,10 @@ def _write_lists(
     more than the work it does): lock or create the month's lists, refuse the locked ones, rebuild
     the drafts' lines. Returns the prepared lists with their number of lines, and the refusals."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    lists = {
-        pl.commune_id: pl
-        for pl in PaymentList.objects.select_for_update().filter(
-            commune_id__in=commune_codes, month=first_day
-        )
-    }
+    lists = _lock_months(commune_codes, first_day)
+    # Read under the lock: what was marked up to now is carried; a later mark waits for this
+    # transaction, then prepares the draft again (`payment_mark`).
+    inputs = replace(inputs, carried=_carried(commune_codes, first_day))
     created = [c for c in commune_codes if c not in lists]
     if created:
         # A list created by someone else meanwhile is kept (the constraint is on commune and
@@ -508,10 +532,8 @@ def payment_list_prepare(*, actor, commune_code: str, month: dt.date) -> Payment
     first_day = month.replace(day=1)
     with transaction.atomic():
         _jit_off(draft=True)
-        # Lock the list before reading, so two officials preparing at once queue.
-        PaymentList.objects.select_for_update().filter(
-            commune_id=commune_code, month=first_day
-        ).first()
+        # Lock the lists before reading, so two officials preparing at once queue.
+        _lock_months([commune_code], first_day)
         province = Commune.objects.values_list("province_id", flat=True).get(pk=commune_code)
         rules_ = rules.load_rules(province_code=province)
         inputs = _read_inputs([commune_code], first_day)
@@ -792,14 +814,39 @@ def payment_mark(
             raise ValidationError({"paid_on": _("Hãy ghi ngày chi trả.")})
         if paid_on < payment_list.month:
             raise ValidationError({"paid_on": _("Ngày chi trả trước tháng của danh sách.")})
-    if PaymentLine.objects.filter(carried_from=line).exists():
-        raise ValidationError(
-            _("Khoản này đã được chuyển sang danh sách tháng sau: hãy ghi nhận ở danh sách đó.")
-        )
     with transaction.atomic():
+        # The lock preparing next month's list takes first (`_lock_months`): a list being
+        # prepared now is either finished before this mark, and prepared again below, or waits
+        # and reads it.
+        PaymentList.objects.select_for_update().filter(pk=payment_list.pk).first()
+        line = PaymentLine.objects.select_for_update().get(pk=line.pk)
+        if PaymentLine.objects.filter(carried_from=line).exists():
+            raise ValidationError(
+                _("Khoản này đã được chuyển sang danh sách tháng sau: hãy ghi nhận ở danh sách đó.")
+            )
         before = line.paid_status
         line.paid_status = PaymentLine.PaidStatus.PAID if paid else PaymentLine.PaidStatus.UNPAID
         line.paid_on = paid_on if paid else None
+        following = (
+            PaymentList.objects.filter(
+                commune_id=payment_list.commune_id,
+                month=Month.of(payment_list.month).next().first_day(),
+            ).first()
+            if line.paid_status != before
+            else None
+        )
+        if (
+            following is not None
+            and following.status == PaymentList.Status.APPROVED
+            and line.paid_status == PaymentLine.PaidStatus.UNPAID
+        ):
+            # Its money could no longer be carried: refused, rather than lost.
+            raise ValidationError(
+                _(
+                    "Danh sách tháng sau đã được phê duyệt nên khoản chưa nhận này không còn "
+                    "được chuyển sang được. Hãy ghi nhận đã chi, hoặc báo tỉnh để giải quyết."
+                )
+            )
         line.save(update_fields=["paid_status", "paid_on"])
         audit_record(
             actor=actor,
@@ -807,6 +854,20 @@ def payment_mark(
             obj=line,
             changes={"paid_status": [before, line.paid_status]},
         )
+        if following is not None and following.status != PaymentList.Status.APPROVED:
+            # Next month's draft was made before this mark: made again, so it carries the money
+            # not collected (or no longer carries it).
+            province = Commune.objects.values_list("province_id", flat=True).get(
+                pk=payment_list.commune_id
+            )
+            _write_lists(
+                actor=actor,
+                commune_codes=[payment_list.commune_id],
+                first_day=following.month,
+                rules_=rules.load_rules(province_code=province),
+                inputs=_read_inputs([payment_list.commune_id], following.month),
+                audit_each=True,
+            )
     return line
 
 
