@@ -72,8 +72,11 @@ ROUTES = {
     "assistance:health_card": route(
         404, **_RECORD_A, kwargs=lambda o: {"pk": o["health_card_a"].pk}
     ),
+    # Issuing, delivering or cancelling a card: the commune worker of the card's commune only.
     "assistance:health_card_action": route(
-        405, kwargs=lambda o: {"pk": o["health_card_a"].pk, "action": "issue"}
+        405,
+        kwargs=lambda o: {"pk": o["health_card_a"].pk, "action": "issue"},
+        post=route(404, specialist=403, chairman_a=403, officer_a=200),
     ),
     "assistance:dossier_new": route(
         404,
@@ -87,6 +90,8 @@ ROUTES = {
     "assistance:dossier_document": route(
         405, kwargs=_dossier, post=route(404, specialist=200, chairman_a=200, officer_a=200)
     ),
+    # dossier_a is decided: no step is left, so the review is refused to everyone who may open it
+    # (a draft's review is the commune worker's, workflow.TRANSITIONS); others do not find it.
     "assistance:dossier_action": route(
         405,
         kwargs=lambda o: {"pk": o["dossier_a"].pk, "action": "review"},

@@ -103,8 +103,11 @@ ROUTES = {
     "indicators:evaluation_move": route(
         405, kwargs=lambda o: {"commune": o["commune_a_code"]}, post=route(200, officer_b=404)
     ),
-    # POST only (the evaluation sheet upload): a GET is 405 for everyone signed in.
-    "indicators:evaluation_import": route(405),
+    # POST only (the evaluation sheet upload): a GET is 405 for everyone signed in. Commune staff
+    # upload for their commune, the province specialist for the province's; leadership only reads.
+    "indicators:evaluation_import": route(
+        405, post=route(403, specialist=200, chairman_a=200, officer_a=200, officer_b=200)
+    ),
     "indicators:review": route(403, **_VIEW),
     "indicators:narrative_save": route(405, post=route(403, specialist=404)),
     "indicators:review_generate": route(405, post=route(403, specialist=200)),

@@ -68,7 +68,10 @@ ROUTES = {
     "people:course_new": route(403, specialist=200),
     "people:course_detail": route(403, **_STAFF, kwargs=pk_of("people_course")),
     "people:training_needs": route(403, **_STAFF),
-    "people:course_budget": route(405, kwargs=pk_of("people_course")),
+    # Linking a course to a budget line: the province's training manager only.
+    "people:course_budget": route(
+        405, kwargs=pk_of("people_course"), post=route(403, specialist=200)
+    ),
     # Correcting an attendance: the province's training manager only.
     "people:attendance_correct": route(403, specialist=200, kwargs=pk_of("people_attendance")),
     "people:movement_list": route(403, **_READ),
@@ -94,12 +97,17 @@ ROUTES = {
     "people:nomination_resubmit": route(404, **_RECORD_A, leader=403, kwargs=pk_of("nomination_a")),
     "people:council_list": route(403, specialist=200),
     "people:council_detail": route(403, specialist=200, kwargs=pk_of("people_council")),
-    "people:council_member_remove": route(405, kwargs=pk_of("council_member")),
+    # Recording that a member left: the awards specialist only (as the council page).
+    "people:council_member_remove": route(
+        405, kwargs=pk_of("council_member"), post=route(403, specialist=200)
+    ),
     "people:meeting_new": route(403, specialist=200),
     # The awards specialist and the council's members only.
     "people:meeting_detail": route(
         403, specialist=200, leader=200, kwargs=pk_of("council_meeting")
     ),
+    # An empty POST names no nomination: 404 to whoever may read the meeting, members included
+    # (the matrix cannot send a nomination); 403 to a role without NOMINATION_VIEW.
     "people:vote": route(
         405,
         kwargs=pk_of("council_meeting"),
