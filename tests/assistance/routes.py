@@ -67,7 +67,13 @@ ROUTES = {
     "assistance:recipient_change": route(
         404, **_RECORD_A, kwargs=lambda o: {"pk": o["recipient_a"].pk}
     ),
-    "assistance:health_card_request": route(405, kwargs=lambda o: {"pk": o["recipient_a"].pk}),
+    # Requesting a card: the commune worker of the recipient's commune only; refused before the
+    # form is read (as the card's other steps).
+    "assistance:health_card_request": route(
+        405,
+        kwargs=lambda o: {"pk": o["recipient_a"].pk},
+        post=route(404, specialist=403, chairman_a=403, officer_a=200),
+    ),
     "assistance:health_cards": route(403, **_VIEW),
     "assistance:health_card": route(
         404, **_RECORD_A, kwargs=lambda o: {"pk": o["health_card_a"].pk}

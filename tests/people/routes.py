@@ -106,12 +106,12 @@ ROUTES = {
     "people:meeting_detail": route(
         403, specialist=200, leader=200, kwargs=pk_of("council_meeting")
     ),
-    # An empty POST names no nomination: 404 to whoever may read the meeting, members included
-    # (the matrix cannot send a nomination); 403 to a role without NOMINATION_VIEW.
+    # Only a member of the meeting's council votes (docs/people.md): anyone else is refused
+    # before the form is read; a member's empty POST (no nomination) is a 400, not a refusal.
     "people:vote": route(
         405,
         kwargs=pk_of("council_meeting"),
-        post=route(404, admin=403, collaborator_a=403, partner=403),
+        post=route(403, specialist=200, leader=200),
     ),
     "people:meeting_close": route(
         405, kwargs=pk_of("council_meeting"), post=route(403, specialist=200)

@@ -261,3 +261,27 @@ def test_coverage_api(staff, officer_a_client, collaborator_a_client):
     assert collaborator_a_client.get(reverse("api:people:coverage")).status_code == 403
     bad = officer_a_client.get(reverse("api:people:coverage") + "?on=31-12-2025")
     assert bad.status_code == 400
+
+
+def test_vote_page_refuses_a_non_member_first_and_a_garbage_nomination_is_a_400(
+    users, staff, council, nominate, leader_client, client_for
+):
+    n = nominate(person=staff.official_a)
+    meeting = services.meeting_open(
+        actor=users.specialist,
+        council=council,
+        held_on=D(2026, 4, 15),
+        place="",
+        nominations=[n],
+    )
+    url = reverse("people:vote", args=[meeting.pk])
+    # Someone who may read the meeting but has no seat: 403, whatever the form holds.
+    chairman = client_for("chutich.a")
+    for body in ({"nomination": n.pk, "in_favour": "1"}, {}, {"nomination": "abc"}):
+        response = chairman.post(url, body)
+        assert response.status_code in (403, 404), body
+        assert response.status_code != 302
+    # A member: a nomination that is not a number, or none, is a 400, never a 500.
+    assert leader_client.post(url, {"nomination": "abc", "in_favour": "1"}).status_code == 400
+    assert leader_client.post(url, {"in_favour": "1"}).status_code == 400
+    assert not Vote.objects.exists()

@@ -252,6 +252,9 @@ def health_cards_view(request):
 @require_POST
 def health_card_request_view(request, pk: int):
     recipient = access.recipient_get_for_user(request.user, pk)
+    # Refused first, whatever the form holds (as the card's other steps are).
+    if not access.can_prepare(request.user, recipient.commune_id):
+        raise PermissionDenied
     form = forms.CardRequestForm(request.POST)
     if form.is_valid():
         try:

@@ -103,6 +103,19 @@ def council_seat(user, meeting: CouncilMeeting) -> CouncilMember | None:
     ).first()
 
 
+def require_council_seat(user, meeting: CouncilMeeting) -> CouncilMember:
+    """The user's seat on the meeting's council, or a refusal (403) that says why."""
+    seat = council_seat(user, meeting)
+    if seat is None:
+        raise PermissionDenied(
+            _(
+                "Bạn không phải thành viên Hội đồng thi đua, khen thưởng của phiên họp này nên "
+                "không được bỏ phiếu."
+            )
+        )
+    return seat
+
+
 def can_vote(user, meeting: CouncilMeeting) -> bool:
     return meeting.status == CouncilMeeting.Status.OPEN and council_seat(user, meeting) is not None
 

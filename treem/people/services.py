@@ -539,14 +539,7 @@ def meeting_open(
 @transaction.atomic
 def vote_cast(*, actor, meeting: CouncilMeeting, nomination: Nomination, in_favour: bool) -> Vote:
     meeting = CouncilMeeting.objects.select_for_update().get(pk=meeting.pk)
-    seat = access.council_seat(actor, meeting)
-    if seat is None:
-        raise PermissionDenied(
-            _(
-                "Bạn không phải thành viên Hội đồng thi đua, khen thưởng của phiên họp này nên "
-                "không được bỏ phiếu."
-            )
-        )
+    seat = access.require_council_seat(actor, meeting)
     if meeting.status != CouncilMeeting.Status.OPEN:
         raise ValidationError(_("Phiên họp đã kết thúc bỏ phiếu; không thể bỏ thêm phiếu."))
     nomination = Nomination.objects.get(pk=nomination.pk)

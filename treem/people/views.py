@@ -21,6 +21,7 @@ from treem.accounts.policy import Action, can, require
 from treem.audit.services import audit_record
 from treem.core import budget_lines
 from treem.core.forms import apply_validation_error
+from treem.core.parsing import InvalidParameter, parse_id
 from treem.people import access, documents, forms, selectors, services, workflow
 from treem.people.models import (
     Attendance,
@@ -582,7 +583,13 @@ def meeting_detail_view(request, pk: int):
 @require_POST
 def vote_view(request, pk: int):
     meeting = _meeting_for(request.user, pk)
-    nomination = get_object_or_404(Nomination, pk=request.POST.get("nomination"), meeting=meeting)
+    # Who may not vote is refused first (403), whatever the form holds; a nomination that is not
+    # a number (or is missing) is a 400, one that is not on this meeting's agenda a 404.
+    access.require_council_seat(request.user, meeting)
+    nomination_id = parse_id(request.POST.get("nomination"), name="nomination")
+    if nomination_id is None:
+        raise InvalidParameter("nomination", _("Phiếu không ghi người được đề nghị."))
+    nomination = get_object_or_404(Nomination, pk=nomination_id, meeting=meeting)
     choice = request.POST.get("in_favour")
     if choice not in ("1", "0"):
         messages.error(request, _("Hãy chọn Đồng ý hoặc Không đồng ý."))
