@@ -3,7 +3,6 @@ and the article views counted without the database on a cached page."""
 
 import re
 
-import pytest
 from django.conf import settings
 from django.test import Client
 
@@ -141,28 +140,37 @@ def test_views_count_cached_reads_once_per_reader_and_not_robots_or_staff(
     assert programme_article_figures([article.pk])[article.pk]["views"] == 3
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_vote_of_its_own_commits_asynchronously_on_postgresql_and_nothing_else_does(article, cfg):
     """PostgreSQL's asynchronous commit for the vote's own transaction only: the setting is local
-    to it (SET LOCAL), and a vote inside a caller's transaction leaves that transaction as it is."""
-    from django.db import connection, transaction
+    to it (SET LOCAL), and a vote inside a caller's transaction leaves that transaction as it is.
+    The first half runs on a connection of its own (outside the test's transaction, and writing
+    nothing), as a request's connection is."""
+    from django.db import connection, connections, transaction
     from django.test.utils import CaptureQueriesContext
 
-    is_pg = connection.vendor == "postgresql"
-    with CaptureQueriesContext(connection) as own:
-        services.vote_cast_by_slug(
-            slug=article.slug, stars=5, voter_token="t-own", ip_address="203.0.113.9"
-        )
-    sql = [q["sql"] for q in own.captured_queries]
-    assert any("synchronous_commit" in s for s in sql) is is_pg
-    assert Vote.objects.get(voter_token="t-own").stars == 5
-    if is_pg:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW synchronous_commit")
-            assert cursor.fetchone()[0] == "on"  # the session's setting is untouched
-    with transaction.atomic(), CaptureQueriesContext(connection) as inside:
+    if connection.vendor == "postgresql":
+        own = connections.create_connection("default")
+        own.alias = "vote_own"
+        connections["vote_own"] = own
+        try:
+            with services._vote_transaction(own), own.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                inside = cursor.fetchone()[0]
+            with own.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                after = cursor.fetchone()[0]
+        finally:
+            own.close()
+            del connections["vote_own"]
+        assert (inside, after) == ("off", "on")
+    else:
+        with CaptureQueriesContext(connection) as sqlite, services._vote_transaction(connection):
+            pass
+        assert not sqlite.captured_queries  # SQLite: the statement as it is
+    # Inside a caller's transaction (the test's own, here): nothing is changed for it.
+    with transaction.atomic(), CaptureQueriesContext(connection) as inside_queries:
         services.vote_cast_by_slug(
             slug=article.slug, stars=3, voter_token="t-inside", ip_address="203.0.113.10"
         )
-    assert not any("synchronous_commit" in q["sql"] for q in inside.captured_queries)
+    assert not any("synchronous_commit" in q["sql"] for q in inside_queries.captured_queries)
     assert Vote.objects.get(voter_token="t-inside").stars == 3
