@@ -2,9 +2,11 @@
 and the article views counted without the database on a cached page."""
 
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from treem.portal import readcount, selectors, services
 from treem.portal.models import ArticleEvent, ArticleViews, PortalSettings, Vote
@@ -141,33 +143,48 @@ def test_views_count_cached_reads_once_per_reader_and_not_robots_or_staff(
 
 
 def test_a_vote_of_its_own_commits_asynchronously_on_postgresql_and_nothing_else_does(article, cfg):
-    """PostgreSQL's asynchronous commit for the vote's own transaction only: the setting is local
-    to it (SET LOCAL), and a vote inside a caller's transaction leaves that transaction as it is.
-    The first half runs on a connection of its own (outside the test's transaction, and writing
-    nothing), as a request's connection is."""
+    """PostgreSQL's asynchronous commit for the vote's own statement only: set_config(..., true)
+    lasts until its transaction ends, and a vote inside a caller's transaction keeps that
+    transaction's setting. The mechanism is checked on a connection of its own, in autocommit
+    as a request's connection is (outside the test's transaction, writing nothing)."""
     from django.db import connection, connections, transaction
     from django.test.utils import CaptureQueriesContext
 
     if connection.vendor == "postgresql":
         own = connections.create_connection("default")
-        own.alias = "vote_own"
-        connections["vote_own"] = own
         try:
-            with services._vote_transaction(own), own.cursor() as cursor:
-                cursor.execute("SHOW synchronous_commit")
-                inside = cursor.fetchone()[0]
+            assert services._vote_statements(own) == (
+                services._VOTE_UPDATE_ASYNC,
+                services._VOTE_INSERT_ASYNC,
+            )
             with own.cursor() as cursor:
+                cursor.execute(
+                    services._ASYNC + "SELECT current_setting('synchronous_commit') FROM _async"
+                )
+                inside = cursor.fetchone()[0]
                 cursor.execute("SHOW synchronous_commit")
                 after = cursor.fetchone()[0]
         finally:
             own.close()
-            del connections["vote_own"]
         assert (inside, after) == ("off", "on")
+        # The asynchronous statements are the plain ones plus the setting: they write the vote.
+        at = connection.ops.adapt_datetimefield_value(timezone.now())
+        since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(hours=1))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                services._VOTE_INSERT_ASYNC,
+                [4, "t-async", "ip", at, at, article.slug, at, at, "ip", since, 10],
+            )
+            assert cursor.fetchone() is not None
+            cursor.execute(services._VOTE_UPDATE_ASYNC, [2, at, article.slug, at, at, "t-async"])
+            assert cursor.fetchone() is not None
+        assert Vote.objects.get(voter_token="t-async").stars == 2
     else:
-        with CaptureQueriesContext(connection) as sqlite, services._vote_transaction(connection):
-            pass
-        assert not sqlite.captured_queries  # SQLite: the statement as it is
-    # Inside a caller's transaction (the test's own, here): nothing is changed for it.
+        assert services._vote_statements(connection) == (
+            services._VOTE_UPDATE,
+            services._VOTE_INSERT,
+        )
+    # Inside a caller's transaction (the test's own, here): the plain statements.
     with transaction.atomic(), CaptureQueriesContext(connection) as inside_queries:
         services.vote_cast_by_slug(
             slug=article.slug, stars=3, voter_token="t-inside", ip_address="203.0.113.10"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -458,22 +457,28 @@ _VOTE_INSERT = " ".join(
 )
 
 
-@contextmanager
-def _vote_transaction(connection):
-    """On PostgreSQL, a vote of its own commits without waiting for the write-ahead log to reach
-    the disk (`SET LOCAL synchronous_commit TO OFF`, PostgreSQL's "asynchronous commit", chosen
-    per transaction). Measured with bench/portal.py: the WAL flush was a third of a vote's time
-    (31 → 21 ms median). What a crash of the database server can cost is the votes of its last
-    fraction of a second (at most three times `wal_writer_delay`), never consistency; a vote is
-    worth that, a child's record is not, so only this transaction is asynchronous. A vote inside a
-    caller's open transaction keeps that transaction's setting. SQLite: the statement as it is."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        yield
-        return
-    with transaction.atomic(using=connection.alias):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
+# PostgreSQL: the same statements, committed without waiting for the write-ahead log to reach
+# the disk ("asynchronous commit", chosen here for the statement's own transaction only:
+# set_config(..., is_local => true) lasts until that transaction ends). The one-row CTE is joined
+# so that it runs; SET LOCAL in a transaction of its own would cost three more round trips.
+# Measured with bench/portal.py on PostgreSQL: the WAL flush was a third of a vote's time. What a
+# crash of the database server can cost is the votes of its last fraction of a second (at most
+# three times `wal_writer_delay`), never consistency: a vote is worth that, a child's record is
+# not, so nothing else commits this way, and a vote inside a caller's transaction does not.
+_ASYNC = "WITH _async AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)) "
+_VOTE_UPDATE_ASYNC = _ASYNC + _VOTE_UPDATE.replace(
+    "WHERE article_id", "FROM _async WHERE article_id"
+)
+_VOTE_INSERT_ASYNC = _ASYNC + _VOTE_INSERT.replace(") a WHERE", ") a CROSS JOIN _async WHERE")
+
+
+def _vote_statements(connection) -> tuple[str, str]:
+    """(update, insert): the asynchronous ones on PostgreSQL when the vote is its own
+    transaction (autocommit), the plain ones otherwise (SQLite, or inside a caller's
+    transaction, whose other writes keep their durability)."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _VOTE_UPDATE_ASYNC, _VOTE_INSERT_ASYNC
+    return _VOTE_UPDATE, _VOTE_INSERT
 
 
 def _vote_save(*, slug, stars, voter_token, ip_key, now, new_reader) -> VoteResult | None:
@@ -487,11 +492,12 @@ def _vote_save(*, slug, stars, voter_token, ip_key, now, new_reader) -> VoteResu
     from django.db import connection
 
     at = connection.ops.adapt_datetimefield_value(now)
-    with _vote_transaction(connection), connection.cursor() as cursor:
+    update, insert = _vote_statements(connection)
+    with connection.cursor() as cursor:
         if not new_reader:
             # A token made for this request has no vote yet: only a returning reader's vote is
             # looked for, and changed in the same statement.
-            cursor.execute(_VOTE_UPDATE, [stars, at, slug, at, at, voter_token])
+            cursor.execute(update, [stars, at, slug, at, at, voter_token])
             row = cursor.fetchone()
             if row is not None:
                 vote = _vote(row[0], row[1], slug, stars, voter_token, now)
@@ -499,7 +505,7 @@ def _vote_save(*, slug, stars, voter_token, ip_key, now, new_reader) -> VoteResu
         since = connection.ops.adapt_datetimefield_value(now - timedelta(hours=1))
         default_limit = PortalSettings._meta.get_field("votes_per_hour").default
         cursor.execute(
-            _VOTE_INSERT,
+            insert,
             [stars, voter_token, ip_key, at, at, slug, at, at, ip_key, since, default_limit],
         )
         row = cursor.fetchone()

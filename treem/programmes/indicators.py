@@ -48,11 +48,19 @@ def targets(indicator_code: str, unit_codes, years) -> list[hooks.TargetRow]:
             unit_code=t.unit_code,
             year=t.year,
             value=Decimal(t.value),
-            source_label=_("Kế hoạch %(n)s") % {"n": t.plan.number or t.plan.title},
+            source_label=_plan_label(t.plan),
             url=reverse("programmes:plan_detail", args=[t.plan_id]),
         )
         for t in rows
     ]
+
+
+def _plan_label(plan: Plan) -> str:
+    """"Kế hoạch 25/KH-UBND" by its number; a plan without one by its title, which already
+    says what it is ("Kế hoạch của Phường …"), never "Kế hoạch Kế hoạch …"."""
+    if plan.number:
+        return _("Kế hoạch %(n)s") % {"n": plan.number}
+    return plan.title
 
 
 def plans(unit_codes) -> list[hooks.PlanRef]:
@@ -67,7 +75,7 @@ def plans(unit_codes) -> list[hooks.PlanRef]:
     return [
         hooks.PlanRef(
             key=str(p.pk),
-            label=_("Kế hoạch %(n)s") % {"n": p.number or p.title},
+            label=_plan_label(p),
             url=reverse("programmes:plan_detail", args=[p.pk]),
         )
         for p in qs
