@@ -56,7 +56,7 @@ def targets(indicator_code: str, unit_codes, years) -> list[hooks.TargetRow]:
 
 
 def _plan_label(plan: Plan) -> str:
-    """"Kế hoạch 25/KH-UBND" by its number; a plan without one by its title, which already
+    """ "Kế hoạch 25/KH-UBND" by its number; a plan without one by its title, which already
     says what it is ("Kế hoạch của Phường …"), never "Kế hoạch Kế hoạch …"."""
     if plan.number:
         return _("Kế hoạch %(n)s") % {"n": plan.number}
