@@ -81,7 +81,11 @@ ROUTES = {
         kwargs=lambda o: {"code": o["commune_a_code"], "indicator": o["indicator"].code},
     ),
     "indicators:report_list": route(403, **_VIEW),
-    "indicators:report_start": route(405, post=route(404)),
+    # Opening a commune's report: the commune's chairman and worker only (a role without the right
+    # to enter figures is refused first; their empty form is a 400).
+    "indicators:report_start": route(
+        405, post=route(403, chairman_a=200, officer_a=200, officer_b=200)
+    ),
     "indicators:report_detail": route(403, **_UNIT_A, kwargs=_report),
     "indicators:report_move": route(
         405,

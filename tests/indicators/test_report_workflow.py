@@ -187,3 +187,17 @@ def test_excel_template_round_trip(report, demo, client_for):
     assert data["c|YT_TIEMCHUNG_U1|||d"] == "50"
     with pytest.raises(xlsx.TemplateError):
         xlsx.read_report_template(xlsx.tables_workbook([("x", ["a"], [[1]])]))
+
+
+def test_opening_a_report_refuses_first_then_reads_the_form(catalogue, demo, client_for):
+    url = reverse("indicators:report_start")
+    # A role that enters no figures: 403 whatever the form holds.
+    for body in ({}, {"commune": demo.commune_a.code, "period": "2025"}):
+        assert client_for("chuyenvien").post(url, body).status_code == 403
+    worker = client_for("canbo.a")
+    assert worker.post(url, {}).status_code == 400  # no commune chosen
+    other = worker.post(url, {"commune": demo.commune_b.code, "period": "2025"})
+    assert other.status_code == 404  # not their commune
+    # The period written in words, as officials do.
+    opened = worker.post(url, {"commune": demo.commune_a.code, "period": "Năm 2025"})
+    assert opened.status_code == 302 and "/reports/" in opened["Location"]

@@ -127,6 +127,11 @@ def report_get_for_user(user, pk: int) -> CommuneReport:
     return report
 
 
+def can_enter_reports(user) -> bool:
+    """The role enters communes' periodic figures somewhere (which commune: `can_enter`)."""
+    return can(user, Action.INDICATOR_ENTER)
+
+
 def can_enter(user, commune_code: str) -> bool:
     return can(user, Action.INDICATOR_ENTER) and covers_unit(user, commune_code)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from treem.core.parsing import parse_version
+from treem.core.parsing import InvalidParameter, parse_version
 from treem.geo.models import Commune
 from treem.indicators import access, forms_spec, selectors, services, xlsx
 from treem.indicators.periods import PeriodError, current_period, parse_period
@@ -58,7 +58,13 @@ def report_list(request):
 @login_required
 @require_POST
 def report_start(request):
-    code = request.POST.get("commune", "")
+    # A role that enters no figures is refused (403) whatever the form holds; a form without a
+    # commune is a 400; a commune the user does not cover, or none, is a 404.
+    if not access.can_enter_reports(request.user):
+        raise PermissionDenied
+    code = request.POST.get("commune", "").strip()
+    if not code:
+        raise InvalidParameter("commune", _("Hãy chọn xã, phường của báo cáo."))
     commune = Commune.objects.filter(code=code).first()
     if commune is None or not access.can_enter(request.user, code):
         raise Http404
@@ -68,7 +74,11 @@ def report_start(request):
         )
     except PeriodError:
         messages.error(
-            request, _("Kỳ báo cáo không hợp lệ: viết 2025, 2025-H1, 2025-Q3 hoặc 2025-06.")
+            request,
+            _(
+                "Kỳ báo cáo không hợp lệ: viết “Năm 2025”, “6 tháng đầu năm 2025”, “Quý 3/2025” "
+                "hoặc “Tháng 6/2025”."
+            ),
         )
         return redirect("indicators:report_list")
     return redirect("indicators:report_detail", pk=report.pk)
