@@ -218,6 +218,10 @@ def test_page_records_a_change(decided, make_child, users, chairman_a_client, of
     url = reverse("assistance:recipient_change", args=[recipient.pk])
     page = officer_a_client.get(url)
     assert page.status_code == 200 and "Ghi quyết định" not in page.content.decode()
+    # The child's own record (where the registry keeps the disability level) is one click away.
+    child_url = reverse("registry:child_detail", args=[recipient.child_id])
+    assert f'href="{child_url}"' in page.content.decode()
+    assert officer_a_client.get(child_url).status_code == 200
     assert officer_a_client.post(url, {}).status_code == 403
     data = {
         "version": recipient.version,
