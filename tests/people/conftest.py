@@ -143,3 +143,18 @@ def nominate(demo, users, movement, award_form):
         return services.nomination_submit(**values)
 
     return make
+
+
+@pytest.fixture
+def open_meeting(users, staff, council, nominate):
+    """A council meeting open on one nomination (the commune official A): (meeting, nomination)."""
+    n = nominate(person=staff.official_a)
+    meeting = services.meeting_open(
+        actor=users.specialist,
+        council=council,
+        held_on=D(2026, 4, 15),
+        place="",
+        nominations=[n],
+    )
+    n.refresh_from_db()
+    return meeting, n

@@ -200,20 +200,6 @@ def test_commune_cannot_nominate_for_another_communes_unit(demo, users, staff, n
         nominate(person=staff.official_b, actor=users.officer_a, unit="ubnd_b")
 
 
-@pytest.fixture
-def open_meeting(users, staff, council, nominate):
-    n = nominate(person=staff.official_a)
-    meeting = services.meeting_open(
-        actor=users.specialist,
-        council=council,
-        held_on=D(2026, 4, 15),
-        place="",
-        nominations=[n],
-    )
-    n.refresh_from_db()
-    return meeting, n
-
-
 def test_vote_by_someone_not_on_the_council_is_refused(users, open_meeting):
     meeting, n = open_meeting
     with pytest.raises(PermissionDenied, match="không phải thành viên"):

@@ -264,16 +264,9 @@ def test_coverage_api(staff, officer_a_client, collaborator_a_client):
 
 
 def test_vote_page_refuses_a_non_member_first_and_a_garbage_nomination_is_a_400(
-    users, staff, council, nominate, leader_client, client_for
+    open_meeting, leader_client, client_for
 ):
-    n = nominate(person=staff.official_a)
-    meeting = services.meeting_open(
-        actor=users.specialist,
-        council=council,
-        held_on=D(2026, 4, 15),
-        place="",
-        nominations=[n],
-    )
+    meeting, n = open_meeting
     url = reverse("people:vote", args=[meeting.pk])
     # Someone who may read the meeting but has no seat: 403, whatever the form holds.
     chairman = client_for("chutich.a")
