@@ -437,9 +437,10 @@ def match_rows(
         # given, so pairing only the rows left new would judge the same pair differently the
         # second time (measured: a 100,000-row file imported again added 20 children and
         # rejected 71 other rows). A row already in the registry as it is stays matched.
+        # When every row is already in the registry as it is, there is nothing to pair.
         unseen = [k for k, r in enumerate(valid) if r.match_by != "fingerprint"]
         records = []
-        for k, r in enumerate(valid):
+        for k, r in enumerate(valid if unseen else []):
             rec = record_for(r.values, r.carers)
             rec["record_id"] = f"r{k}"
             records.append(rec)
