@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from treem.portal import readcount, selectors, services
-from treem.portal.models import ArticleEvent, ArticleViews, PortalSettings, Vote
+from treem.portal.models import ArticleEvent, ArticleViews, Comment, PortalSettings, Vote
 from treem.programmes.selectors import article_figures as programme_article_figures
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
@@ -167,17 +167,36 @@ def test_a_vote_of_its_own_commits_asynchronously_on_postgresql_and_nothing_else
         finally:
             own.close()
         assert (inside, after) == ("off", "on")
-        # The asynchronous statements are the plain ones plus the setting: they write the vote.
+        # The asynchronous statements are the plain ones plus the setting: they write the vote,
+        # and return the figures with it counted, as a query afterwards reads them.
         at = connection.ops.adapt_datetimefield_value(timezone.now())
         since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(hours=1))
+        for stars, token in ((5, "t-other-1"), (3, "t-other-2")):
+            services.vote_cast_by_slug(
+                slug=article.slug, stars=stars, voter_token=token, ip_address="203.0.113.20"
+            )
+        approved = Comment.Status.APPROVED.value
         with connection.cursor() as cursor:
             cursor.execute(
                 services._VOTE_INSERT_ASYNC,
-                [4, "t-async", "ip", at, at, article.slug, at, at, "ip", since, 10],
+                [4, "t-async", "ip", at, at, article.slug, at, at, "ip", since, 10]
+                + [approved, "t-async"],
             )
-            assert cursor.fetchone() is not None
-            cursor.execute(services._VOTE_UPDATE_ASYNC, [2, at, article.slug, at, at, "t-async"])
-            assert cursor.fetchone() is not None
+            row = cursor.fetchone()
+            assert row is not None and row[2] is True  # created
+            after_insert = selectors.article_figures(article=article)
+            assert services._figures_with(row, 4) == after_insert
+            assert (after_insert.votes, after_insert.average) == (3, 4.0)
+            # The same reader changes their vote: theirs is replaced, not added.
+            cursor.execute(
+                services._VOTE_UPDATE_ASYNC,
+                [2, at, article.slug, at, at, "t-async", approved, "t-async"],
+            )
+            row = cursor.fetchone()
+            assert row is not None
+            after_update = selectors.article_figures(article=article)
+            assert services._figures_with(row, 2) == after_update
+            assert (after_update.votes, after_update.average) == (3, 10 / 3)
         assert Vote.objects.get(voter_token="t-async").stars == 2
     else:
         assert services._vote_statements(connection) == (

@@ -147,8 +147,9 @@ class Figures:
         return formats.number_format(round(self.average, 1), decimal_pos=1)
 
     @property
-    def stars_percent(self) -> int:
-        return round((self.average or 0) * 20)
+    def stars_width(self) -> int:
+        """Width in pixels of the lit part of the 120-pixel row of five stars."""
+        return round((self.average or 0) * 24)
 
 
 def comment_generation(*, article: Article) -> tuple[int, str]:

@@ -36,6 +36,7 @@ from treem.portal.models import (
     Vote,
 )
 from treem.portal.sanitize import clean_html, html_to_text
+from treem.portal.selectors import Figures
 
 log = logging.getLogger(__name__)
 
@@ -423,6 +424,9 @@ class VoteRateLimited(ValidationError):
 class VoteResult:
     vote: Vote
     created: bool
+    # The article's figures with this vote counted, when the vote's statement read them
+    # (PostgreSQL, the vote its own transaction); None: read them afterwards.
+    figures: Figures | None = None
 
 
 # The live article of a slug, as `Article.is_live` says it (%s: slug, now, now).
@@ -466,19 +470,49 @@ _VOTE_INSERT = " ".join(
 # three times `wal_writer_delay`), never consistency: a vote is worth that, a child's record is
 # not, so nothing else commits this way, and a vote inside a caller's transaction does not.
 _ASYNC = "WITH _async AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)) "
-_VOTE_UPDATE_ASYNC = _ASYNC + _VOTE_UPDATE.replace(
-    "WHERE article_id", "FROM _async WHERE article_id"
+# ... and the article's figures as they are once the vote is in, read in the same statement (one
+# round trip, one aggregate, where a separate query after the vote cost both again). The statement
+# sees the votes as they were before it, so the figures are the other readers' live votes plus
+# this one; their parameters follow the vote's: the approved comment status, the voter token.
+_FIGURES_AFTER = " ".join(
+    (
+        ") SELECT v.*, f.total, f.n, (SELECT COUNT(*) FROM portal_comment c",
+        "WHERE c.article_id = v.article_id AND c.status = %s)",
+        "FROM v CROSS JOIN LATERAL (SELECT COALESCE(SUM(o.stars), 0) AS total, COUNT(*) AS n",
+        "FROM portal_vote o WHERE o.article_id = v.article_id AND o.voided_at IS NULL",
+        "AND o.voter_token <> %s) f",
+    )
 )
-_VOTE_INSERT_ASYNC = _ASYNC + _VOTE_INSERT.replace(") a WHERE", ") a CROSS JOIN _async WHERE")
+_VOTE_UPDATE_ASYNC = (
+    _ASYNC
+    + ", v AS ("
+    + _VOTE_UPDATE.replace("WHERE article_id", "FROM _async WHERE article_id")
+    + _FIGURES_AFTER
+)
+_VOTE_INSERT_ASYNC = (
+    _ASYNC
+    + ", v AS ("
+    + _VOTE_INSERT.replace(") a WHERE", ") a CROSS JOIN _async WHERE").replace(
+        "created_at = updated_at", "created_at = updated_at AS created"
+    )
+    + _FIGURES_AFTER
+)
 
 
 def _vote_statements(connection) -> tuple[str, str]:
-    """(update, insert): the asynchronous ones on PostgreSQL when the vote is its own
-    transaction (autocommit), the plain ones otherwise (SQLite, or inside a caller's
-    transaction, whose other writes keep their durability)."""
+    """(update, insert): on PostgreSQL, when the vote is its own transaction (autocommit), the
+    asynchronous ones, which also return the figures; the plain ones otherwise (SQLite, or inside
+    a caller's transaction, whose other writes keep their durability)."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         return _VOTE_UPDATE_ASYNC, _VOTE_INSERT_ASYNC
     return _VOTE_UPDATE, _VOTE_INSERT
+
+
+def _figures_with(row, stars: int) -> Figures:
+    """The figures of an asynchronous statement's row (…, others' total, others' count,
+    approved comments), this vote included."""
+    total, n, comments = row[-3:]
+    return Figures(average=(total + stars) / (n + 1), votes=n + 1, comments=comments)
 
 
 def _vote_save(*, slug, stars, voter_token, ip_key, now, new_reader) -> VoteResult | None:
@@ -493,20 +527,23 @@ def _vote_save(*, slug, stars, voter_token, ip_key, now, new_reader) -> VoteResu
 
     at = connection.ops.adapt_datetimefield_value(now)
     update, insert = _vote_statements(connection)
+    with_figures = update is _VOTE_UPDATE_ASYNC
+    tail = [Comment.Status.APPROVED.value, voter_token] if with_figures else []
     with connection.cursor() as cursor:
         if not new_reader:
             # A token made for this request has no vote yet: only a returning reader's vote is
             # looked for, and changed in the same statement.
-            cursor.execute(update, [stars, at, slug, at, at, voter_token])
+            cursor.execute(update, [stars, at, slug, at, at, voter_token, *tail])
             row = cursor.fetchone()
             if row is not None:
                 vote = _vote(row[0], row[1], slug, stars, voter_token, now)
-                return VoteResult(vote=vote, created=False)
+                figures = _figures_with(row, stars) if with_figures else None
+                return VoteResult(vote=vote, created=False, figures=figures)
         since = connection.ops.adapt_datetimefield_value(now - timedelta(hours=1))
         default_limit = PortalSettings._meta.get_field("votes_per_hour").default
         cursor.execute(
             insert,
-            [stars, voter_token, ip_key, at, at, slug, at, at, ip_key, since, default_limit],
+            [stars, voter_token, ip_key, at, at, slug, at, at, ip_key, since, default_limit, *tail],
         )
         row = cursor.fetchone()
     if row is None:
@@ -514,7 +551,11 @@ def _vote_save(*, slug, stars, voter_token, ip_key, now, new_reader) -> VoteResu
     # A row created at another moment than this vote's: a concurrent first vote of the same
     # reader was there first, and this one changed it.
     created = bool(row[2])
-    return VoteResult(vote=_vote(row[0], row[1], slug, stars, voter_token, now), created=created)
+    return VoteResult(
+        vote=_vote(row[0], row[1], slug, stars, voter_token, now),
+        created=created,
+        figures=_figures_with(row, stars) if with_figures else None,
+    )
 
 
 def _vote(pk, article_id, slug, stars, voter_token, now) -> Vote:

@@ -200,14 +200,14 @@ def _rating_context(
     comments: int | None = None,
 ) -> dict:
     token = token or _voter_token(request)
+    my_vote = selectors.vote_of_reader(article=article, voter_token=token)
     return {
         "article": article,
         "figures": selectors.article_figures(article=article, comments=comments),
-        "my_vote": selectors.vote_of_reader(article=article, voter_token=token),
+        "my_vote": my_vote,
         "rating_message": message,
         "rating_error": error,
-        "star_range": range(1, 6),
-        "star_labels": _star_labels(),
+        "star_buttons": _star_buttons(my_vote),
     }
 
 
@@ -266,8 +266,7 @@ def _page_for_cache(request, article):
         "article": article,
         "figures": figures,
         "my_vote": None,
-        "star_range": range(1, 6),
-        "star_labels": _star_labels(),
+        "star_buttons": _star_buttons(None),
         **_comment_form_context(article, form, cfg),
         "nav_category": article.category,
         "fragments": _article_fragments(request, article),
@@ -297,30 +296,43 @@ def article_view(request, slug: str):
     return _render_article(request, article)
 
 
-_STAR_LABELS: dict[str, list[tuple[int, str]]] = {}
+_STAR_BUTTONS: dict[tuple[str, int | None], str] = {}
 
 
-def _star_labels() -> list[tuple[int, str]]:
-    """(1, "1 sao") … (5, "5 sao") in the current language, computed once per language."""
-    language = get_language()
-    labels = _STAR_LABELS.get(language)
-    if labels is None:
-        labels = [(i, ngettext("%(n)s sao", "%(n)s sao", i) % {"n": i}) for i in range(1, 6)]
-        _STAR_LABELS[language] = labels
-    return labels
+def _star_buttons(my_vote: int | None) -> str:
+    """The rating form's five star buttons ("3 sao" in the current language, lit up to the
+    reader's vote, pressed on their own), drawn from their template once per language and vote:
+    they hold nothing of the request, and the block is drawn again after every vote."""
+    key = (get_language(), my_vote)
+    html = _STAR_BUTTONS.get(key)
+    if html is None:
+        buttons = [
+            (
+                str(i),
+                ngettext("%(n)s sao", "%(n)s sao", i) % {"n": i},
+                " on" if my_vote and i <= my_vote else "",
+                "true" if my_vote == i else "false",
+            )
+            for i in range(1, 6)
+        ]
+        html = render_to_string("portal/_rating_stars.html", {"buttons": buttons})
+        _STAR_BUTTONS[key] = html
+    return html
 
 
-def _rating_fragment(request, article, *, my_vote, message: str, error: str) -> HttpResponse:
+def _rating_fragment(
+    request, article, *, my_vote, message: str, error: str, figures=None
+) -> HttpResponse:
     """The rating block alone, for htmx to swap: no page context (navigation, user) to build.
-    htmx swaps only 2xx responses; the message carries the refusal."""
+    htmx swaps only 2xx responses; the message carries the refusal. *figures*: as the vote's
+    own statement read them, when it did."""
     ctx = {
         "article": article,
-        "figures": selectors.article_figures(article=article),
+        "figures": figures or selectors.article_figures(article=article),
         "my_vote": my_vote,
         "rating_message": message,
         "rating_error": error,
-        "star_range": range(1, 6),
-        "star_labels": _star_labels(),
+        "star_buttons": _star_buttons(my_vote),
         "csrf_token": get_token(request),
     }
     return HttpResponse(render_to_string("portal/_rating.html", ctx))
@@ -359,10 +371,9 @@ def article_rate_lean(request, slug: str) -> HttpResponse | None:
     """An htmx vote taken before the session, authentication and message middleware (see
     `PageCacheMiddleware`): a vote needs none of them. CSRF is checked by Django's own code; then
     one statement finds the live article, checks the address's hourly limit and writes the vote
-    (`services.vote_cast_by_slug`), one reads the figures, and the page cache's generation of
-    the article is replaced: nothing is read from the cache beforehand. Anything but a plain
-    valid vote (a refused
-    CSRF token, stars out of range, an article taken down, the address over its hourly limit)
+    (`services.vote_cast_by_slug`, which on PostgreSQL also reads the figures; on SQLite one more
+    query reads them), and the page cache's generation of the article is replaced: nothing is
+    read from the cache beforehand. Anything but a plain valid vote (a refused CSRF token, stars out of range, an article taken down, the address over its hourly limit)
     returns None, and the full view answers it with its usual message."""
     _csrf_check.process_request(request)
     if _csrf_check.process_view(request, article_rate_view, (), {}) is not None:
@@ -390,6 +401,7 @@ def article_rate_lean(request, slug: str) -> HttpResponse | None:
         my_vote=result.vote.stars,
         message=_vote_message(result.created),
         error="",
+        figures=result.figures,
     )
     _set_voter_cookie(request, response, token)
     return response
