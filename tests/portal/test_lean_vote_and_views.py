@@ -176,11 +176,11 @@ def test_a_vote_of_its_own_commits_asynchronously_on_postgresql_and_nothing_else
                 slug=article.slug, stars=stars, voter_token=token, ip_address="203.0.113.20"
             )
         approved = Comment.Status.APPROVED.value
+        tail = [approved, "t-async"]  # the figures' parameters: comment status, voter token
         with connection.cursor() as cursor:
             cursor.execute(
                 services._VOTE_INSERT_ASYNC,
-                [4, "t-async", "ip", at, at, article.slug, at, at, "ip", since, 10]
-                + [approved, "t-async"],
+                [4, "t-async", "ip", at, at, article.slug, at, at, "ip", since, 10, *tail],
             )
             row = cursor.fetchone()
             assert row is not None and row[2] is True  # created

@@ -373,8 +373,9 @@ def article_rate_lean(request, slug: str) -> HttpResponse | None:
     one statement finds the live article, checks the address's hourly limit and writes the vote
     (`services.vote_cast_by_slug`, which on PostgreSQL also reads the figures; on SQLite one more
     query reads them), and the page cache's generation of the article is replaced: nothing is
-    read from the cache beforehand. Anything but a plain valid vote (a refused CSRF token, stars out of range, an article taken down, the address over its hourly limit)
-    returns None, and the full view answers it with its usual message."""
+    read from the cache beforehand. Anything but a plain valid vote (a refused CSRF token, stars
+    out of range, an article taken down, the address over its hourly limit) returns None, and
+    the full view answers it with its usual message."""
     _csrf_check.process_request(request)
     if _csrf_check.process_view(request, article_rate_view, (), {}) is not None:
         return None
