@@ -243,10 +243,19 @@ TREEM_SITE_URL = env_str("TREEM_SITE_URL", "")
 # they are parsed (a 300 KB .xlsx can hold a million rows).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
+# A checked list is written in parts of this many rows, each part its own transaction (a commit
+# interrupted by an error resumes after the last part written) ...
+IMPORT_PART_ROWS = env_int("IMPORT_PART_ROWS", 2000, minimum=1)
 
 # --- Background tasks (Django's tasks framework) -----------------------------------------------
 # "database" queues tasks for `manage.py db_worker`; "immediate" runs them inline (demo, tests).
 _TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate"))
+# ... and after each part the background worker pauses for this percentage of the part's own
+# time, leaving the CPU to the web pages (the database server's work, which the worker's low
+# priority does not reach): 100 halves the import's share. Inline tasks (demo, tests) do not pause.
+IMPORT_PAUSE_PERCENT = env_int(
+    "IMPORT_PAUSE_PERCENT", 100 if _TASKS_BACKEND == "database" else 0, minimum=0
+)
 TASKS = {
     "default": {
         "BACKEND": (

@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
@@ -396,3 +397,94 @@ def test_commit_reuses_the_checks_matches_and_rechecks_children_registered_since
     assert batch.imported == 4 and batch.updated + batch.unchanged == 1 and batch.rejected == 1
     assert Child.objects.filter(commune=demo.commune_a).count() == 5
     assert batch.matches == {}
+
+
+def _siblings_list() -> bytes:
+    """The ward list plus a brother of An on a line of his own, far from An's line."""
+    rows = [
+        [1, "Nguyễn Văn An", dt.datetime(2018, 3, 5), "Nam", "Tổ 1, khu phố 2", "Nguyễn Văn Tùng",
+         "Trần Thị Hoa", ""],
+        [2, "Lê Thị Bích", "12/08/2016", "Nữ", "Tổ 3", "", "Phạm Thị Lan", "mồ côi cha"],
+        [3, "Trần Minh Khoa", dt.datetime(2019, 1, 1), "Nam", "Tổ 4", "Trần Văn Bảo", "", ""],
+        [4, "Phạm Thị Mai", 2015, "Nữ", "Tổ 5", "", "", ""],
+        [5, "Đỗ Văn Hùng", dt.datetime(2012, 11, 30), "Nam", "Tổ 6", "Đỗ Văn Dũng",
+         "Vũ Thị Hạnh", ""],
+        [6, "Nguyễn Văn Bình", dt.datetime(2021, 7, 9), "Nam", "Tổ 1, khu phố 2",
+         "Nguyễn Văn Tùng", "Trần Thị Hoa", ""],
+    ]  # fmt: skip
+    return ward_list(rows)
+
+
+def test_commit_writes_in_parts_and_keeps_brothers_in_one_household(
+    officer_a_client, demo, media, settings
+):
+    """Parts of two rows, each its own transaction: An (first line) and his brother Bình (last
+    line) still share one household and one pair of parents, every child has its audit entry,
+    and the progress ends at the file's row count."""
+    settings.IMPORT_PART_ROWS = 2
+    upload(officer_a_client, demo, _siblings_list())
+    batch = ImportBatch.objects.get()
+    result = importer.batch_commit(actor=demo.users["canbo.a"], batch_id=batch.pk)
+    assert result["imported"] == 6 and result["rejected"] == 0
+    an = Child.objects.get(name_key="nguyen van an")
+    binh = Child.objects.get(name_key="nguyen van binh")
+    assert an.household_id == binh.household_id
+    assert {c.person_id for c in an.carers.all()} == {c.person_id for c in binh.carers.all()}
+    ids = [
+        str(pk) for pk in Child.objects.filter(commune=demo.commune_a).values_list("pk", flat=True)
+    ]
+    assert len(ids) == 6
+    assert (
+        AuditEvent.objects.filter(object_type="registry.child", object_id__in=ids, action="create")
+        .values("object_id")
+        .distinct()
+        .count()
+        == 6
+    )
+    batch.refresh_from_db()
+    assert batch.progress == batch.total_rows == 6
+    assert sum(last - first + 1 for first, last in batch.result["created_ids"]) == 6
+
+
+def test_an_interrupted_commit_resumes_and_writes_nothing_twice(
+    officer_a_client, demo, media, settings, monkeypatch
+):
+    """The database fails while the second part is written: the first part stays (and the page
+    says so), the file goes back to "checked", and committing it again writes the rest only,
+    with the counts of one whole import."""
+    from treem.registry import services
+
+    settings.IMPORT_PART_ROWS = 2
+    upload(officer_a_client, demo, ward_list())
+    batch = ImportBatch.objects.get()
+    real = services.children_create
+    calls = []
+
+    def failing(**kwargs):
+        calls.append(len(kwargs["items"]))
+        if len(calls) == 2:
+            raise DatabaseError("the disk is full")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "children_create", failing)
+    with pytest.raises(DatabaseError):
+        importer.batch_commit(actor=demo.users["canbo.a"], batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.READY
+    assert Child.objects.filter(commune=demo.commune_a).count() == 2
+    page = officer_a_client.get(f"/app/registry/import/{batch.pk}/").content.decode()
+    assert "Lần ghi trước bị dừng giữa chừng sau khi đã ghi 2 trẻ vào sổ" in page
+
+    monkeypatch.setattr(services, "children_create", real)
+    r = officer_a_client.post(f"/app/registry/import/{batch.pk}/commit/")
+    assert r.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DONE
+    assert (batch.imported, batch.updated, batch.unchanged, batch.rejected) == (5, 0, 0, 1)
+    assert Child.objects.filter(commune=demo.commune_a).count() == 5
+    assert sum(last - first + 1 for first, last in batch.result["created_ids"]) == 5
+    page = officer_a_client.get(r["Location"]).content.decode()
+    assert "Đã thêm 5 trẻ mới" in page and "dừng giữa chừng" not in page
+    # One creation entry per child, none twice.
+    events = AuditEvent.objects.filter(object_type="registry.child", action="create")
+    assert events.count() == events.values("object_id").distinct().count() == 5

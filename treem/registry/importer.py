@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
@@ -227,6 +228,8 @@ class RowResult:
     fills: dict[str, Any] = field(default_factory=dict)
     fingerprint: str = ""  # row_fingerprint of a valid row
     same_file: int | None = None  # the earlier row of the file this row repeats
+    # Written by an interrupted earlier commit of the same batch: "created" or "updated".
+    done: str = ""
 
 
 @dataclass
@@ -613,48 +616,85 @@ def run_import(
             status=ImportBatch.Status.COMMITTING,
         )
     details = {"import": batch.pk}
-    with transaction.atomic():
-        new_rows = [r for r in report.rows if _is_new(r)]
-        report.created_ids = children_create(
-            actor=actor,
-            items=[
-                ChildInput(
-                    values=r.values,
-                    carers=r.carers,
-                    poverty=r.poverty,
-                    source_ref=f"import:{batch.pk}:{r.source_ref or f'row{r.number}'}",
-                    fingerprint=r.fingerprint,
-                )
-                for r in new_rows
-            ],
-            source=DuplicateDecision.Source.IMPORT,
-            details=details,
-        )
-        child_of = {r.number: r.match_id for r in report.rows if not r.errors and r.match_id}
-        child_of.update(
-            (r.number, cid) for r, cid in zip(new_rows, report.created_ids, strict=True)
-        )
-        filled = [r for r in report.rows if not r.errors and r.match_id and r.fills]
-        changed = set(
-            children_fill(
+    # Rows an earlier, interrupted commit of this batch wrote are matched by fingerprint now;
+    # what it wrote (kept on the batch part by part) says how to count them.
+    written = (batch.result or {}).get("written") or {}
+    earlier_created = _expand(written.get("created", []))
+    earlier_updated = set(written.get("updated", []))
+    for r in report.rows:
+        if not r.errors and r.match_by == "fingerprint":
+            if r.match_id in earlier_created:
+                r.done = "created"
+            elif r.match_id in earlier_updated:
+                r.done = "updated"
+    child_of = {r.number: r.match_id for r in report.rows if not r.errors and r.match_id}
+    created = sorted(earlier_created)
+    updated = sorted(earlier_updated)
+    changed: set[int] = set()
+    parts = _write_parts(report.rows, settings.IMPORT_PART_ROWS)
+    progress = len(report.rows) - sum(len(part) for part in parts)
+    pause = settings.IMPORT_PAUSE_PERCENT / 100
+    # The writes go in parts of a few thousand rows, each its own transaction, so that a long
+    # import never holds the database (SQLite's one writer, sessions waiting on it) for more than
+    # a part; after each part the import pauses for that part's time times `pause`, which gives
+    # the web pages the CPU back (the database server's share, which the worker's own low
+    # priority does not reach). A commit interrupted by an error resumes where it stopped: what
+    # each part wrote is kept on the batch in the same transaction, its rows match by
+    # fingerprint the next time, and nothing is written twice.
+    for part in parts:
+        started = time.perf_counter()
+        with transaction.atomic():
+            new_rows = [r for r in part if _is_new(r)]
+            ids = children_create(
                 actor=actor,
-                fills=[(children[r.match_id], r.fills) for r in filled],
+                items=[
+                    ChildInput(
+                        values=r.values,
+                        carers=r.carers,
+                        poverty=r.poverty,
+                        source_ref=f"import:{batch.pk}:{r.source_ref or f'row{r.number}'}",
+                        fingerprint=r.fingerprint,
+                    )
+                    for r in new_rows
+                ],
                 source=DuplicateDecision.Source.IMPORT,
                 details=details,
-                fingerprints={r.match_id: r.fingerprint for r in filled},
             )
-        )
-        # Rows matched to a child and bringing nothing new: remember the row on the child, so
-        # the same row imported again is recognised without the engine.
-        _stamp(
-            {
-                r.match_id: r.fingerprint
-                for r in report.rows
-                if not r.errors and r.match_id and not r.fills and r.match_by != "fingerprint"
-            }
-        )
-        for r in filled:
-            if r.match_id in changed:
+            created.extend(ids)
+            child_of.update((r.number, cid) for r, cid in zip(new_rows, ids, strict=True))
+            filled = [r for r in part if not r.errors and r.match_id and r.fills]
+            refused = set(
+                children_fill(
+                    actor=actor,
+                    fills=[(children[r.match_id], r.fills) for r in filled],
+                    source=DuplicateDecision.Source.IMPORT,
+                    details=details,
+                    fingerprints={r.match_id: r.fingerprint for r in filled},
+                )
+            )
+            changed |= refused
+            updated.extend(r.match_id for r in filled if r.match_id not in refused)
+            # Rows matched to a child and bringing nothing new: remember the row on the child,
+            # so the same row imported again is recognised without the engine.
+            _stamp(
+                {
+                    r.match_id: r.fingerprint
+                    for r in part
+                    if not r.errors and r.match_id and not r.fills and r.match_by != "fingerprint"
+                }
+            )
+            _record_links(actor, part, children)
+            progress += len(part)
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                progress=progress,
+                result={"written": {"created": _ranges(created), "updated": sorted(updated)}},
+            )
+        if pause:
+            time.sleep((time.perf_counter() - started) * pause)
+    report.created_ids = created
+    with transaction.atomic():
+        for r in report.rows:
+            if r.fills and r.match_id in changed and not r.errors:
                 r.errors.append(
                     _(
                         "Dòng %(row)s: hồ sơ của trẻ vừa được người khác sửa trong lúc nhập nên "
@@ -663,19 +703,21 @@ def run_import(
                     % {"row": r.number}
                 )
         _count(report)
-        _record_links(actor, report.rows, children)
         batch.imported, batch.updated = report.imported, report.updated
         batch.unchanged, batch.rejected = report.unchanged, report.rejected
         batch.status = ImportBatch.Status.DONE
         batch.matches = {}  # used: the result below is what stays
         batch.finished_at = timezone.now()
+        batch.progress = len(report.rows)
         batch.result = {
             "imported": report.imported,
             "updated": report.updated,
             "unchanged": report.unchanged,
             "rejected": report.rejected,
             "created_ids": _ranges(report.created_ids),
-            "updated_ids": sorted(r.match_id for r in report.rows if r.fills and not r.errors),
+            "updated_ids": sorted(
+                r.match_id for r in report.rows if not r.errors and (r.fills or r.done == "updated")
+            ),
             "rejects": {str(r.number): r.errors for r in report.rows if r.errors},
             # Rows rejected as repeats of another row of the file, by fingerprint, with the
             # child that row became: the same file imported again needs no engine for them.
@@ -704,6 +746,48 @@ def run_import(
     return report
 
 
+def _write_parts(rows: list[RowResult], size: int) -> list[list[RowResult]]:
+    """The rows that write something, in parts of about *size* rows: new children first, brothers
+    and sisters of one household always in the same part (they share its row and their parents'),
+    then the rows that fill or confirm a child already in the registry, in file order."""
+    from treem.registry.services import household_key
+
+    families: dict[tuple, list[RowResult]] = {}
+    for r in rows:
+        if _is_new(r):
+            key = household_key(r.values, r.carers) or ("row", r.number)
+            families.setdefault(key, []).append(r)
+    parts: list[list[RowResult]] = []
+    part: list[RowResult] = []
+    for family in families.values():
+        part.extend(family)
+        if len(part) >= size:
+            parts.append(part)
+            part = []
+    if part:
+        parts.append(part)
+    others = [
+        r
+        for r in rows
+        if not r.errors and r.match_id and r.match_by != "fingerprint" and not r.done
+    ]
+    parts.extend(others[i : i + size] for i in range(0, len(others), size))
+    return parts
+
+
+def written_so_far(batch: ImportBatch) -> int:
+    """Children an interrupted commit of this batch created or filled before it stopped (0 once
+    the batch is done: its result counts them)."""
+    if batch.status == ImportBatch.Status.DONE:
+        return 0
+    written = (batch.result or {}).get("written") or {}
+    return len(_expand(written.get("created", []))) + len(written.get("updated", []))
+
+
+def _expand(ranges: list[list[int]]) -> set[int]:
+    return {i for first, last in ranges for i in range(first, last + 1)}
+
+
 def _stamp(prints: dict[int, str]) -> None:
     """Store import fingerprints on children, a thousand per UPDATE. Not a change of the
     child's data: no version, no audit entry."""
@@ -723,8 +807,10 @@ def _count(report: ImportReport) -> None:
     for r in report.rows:
         if r.errors:
             report.rejected += 1
+        elif r.done == "created":
+            report.imported += 1
         elif r.match_id:
-            if r.fills:
+            if r.fills or r.done == "updated":
                 report.updated += 1
             else:
                 report.unchanged += 1
@@ -837,14 +923,25 @@ def batch_read(batch_id: int) -> None:
             status=ImportBatch.Status.FAILED, error=str(exc), finished_at=timezone.now()
         )
         return
-    with transaction.atomic():
+    # The rows go in parts, each its own short transaction with a pause after it, as the commit
+    # writes them (see run_import). Rows of a file read before (a task run twice) are kept.
+    size = settings.IMPORT_PART_ROWS
+    pause = settings.IMPORT_PAUSE_PERCENT / 100
+    for i in range(0, len(table.rows), size):
+        started = time.perf_counter()
         ImportRow.objects.bulk_create(
-            (
+            [
                 ImportRow(batch_id=batch_id, number=n, cells=cells)
-                for n, cells in zip(table.numbers, table.rows, strict=True)
-            ),
-            batch_size=2000,
+                for n, cells in zip(
+                    table.numbers[i : i + size], table.rows[i : i + size], strict=True
+                )
+            ],
+            batch_size=size,
+            ignore_conflicts=True,
         )
+        if pause:
+            time.sleep((time.perf_counter() - started) * pause)
+    with transaction.atomic():
         batch.headers = table.headers
         batch.header_row = table.header_row
         batch.header_depth = table.header_depth
@@ -952,7 +1049,7 @@ def batch_commit(*, actor, batch_id: int, today: dt.date | None = None) -> dict:
     """
     claimed = ImportBatch.objects.filter(
         pk=batch_id, status__in=[ImportBatch.Status.READY, ImportBatch.Status.QUEUED]
-    ).update(status=ImportBatch.Status.COMMITTING, committed_by=actor)
+    ).update(status=ImportBatch.Status.COMMITTING, committed_by=actor, progress=0)
     batch = ImportBatch.objects.get(pk=batch_id)
     if not claimed:
         return batch.result
@@ -971,7 +1068,8 @@ def batch_commit(*, actor, batch_id: int, today: dt.date | None = None) -> dict:
             since=batch.checked_at,
         )
     except Exception:
-        # Nothing was written (one transaction): the file can be committed again.
+        # The parts written so far stay, and say so on the batch: committing the file again
+        # resumes after them (their rows match by fingerprint) and writes nothing twice.
         ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.READY)
         raise
     return batch.result

@@ -354,6 +354,19 @@ _CHILD_COLUMNS = [
 ]  # fmt: skip
 
 
+def household_key(values: dict[str, Any], carers: list[dict]) -> tuple | None:
+    """What makes two new children one household in `children_create`: the same commune,
+    village and address and the same carers (brothers and sisters on separate lines of a list).
+    None for a child with neither an address nor a carer, who gets a household of their own."""
+    key = (
+        values["commune"].code,
+        values["village"].pk if values["village"] else None,
+        fold(values["address"]),
+        tuple(sorted(fold(c["full_name"]) + c["relationship"] for c in carers)),
+    )
+    return key if key[2] or key[3] else None
+
+
 def children_create(
     *,
     actor,
@@ -378,14 +391,7 @@ def children_create(
     item_household: list[int] = []
     for n, it in enumerate(items):
         v = it.values
-        key = (
-            v["commune"].code,
-            v["village"].pk if v["village"] else None,
-            fold(v["address"]),
-            tuple(sorted(fold(c["full_name"]) + c["relationship"] for c in it.carers)),
-        )
-        if not key[2] and not key[3]:
-            key = ("item", n)
+        key = household_key(v, it.carers) or ("item", n)
         k = households.get(key)
         if k is None:
             k = households[key] = len(household_rows)

@@ -625,6 +625,7 @@ def import_preview_view(request, pk: int):
             "matched": matched,
             "rejects": preview.get("rejects", []),
             "done": batch.status == ImportBatch.Status.DONE,
+            "written": importer.written_so_far(batch),
         },
     )
 
