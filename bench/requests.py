@@ -325,7 +325,9 @@ def import_in_background(base: str, path: Path, commune: str, log: dict) -> None
                 return
             time.sleep(0.5)
 
+    log["_t_uploaded"] = time.perf_counter()
     wait()
+    log["_t_checked"] = time.perf_counter()
     log["read_and_check_s"] = round(time.perf_counter() - t0 - log["upload_s"], 2)
     page = opener.open(detail).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
@@ -341,6 +343,7 @@ def import_in_background(base: str, path: Path, commune: str, log: dict) -> None
         if exc.code != 302:
             raise
     wait()
+    log["_t_committed"] = time.perf_counter()
     log["total_s"] = round(time.perf_counter() - t0, 2)
     page = opener.open(detail).read().decode()
     found = re.search(r"Đã thêm ([\d.]+) trẻ mới", page)
@@ -357,6 +360,7 @@ def _failure(exc: OSError) -> str:
 def pages_during(urls: dict[str, str], cookie: str, concurrency: int, busy) -> dict:
     """Medians of the pages read by `concurrency` clients for as long as `busy()` is true."""
     latencies: dict[str, list[float]] = {k: [] for k in urls}
+    stamped: list[tuple[float, str, float]] = []  # (finished at, page, ms)
     errors = 0
     failures: collections.Counter = collections.Counter()
     lock = threading.Lock()
@@ -380,6 +384,7 @@ def pages_during(urls: dict[str, str], cookie: str, concurrency: int, busy) -> d
                 ok, why = False, _failure(exc)
             with lock:
                 latencies[name].append((time.perf_counter() - started) * 1000)
+                stamped.append((time.perf_counter(), name, latencies[name][-1]))
                 errors += 0 if ok else 1
                 if not ok:
                     failures[f"{name}: {why}"] += 1
@@ -396,6 +401,7 @@ def pages_during(urls: dict[str, str], cookie: str, concurrency: int, busy) -> d
     }
     out["errors"] = errors
     out["failures"] = dict(failures)
+    out["_stamped"] = stamped
     return out
 
 
@@ -439,6 +445,24 @@ def import_under_load(base: str, env: dict[str, str], cookie: str, args, log_pat
             worker.wait()
     if failure:
         raise failure[0]
+    # The pages' medians in each phase of the import: reading and checking the file (the
+    # worker's CPU), then writing it (the database's writes as well).
+    stamped = busy.pop("_stamped")
+    quiet.pop("_stamped")
+    phases = {}
+    log.pop("_t_uploaded", None)
+    checked = log.pop("_t_checked", 0.0)
+    bounds = {
+        "read_and_check": (0.0, checked),
+        "commit": (checked, log.pop("_t_committed", float("inf"))),
+    }
+    for phase, (start, end) in bounds.items():
+        phases[phase] = {
+            name: round(statistics.median(v), 2)
+            for name in urls
+            if (v := [ms for at, n, ms in stamped if n == name and start <= at < end])
+        }
+        print(f"  during {phase.replace('_', ' ')}: medians {phases[phase]} ms")
     ratios = {
         name: round(busy[name]["median_ms"] / quiet[name]["median_ms"], 2)
         for name in urls
@@ -459,6 +483,7 @@ def import_under_load(base: str, env: dict[str, str], cookie: str, args, log_pat
         "without_import": quiet,
         "during_import": busy,
         "ratio": ratios,
+        "phase_medians_ms": phases,
         "import": log,
         # Within 1.5x of the same run without the import, and not one page failed.
         "ok": bool(ratios)

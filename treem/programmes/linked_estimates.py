@@ -10,6 +10,7 @@ page). Registered from ProgrammesConfig.ready(), after the app's own report sect
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.conf import settings
 from django.urls import reverse
@@ -28,8 +29,18 @@ def _dong(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def rows_for(*, province_code: str, commune_codes, years) -> list[list[object]]:
-    """[year, item, source, people, amount] summed over the communes."""
+class Estimate(NamedTuple):
+    """One estimate row, summed over the communes."""
+
+    year: int
+    item: str
+    source: str
+    people: int
+    amount: int
+
+
+def rows_for(*, province_code: str, commune_codes, years) -> list[Estimate]:
+    """The estimates of the years, by year, item and source, summed over the communes."""
     sources = dict(Source.choices)
     totals: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for year in years:
@@ -38,7 +49,7 @@ def rows_for(*, province_code: str, commune_codes, years) -> list[list[object]]:
             totals[key][0] += row.people
             totals[key][1] += row.amount
     return [
-        [year, label, str(sources.get(source, source)), people, amount]
+        Estimate(year, label, str(sources.get(source, source)), people, amount)
         for (year, label, source), (people, amount) in sorted(totals.items())
     ]
 
@@ -68,15 +79,15 @@ def budget_section_with_estimates(scope: hooks.ReportScope) -> hooks.ReportSecti
         hooks.ReportTable(
             title=_("Dự toán từ các lĩnh vực khác (đồng)"),
             columns=[_("Năm"), _("Nội dung"), _("Nguồn"), _("Số người"), _("Dự toán")],
-            rows=rows,
+            rows=[list(r) for r in rows],
         )
     )
     return section
 
 
-def rows_for_user(user, year: int) -> list[list[object]]:
+def rows_for_user(user, year: int) -> list[Estimate]:
     """The estimates of `year` for the communes the user may see the budget of (the province's
-    for a province-wide user): [year, item, source, people, amount]."""
+    for a province-wide user)."""
     if not access.can_see_budget(user):
         return []
     communes = sorted(access.commune_codes(user)) or None
