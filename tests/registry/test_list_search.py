@@ -122,6 +122,28 @@ def test_circumstance_filter(demo, register):
         confirmed_by="UBND phường",
     )
     assert names(demo.users["canbo.a"], circumstance="a") == ["Có Hoàn Cảnh"]
+    # Only current periods count: one that ended, or one of another group, does not.
+    ended = register(full_name="Đã Hết Hoàn Cảnh")
+    services.circumstance_add(
+        actor=demo.users["canbo.a"],
+        child=ended,
+        group="a",
+        start_date=dt.date(2020, 1, 1),
+        end_date=dt.date(2022, 1, 1),
+        evidence="Giấy chứng tử",
+        confirmed_by="UBND phường",
+    )
+    other = register(full_name="Nhóm Khác")
+    services.circumstance_add(
+        actor=demo.users["canbo.a"],
+        child=other,
+        group="b",
+        start_date=dt.date(2024, 1, 1),
+        evidence="Biên bản",
+        confirmed_by="UBND phường",
+    )
+    assert names(demo.users["canbo.a"], circumstance="a") == ["Có Hoàn Cảnh"]
+    assert names(demo.users["canbo.a"], circumstance="b") == ["Nhóm Khác"]
 
 
 def test_list_page_query_count_does_not_grow_with_rows(

@@ -109,13 +109,15 @@ def children_for_user(
     if f.age_group in AGE_GROUPS:
         qs = qs.filter(age_group_q(f.age_group, today))
     if f.circumstance:
+        # The children of the group's current periods, as a set the database reads first from
+        # the (group, end date, child) index: few children are in one group, and an EXISTS per
+        # child made SQLite visit every child of the province to count them (4.6 s at a million).
         current = SpecialCircumstance.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=today),
-            child=OuterRef("pk"),
             group=f.circumstance,
             start_date__lte=today,
         )
-        qs = qs.filter(Exists(current))
+        qs = qs.filter(pk__in=current.values("child_id"))
     query = f.query.strip()
     if query:
         if _ID_LIKE.match(query):
@@ -224,13 +226,15 @@ class ListTotal:
 def children_total(qs: QuerySet[Child], *, cache_key: str) -> ListTotal:
     """The number of children in a list (see COUNT_EXACT_LIMIT)."""
     qs = qs.order_by()
-    n = qs[: COUNT_EXACT_LIMIT + 1].count()
-    if n <= COUNT_EXACT_LIMIT:
-        return ListTotal(n)
+    # A large list counted a moment ago is not counted again, not even up to the limit (that
+    # bounded count alone took 200-400 ms for a carer's name shared by 20,000 children).
     key = "registry:list-total:" + hashlib.sha256(cache_key.encode()).hexdigest()
     hit = cache.get(key)
     if hit is not None:
         return ListTotal(hit[0], hit[1])
+    n = qs[: COUNT_EXACT_LIMIT + 1].count()
+    if n <= COUNT_EXACT_LIMIT:
+        return ListTotal(n)
     total = ListTotal(qs.count(), timezone.now())
     cache.set(key, (total.n, total.counted_at), COUNT_CACHE_SECONDS)
     return total
