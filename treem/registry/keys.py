@@ -86,6 +86,16 @@ def byte_order(field: str):
     return F(field)
 
 
+def byte_order_of(expression):
+    """`byte_order` for an expression rather than a column."""
+    from django.db import connection
+    from django.db.models.functions import Collate
+
+    if connection.vendor == "postgresql":
+        return Collate(expression, "C")
+    return expression
+
+
 def name_order(field: str = "name_key") -> list:
     """ORDER BY for lists sorted by a folded key, then id."""
     return [byte_order(field), "id"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from treem.accounts.policy import Action, require
 from treem.lib.text import fold
 from treem.registry.access import children_scope
-from treem.registry.keys import byte_order
+from treem.registry.keys import byte_order, byte_order_of
 from treem.registry.models import (
     Child,
     ChildCarer,
@@ -221,6 +221,20 @@ COUNT_CACHE_SECONDS = 600
 class ListTotal:
     n: int
     counted_at: dt.datetime | None = None  # None: counted now, exactly
+
+
+def sorted_after_reading(qs: QuerySet[Child]) -> QuerySet[Child]:
+    """The same list in the same order (Vietnamese, then registration), for a list known to hold
+    at most COUNT_EXACT_LIMIT children: the database reads the matching children through the
+    filters' own indexes and sorts them, instead of walking the province's name index in order
+    until a page is found. The walk is right for a long list, whose children come up at once;
+    for a short one it reads every name before the matches' place in the alphabet (2.6 s for
+    "tran thi", aged 11-15, among a million children on PostgreSQL, against 20 ms sorted). The
+    sort key is written as an expression no index serves, so no planner takes the walk."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    return qs.order_by(byte_order_of(Concat("name_sort", Value(""))), "id")
 
 
 def children_total(qs: QuerySet[Child], *, cache_key: str) -> ListTotal:
