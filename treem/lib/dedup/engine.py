@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import multiprocessing as mp
 import os
 import time
@@ -509,18 +511,35 @@ def read_csv_columns(
         header = next(reader, None)
         if header is None:
             return
-        pos = {name.strip(): i for i, name in enumerate(header)}
-        if "record_id" not in pos:
-            raise ValueError("The CSV file has no record_id column; add one and scan again.")
-        wanted = [(c, pos.get(c)) for c in COLUMNS]
-        rows: list[list[str]] = []
-        for row in reader:
-            rows.append(row)
-            if len(rows) >= chunk_rows:
-                yield _columns_of(rows, wanted)
-                rows = []
-        if rows:
-            yield _columns_of(rows, wanted)
+        yield from _chunks(reader, _wanted(header), chunk_rows)
+
+
+def _wanted(header: Sequence[str]) -> list[tuple[str, int | None]]:
+    """Where each of COLUMNS sits in a CSV row (None: the file lacks it)."""
+    pos = {name.strip(): i for i, name in enumerate(header)}
+    if "record_id" not in pos:
+        raise ValueError("The CSV file has no record_id column; add one and scan again.")
+    return [(c, pos.get(c)) for c in COLUMNS]
+
+
+def _chunks(
+    rows: Iterable[list[str]],
+    wanted: list[tuple[str, int | None]],
+    chunk_rows: int,
+    last: list | None = None,
+) -> Iterator[dict[str, list[str]]]:
+    """Rows in batches of columns. With *last* (a list), a final row equal to
+    ``[_SENTINEL]`` is dropped and True appended to *last*."""
+    it = iter(rows)
+    while True:
+        batch = list(itertools.islice(it, chunk_rows))
+        if not batch:
+            return
+        if last is not None and batch[-1] == [_SENTINEL]:
+            batch.pop()
+            last.append(True)
+        if batch:
+            yield _columns_of(batch, wanted)
 
 
 def _columns_of(
@@ -536,6 +555,149 @@ def _columns_of(
     return {name: transposed[i] if i is not None else [""] * n for name, i in wanted}
 
 
+# --- reading and encoding a CSV on two cores ----------------------------------------------------
+
+# From this size on (about 200,000 records) a CSV is read and encoded in two processes.
+PARALLEL_MIN_BYTES = 20_000_000
+# Ends the first half's text: if the split fell inside a quoted field, this line is swallowed
+# into that field instead of being read as a row of its own, and the file is read again whole.
+_SENTINEL = "\x00treem-split-check\x00"
+
+
+def _lines(path: str | Path, start: int, stop: int, tail: str = "") -> Iterator[str]:
+    """The lines of bytes [start, stop) of a UTF-8 file (stop falls on a line end), then
+    *tail*. Read in blocks cut at line ends and split by io.StringIO, which runs in C and ends
+    lines where a text-mode file opened with newline="" would."""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = stop - start
+        carry = b""
+        while left > 0:
+            block = fh.read(min(left, 1 << 23))
+            if not block:
+                break
+            left -= len(block)
+            block = carry + block
+            cut = block.rfind(b"\n") + 1 if left > 0 else len(block)
+            carry = block[cut:]
+            yield from io.StringIO(block[:cut].decode("utf-8"), newline="")
+        if carry:
+            yield from io.StringIO(carry.decode("utf-8"), newline="")
+    if tail:
+        yield tail
+
+
+def _record_boundary(path: str | Path, start: int, size: int) -> int | None:
+    """The first line start past the middle of bytes [start, size) that is outside quotes
+    (an even number of quote characters before it); None when there is no such place."""
+    middle = start + (size - start) // 2
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        quotes = 0
+        left = middle - start
+        while left > 0:
+            block = fh.read(min(left, 1 << 24))
+            if not block:
+                return None
+            quotes += block.count(b'"')
+            left -= len(block)
+        at = middle
+        for line in fh:
+            quotes += line.count(b'"')
+            at += len(line)
+            if quotes % 2 == 0 and line.endswith(b"\n"):
+                return at if at < size else None
+    return None
+
+
+def _encode_lines(
+    path: str | Path, start: int, stop: int, wanted: list[tuple[str, int | None]], chunk_rows: int
+) -> tuple[dict[str, list[str]], Table | None, list[str]]:
+    """Encode rows of bytes [start, stop) with an encoder of its own (run in a forked worker):
+    its vocabularies, its table (None without rows) and the record ids."""
+    enc = Encoder()
+    parts: list[Table] = []
+    ids: list[str] = []
+    for cols in _chunks(csv.reader(_lines(path, start, stop)), wanted, chunk_rows):
+        parts.append(enc.encode(cols))
+        ids.extend(cols["record_id"])
+    return enc.vocabularies(), Table.concat(parts) if parts else None, ids
+
+
+def encode_csv(
+    path: str | Path,
+    *,
+    chunk_rows: int = 250_000,
+    min_bytes: int = PARALLEL_MIN_BYTES,
+    workers: int | None = None,
+) -> tuple[Encoder, Table, list[str]]:
+    """Read and encode a registry CSV: (encoder, table, record ids).
+
+    From *min_bytes* on, with two cores and fork, the file is cut in two at a record boundary:
+    a forked worker reads and encodes the second half with an encoder of its own while this
+    process does the first, then the worker's strings are interned here and its ids
+    renumbered (Encoder.absorb). The records come out with the same strings as a reading in one
+    process; only token ids may be numbered otherwise. Fork matters: the name-bag hash uses
+    Python's string hash, which is seeded per process and shared only by forked children.
+    """
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        first = fh.readline()
+    split = None
+    if (
+        workers > 1
+        and size >= min_bytes
+        and b'"' not in first
+        and first.endswith(b"\n")
+        and "fork" in mp.get_all_start_methods()
+    ):
+        split = _record_boundary(path, len(first), size)
+    if split is not None:
+        got = _encode_split(path, first, split, size, chunk_rows)
+        if got is not None:
+            return got
+    enc = Encoder()
+    parts: list[Table] = []
+    ids: list[str] = []
+    for cols in read_csv_columns(path, chunk_rows):
+        parts.append(enc.encode(cols))
+        ids.extend(cols["record_id"])
+    table = Table.concat(parts) if parts else enc.encode({c: [] for c in COLUMNS})
+    enc.drop_caches()
+    return enc, table, ids
+
+
+def _encode_split(
+    path: str | Path, first: bytes, split: int, size: int, chunk_rows: int
+) -> tuple[Encoder, Table, list[str]] | None:
+    """encode_csv's two-process reading; None when the split turned out not to fall between
+    two records (a quote character inside an unquoted field fools the quote count)."""
+    header = next(csv.reader([first.decode("utf-8-sig")]))
+    wanted = _wanted(header)
+    enc = Encoder()
+    parts: list[Table] = []
+    ids: list[str] = []
+    # The first half ends with the sentinel line: it comes out as a row of its own only if
+    # the split fell between two records.
+    clean: list[bool] = []
+    rows = csv.reader(_lines(path, len(first), split, _SENTINEL + "\n"))
+    with mp.get_context("fork").Pool(1) as pool:
+        second = pool.apply_async(_encode_lines, (path, split, size, wanted, chunk_rows))
+        for cols in _chunks(rows, wanted, chunk_rows, clean):
+            parts.append(enc.encode(cols))
+            ids.extend(cols["record_id"])
+        if not clean:
+            return None
+        vocabularies, more, more_ids = second.get()
+    enc.drop_caches()
+    if more is not None:
+        parts.append(enc.absorb(vocabularies, more))
+    ids.extend(more_ids)
+    return enc, Table.concat(parts), ids
+
+
 def scan_csv(
     input_path: str | Path, output_path: str | Path, threshold: float | None = None
 ) -> int:
@@ -545,15 +707,7 @@ def scan_csv(
     commune_code, address, mother_name, father_name, id_number (any but record_id may be empty
     or absent).
     """
-    enc = Encoder()
-    parts: list[Table] = []
-    ids: list[str] = []
-    for cols in read_csv_columns(input_path):
-        parts.append(enc.encode(cols))
-        ids.extend(cols["record_id"])
-    table = Table.concat(parts) if parts else enc.encode({c: [] for c in COLUMNS})
-    enc.drop_caches()
-    del parts
+    enc, table, ids = encode_csv(input_path)
     res = scan_table(table, enc, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     n = 0
     with open(output_path, "w", newline="", encoding="utf-8") as fh:
