@@ -172,3 +172,29 @@ def test_scan_workers_find_the_same_pairs(tmp_path, workers):
     a, b = ref.candidates
     codes = np.minimum(a, b) * table.n + np.maximum(a, b)
     assert np.unique(codes).shape[0] == codes.shape[0] == ref.pair_stats.total
+
+
+def test_table_of_compared_names_changes_no_score(tmp_path, monkeypatch):
+    from treem.lib.dedup import scoring
+
+    path = tmp_path / "reg.csv"
+    _write(_rows(3000, seed=4), path)
+    enc, table, ids = encode_csv(path, workers=1)
+    monkeypatch.setattr(scoring, "MEMO_MIN_PAIRS", 10**12)
+    ref = scan_table(table, enc, workers=1, keep_candidates=True)
+    # Every batch through the table, which holds only the 40 commonest words (the others go
+    # the long way), in small chunks so that later ones read what earlier ones stored.
+    monkeypatch.setattr(scoring, "MEMO_MIN_PAIRS", 0)
+    monkeypatch.setattr(scoring, "MEMO_TOKENS", 40)
+    stats = scoring.Stats.learn(table, enc)
+    stats.model = engine.train_model(table, stats)
+    assert ref.candidates is not None
+    a, b = ref.candidates
+    want = scoring.score_pairs(table, a, table, b, stats, detail=True).weight
+    for lo in range(0, a.shape[0], 5000):
+        got = scoring.score_pairs(table, a[lo : lo + 5000], table, b[lo : lo + 5000], stats)
+        assert np.array_equal(got.weight, want[lo : lo + 5000])
+    _rank, memo = stats._memo()
+    assert memo.shape == (40, 40)
+    assert (memo != 0).sum() > 100
+    assert _pairs(ids, scan_table(table, enc, workers=1)) == _pairs(ids, ref)
