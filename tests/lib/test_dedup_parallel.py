@@ -198,3 +198,57 @@ def test_table_of_compared_names_changes_no_score(tmp_path, monkeypatch):
     assert memo.shape == (40, 40)
     assert (memo != 0).sum() > 100
     assert _pairs(ids, scan_table(table, enc, workers=1)) == _pairs(ids, ref)
+
+
+def _brute_pairs(keys) -> dict[tuple[int, int], str]:
+    """Each pair that shares a usable block under some key, with the first such key."""
+    out: dict[tuple[int, int], str] = {}
+    for bk in keys:
+        vals, counts = np.unique(bk.keys[bk.keys != 0], return_counts=True)
+        size = dict(zip(vals.tolist(), counts.tolist(), strict=True))
+        n = bk.keys.shape[0]
+        for x in range(n):
+            for y in range(x + 1, n):
+                k = int(bk.keys[x])
+                if k == 0 or k != int(bk.keys[y]) or size[k] > bk.max_block:
+                    continue
+                if bk.flag is not None and not (bk.flag[x] or bk.flag[y]):
+                    continue
+                out.setdefault((x, y), bk.name)
+    return out
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_pairs_are_those_of_the_first_key_that_blocks_them(parts):
+    from treem.lib.dedup.blocking import BlockKey, PairStats, iter_pairs
+
+    rng = np.random.default_rng(1)
+    n = 640
+    keys = []
+    for i in range(9):
+        # Small blocks, some records without the key, key values that differ only in their
+        # low bits (the fast sort must fall back), and one key with hundreds of blocks (so
+        # block numbers collide in the packed bytes).
+        base = rng.integers(1, 2**62, 300, dtype=np.int64).astype(np.uint64)
+        base[:50] = np.uint64(2**40) + np.arange(50, dtype=np.uint64)
+        vals = base[rng.integers(0, 150 if i % 2 else 300, n)]
+        if i == 2:
+            vals = rng.integers(1, 300, n).astype(np.uint64) * np.uint64(2**50)
+        vals[rng.random(n) < 0.2] = 0
+        flag = rng.random(n) < 0.3 if i == 5 else None
+        keys.append(BlockKey("k%d" % i, vals, flag, max_block=3 if i == 7 else 0))
+    want = _brute_pairs(keys)
+    got: dict[tuple[int, int], str] = {}
+    stats = PairStats({}, {})
+    for which in range(parts):
+        part_stats = PairStats({}, {})
+        for a, b in iter_pairs(keys, chunk=500, stats_out=part_stats, part=(which, parts)):
+            for x, y in zip(a.tolist(), b.tolist(), strict=True):
+                pair = (min(x, y), max(x, y))
+                assert pair not in got
+                got[pair] = ""
+        for k, v in part_stats.per_key.items():
+            stats.per_key[k] = stats.per_key.get(k, 0) + v
+    assert set(got) == set(want)
+    for name in stats.per_key:
+        assert stats.per_key[name] == sum(1 for v in want.values() if v == name)
