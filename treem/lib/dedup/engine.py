@@ -310,9 +310,11 @@ TRAIN_MAX_CANDIDATES = 600_000
 TRAIN_MIN_FAMILY_PAIRS = 300
 
 
-def train_model(table: Table, stats: Stats, *, seed: int = 0) -> Model:
+def train_model(
+    table: Table, stats: Stats, *, seed: int = 0, keys: list[BlockKey] | None = None
+) -> Model:
     """Learn the comparison weights from *table* itself (see model.py); small tables get the
-    default model."""
+    default model. *keys*: the table's block_keys, when already computed."""
     n = table.n
     base = default_model()
     if n < TRAIN_MIN_RECORDS:
@@ -325,19 +327,27 @@ def train_model(table: Table, stats: Stats, *, seed: int = 0) -> Model:
     random_levels = score_pairs(table, a[keep], table, b[keep], stats, detail=True).levels
     sample = np.zeros(n, bool)
     sample[rng.choice(n, min(n, TRAIN_SAMPLE_RECORDS), replace=False)] = True
-    all_keys = block_keys(table, stats)
+    all_keys = block_keys(table, stats) if keys is None else keys
+    # The sample's records, in table order: blocking only them gives the same pairs, in the
+    # same order, as blocking the whole table with the other records' keys cleared.
+    where = np.flatnonzero(sample)
 
     def pairs_of(keys: list[BlockKey]) -> tuple[np.ndarray, np.ndarray]:
         keys = [
-            BlockKey(bk.name, np.where(sample, bk.keys, np.uint64(0)), bk.flag, bk.max_block)
+            BlockKey(
+                bk.name,
+                bk.keys[where],
+                None if bk.flag is None else bk.flag[where],
+                bk.max_block,
+            )
             for bk in keys
         ]
         got_a: list[np.ndarray] = []
         got_b: list[np.ndarray] = []
         total = 0
         for pa, pb in iter_pairs(keys, chunk=200_000):
-            got_a.append(pa)
-            got_b.append(pb)
+            got_a.append(where[pa])
+            got_b.append(where[pb])
             total += pa.shape[0]
             if total >= TRAIN_MAX_CANDIDATES:
                 break
@@ -398,6 +408,12 @@ _SHARED: dict[str, object] = {}
 PARALLEL_MIN_RECORDS = 200_000
 
 
+def _train_part() -> Model:
+    table, stats, keys = _SHARED["table"], _SHARED["stats"], _SHARED["keys"]
+    assert isinstance(table, Table) and isinstance(stats, Stats) and isinstance(keys, list)
+    return train_model(table, stats, keys=keys)
+
+
 def _scan_part(part: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, PairStats]:
     table = _SHARED["table"]
     stats = _SHARED["stats"]
@@ -436,16 +452,29 @@ def scan_table(
     The blocks are sorted once, before the workers fork.
     """
     t0 = time.perf_counter()
-    stats = Stats.learn(table, encoder)
-    stats.model = train_model(table, stats)
-    ts = time.perf_counter()
-    plan = plan_blocks(block_keys(table, stats))
-    t1 = time.perf_counter()
-    w_min = score_to_weight(threshold)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if table.n >= PARALLEL_MIN_RECORDS else 1
     if keep_candidates or "fork" not in mp.get_all_start_methods():
         workers = 1
+    stats = Stats.learn(table, encoder)
+    keys = block_keys(table, stats)
+    ts = time.perf_counter()
+    if workers > 1:
+        # Learning the weights and sorting the blocks do not depend on each other: a forked
+        # process learns while this one sorts.
+        _SHARED.update(table=table, stats=stats, keys=keys)
+        try:
+            with mp.get_context("fork").Pool(1) as pool:
+                model = pool.apply_async(_train_part)
+                plan = plan_blocks(keys)
+                stats.model = model.get()
+        finally:
+            _SHARED.clear()
+    else:
+        stats.model = train_model(table, stats, keys=keys)
+        plan = plan_blocks(keys)
+    t1 = time.perf_counter()
+    w_min = score_to_weight(threshold)
     ps = PairStats({}, {})
     cand_a: list[np.ndarray] = []
     cand_b: list[np.ndarray] = []
@@ -484,7 +513,11 @@ def scan_table(
         b=b,
         score=np.asarray(weight_to_score(w)),
         pair_stats=ps,
-        seconds={"stats_and_model": ts - t0, "blocks": t1 - ts, "pairs_and_scoring": t2 - t1},
+        seconds={
+            "stats_and_keys": ts - t0,
+            "model_and_blocks": t1 - ts,
+            "pairs_and_scoring": t2 - t1,
+        },
         candidates=(_cat(cand_a, np.int64), _cat(cand_b, np.int64)) if keep_candidates else None,
     )
 
