@@ -27,12 +27,14 @@ from treem.lib.dedup.dates import format_date
 from treem.lib.dedup.encode import COLUMNS, Encoder, Table
 from treem.lib.dedup.model import Model, default_model, fit
 from treem.lib.dedup.scoring import (
+    BOUND_MARGIN,
     FAMILY_LOSS_BITS,
     FIELDS,
     LEVEL_NAMES,
     Stats,
     score_pairs,
     score_to_weight,
+    weight_bound,
     weight_to_score,
 )
 
@@ -425,12 +427,22 @@ def _scan_part(part: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     out_b: list[np.ndarray] = []
     out_w: list[np.ndarray] = []
     for a, b in iter_pairs(plan, stats_out=ps, part=part):
-        w = score_pairs(table, a, table, b, stats).weight
-        hit = w >= w_min
+        hit, w = _score_chunk(table, a, b, stats, w_min)
         out_a.append(a[hit])
         out_b.append(b[hit])
-        out_w.append(w[hit])
+        out_w.append(w)
     return _cat(out_a, np.int64), _cat(out_b, np.int64), _cat(out_w, np.float64), ps
+
+
+def _score_chunk(
+    table: Table, a: np.ndarray, b: np.ndarray, stats: Stats, w_min: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (in the chunk) of the pairs weighing at least *w_min*, and their weights.
+    Only pairs whose weight_bound reaches *w_min* are scored in full."""
+    cand = np.flatnonzero(weight_bound(table, a, table, b, stats) >= w_min - BOUND_MARGIN)
+    w = score_pairs(table, a[cand], table, b[cand], stats).weight
+    hit = w >= w_min
+    return cand[hit], w[hit]
 
 
 def _cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
@@ -501,11 +513,10 @@ def scan_table(
             if keep_candidates:
                 cand_a.append(pa)
                 cand_b.append(pb)
-            pw = score_pairs(table, pa, table, pb, stats).weight
-            hit = pw >= w_min
+            hit, pw = _score_chunk(table, pa, pb, stats, w_min)
             out_a.append(pa[hit])
             out_b.append(pb[hit])
-            out_w.append(pw[hit])
+            out_w.append(pw)
         a, b, w = _cat(out_a, np.int64), _cat(out_b, np.int64), _cat(out_w, np.float64)
     t2 = time.perf_counter()
     return ScanResult(

@@ -607,3 +607,87 @@ def _model_weights(
             w = np.where(fam, np.minimum(w, 0.0), w)
         out[f] = w
     return out
+
+
+# Bulk scans skip pairs whose weight_bound is below the threshold by more than this margin
+# (bits; it covers rounding, as the bound adds the same terms in another order).
+BOUND_MARGIN = 1e-6
+
+
+def weight_bound(A: Table, ia: np.ndarray, B: Table, ib: np.ndarray, stats: Stats) -> np.ndarray:
+    """An upper bound of ``score_pairs(A, ia, B, ib, stats).weight``, pair by pair, from
+    comparisons that need no look at the strings: every field's level is known exactly except
+    when two name words differ, where the bound takes the best weight of the levels that
+    comparison could give (similar, different, another real name...). Most candidate pairs of a
+    bulk scan fall far below the threshold on this bound alone, and are never fully scored.
+
+    Pairs whose names hold the same words in another order are not bounded (infinity)."""
+    model = stats.model or default_model()
+    w0, w1 = model.weights(0), model.weights(1)
+    mo_a, mo_b = A.mo_full[ia], B.mo_full[ib]
+    fa_a, fa_b = A.fa_full[ia], B.fa_full[ib]
+    fam = ((mo_a >= 0) & (mo_a == mo_b)) | ((fa_a >= 0) & (fa_a == fa_b))
+    total = np.where(fam, model.prior_bits(1) - FAMILY_LOSS_BITS, model.prior_bits(0))
+
+    def in_context(f: str, w: np.ndarray, levels: np.ndarray | list[int]) -> np.ndarray:
+        """The weight of field *f* at the given level(s) in each pair's context."""
+        if f in CHILD_FIELDS:
+            return np.where(fam, w1[f][levels], w)
+        if f in FAMILY_FIELDS:
+            return np.where(fam, np.minimum(w, 0.0), w)
+        return w
+
+    def best(f: str, levels: list[int]) -> np.ndarray:
+        """The best weight of field *f* among *levels*, per pair (by context)."""
+        b0 = float(w0[f][levels].max())
+        if f in CHILD_FIELDS:
+            return np.where(fam, float(w1[f][levels].max()), b0)
+        if f in FAMILY_FIELDS:
+            return np.where(fam, min(b0, 0.0), b0)
+        return np.full(fam.shape, b0)
+
+    def exact_level(f: str, level: np.ndarray) -> None:
+        nonlocal total
+        lv = level.astype(np.int64)
+        total = total + in_context(f, w0[f][lv], lv)
+
+    dob, _ = _dob(A, ia, B, ib)
+    exact_level("birth_date", dob)
+    xa, xb = A.sex[ia].astype(np.int32), B.sex[ib].astype(np.int32)
+    exact_level("sex", _equal_field(np.where(xa > 0, xa, -1), np.where(xb > 0, xb, -1))[0])
+    exact_level("commune_code", _equal_field(A.commune[ia], B.commune[ib])[0])
+    exact_level("address", _equal_field(A.addr[ia], B.addr[ib])[0])
+    exact_level("id_number", _equal_field(A.idn[ia], B.idn[ib])[0])
+
+    def token(f: str, a: np.ndarray, b: np.ndarray, unequal: list[int]) -> np.ndarray:
+        """Weight bound of a token field: exact (with term frequency) when the tokens are
+        equal, the best of *unequal* when both are there and differ, 0 when one is missing."""
+        both = (a >= 0) & (b >= 0)
+        eq = both & (a == b)
+        out = np.where(both, best(f, unequal), 0.0)
+        e = np.flatnonzero(eq)
+        if e.shape[0]:
+            m_exact = model.m0[f][EXACT] + model.m0[f][REORDERED]
+            tf = math.log2(max(m_exact, 1e-6)) - stats.log_term_frequency(f, a[e])
+            if f in CHILD_FIELDS:
+                tf = np.where(fam[e], w1[f][EXACT], tf)
+            elif f in FAMILY_FIELDS:
+                tf = np.where(fam[e], np.minimum(tf, 0.0), tf)
+            out[e] = tf
+        return out
+
+    ga, gb = A.giv[ia], B.giv[ib]
+    total += token("surname", A.sur[ia], B.sur[ib], [SIMILAR, DIFFERENT])
+    total += token("middle_name", A.mid[ia], B.mid[ib], [SIMILAR, DIFFERENT])
+    given = token("given_name", ga, gb, [SIMILAR, DIFFERENT, OTHER_NAME, NEAR_NAME])
+    # The same given name typed with other diacritics is similar or another name, not exact.
+    ta, tb = A.giv_tone[ia], B.giv_tone[ib]
+    toned = np.flatnonzero((ga >= 0) & (ga == gb) & (ta >= 0) & (tb >= 0) & (ta != tb))
+    if toned.shape[0]:
+        given[toned] = np.maximum(given[toned], best("given_name", [SIMILAR, NEAR_NAME])[toned])
+    total += given
+    total += token("mother_name", mo_a, mo_b, [SIMILAR, DIFFERENT])
+    total += token("father_name", fa_a, fa_b, [SIMILAR, DIFFERENT])
+    bag_a, bag_b = A.bag[ia], B.bag[ib]
+    total[(bag_a != 0) & (bag_a == bag_b) & (ga != gb)] = np.inf
+    return total
