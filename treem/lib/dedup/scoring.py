@@ -262,7 +262,7 @@ class Stats:
         # Compare each distinct pair of tokens once: a million candidate pairs hold only a few
         # tens of thousands of distinct (token, token) couples.
         uniq, inv = np.unique(_couple_codes(a, b), return_inverse=True)
-        ok, both_real, sim = self._compare_couples(uniq, extra, with_sim=True)
+        ok, both_real, sim = self._compare_couples(uniq, extra, with_sim=True, with_real=known_veto)
         ok, two, near = _veto(ok, both_real, known_veto)
         return ok[inv], sim[inv], two[inv], near[inv]
 
@@ -314,10 +314,10 @@ class Stats:
         return self.memo
 
     def _compare_couples(
-        self, uniq: np.ndarray, extra: dict[int, str], *, with_sim: bool
+        self, uniq: np.ndarray, extra: dict[int, str], *, with_sim: bool, with_real: bool = True
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """For distinct couples of token ids (lo << 32 | hi): (close before the real-name
-        veto, both real given names, similarity or None)."""
+        veto, both real given names (all False without *with_real*), similarity or None)."""
         ua = (uniq >> 32).astype(np.int64)
         ub = (uniq & 0xFFFFFFFF).astype(np.int64)
         sa, sb = self.strings(ua, extra), self.strings(ub, extra)
@@ -336,10 +336,12 @@ class Stats:
             | prefix
             | (self.phon_of(ua, extra) == self.phon_of(ub, extra))
         )
-        ca, cb = _take(self.giv_count, ua, 0.0), _take(self.giv_count, ub, 0.0)
-        lo_c, hi_c = np.minimum(ca, cb), np.maximum(ca, cb)
-        both_real = (lo_c >= KNOWN_MIN_COUNT) & (lo_c >= KNOWN_RATIO * hi_c)
-        both_real |= self.known_of(ua, extra) & self.known_of(ub, extra)
+        both_real = np.zeros(ok.shape, bool)
+        if with_real:
+            ca, cb = _take(self.giv_count, ua, 0.0), _take(self.giv_count, ub, 0.0)
+            lo_c, hi_c = np.minimum(ca, cb), np.maximum(ca, cb)
+            both_real = (lo_c >= KNOWN_MIN_COUNT) & (lo_c >= KNOWN_RATIO * hi_c)
+            both_real |= self.known_of(ua, extra) & self.known_of(ub, extra)
         sim = 1.0 - dist / np.maximum(lens, 1) if with_sim else None
         return ok, both_real, sim
 
