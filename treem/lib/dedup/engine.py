@@ -620,8 +620,12 @@ _SENTINEL = "\x00treem-split-check\x00"
 
 def _lines(path: str | Path, start: int, stop: int, tail: str = "") -> Iterator[str]:
     """The lines of bytes [start, stop) of a UTF-8 file (stop falls on a line end), then
-    *tail*. Read in blocks cut at line ends and split by io.StringIO, which runs in C and ends
-    lines where a text-mode file opened with newline="" would."""
+    *tail*. Read in blocks cut at line ends and split by io.StringIO, which, like the chain
+    over them, runs in C and ends lines where a text-mode file opened with newline="" would."""
+    return itertools.chain.from_iterable(_text_blocks(path, start, stop, tail))
+
+
+def _text_blocks(path: str | Path, start: int, stop: int, tail: str) -> Iterator[io.StringIO]:
     with open(path, "rb") as fh:
         fh.seek(start)
         left = stop - start
@@ -634,11 +638,11 @@ def _lines(path: str | Path, start: int, stop: int, tail: str = "") -> Iterator[
             block = carry + block
             cut = block.rfind(b"\n") + 1 if left > 0 else len(block)
             carry = block[cut:]
-            yield from io.StringIO(block[:cut].decode("utf-8"), newline="")
+            yield io.StringIO(block[:cut].decode("utf-8"), newline="")
         if carry:
-            yield from io.StringIO(carry.decode("utf-8"), newline="")
+            yield io.StringIO(carry.decode("utf-8"), newline="")
     if tail:
-        yield tail
+        yield io.StringIO(tail, newline="")
 
 
 def _record_boundary(path: str | Path, start: int, size: int) -> int | None:
