@@ -151,86 +151,162 @@ class PairStats:
         return sum(self.per_key.values())
 
 
-def _groups(
-    keys: np.ndarray, flag: np.ndarray | None, part: tuple[int, int], max_block: int = MAX_BLOCK
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Sort records by key; return (records in order, remaining-in-group per position,
-    mask of positions that start pairs, number of oversized blocks)."""
-    which, parts = part
-    if parts > 1:
-        # Blocks are dealt to workers by key hash, so each builds and scores its own share.
-        rec = np.flatnonzero((keys != 0) & (keys % np.uint64(parts) == np.uint64(which)))
-    else:
-        rec = np.flatnonzero(keys)
+@dataclass(slots=True)
+class _Blocks:
+    """One key's usable blocks (2 to max_block records), records sorted by block."""
+
+    name: str
+    rec: np.ndarray  # int64 record positions, block after block
+    rem: np.ndarray  # int64: records left in the block from this position on (itself included)
+    starts: np.ndarray  # bool: a pair may start here (with a flag: only at flagged records)
+    block: np.ndarray  # int64 block number (1..) of each position
+    work: np.ndarray  # cumulative number of pairs of the blocks up to each block, for sharing
+    n_big: int  # oversized blocks (left out)
+
+
+@dataclass(slots=True)
+class BlockPlan:
+    """Every key's blocks, sorted once (before a scan's workers fork), and for each record the
+    block it has under each key, so that a pair an earlier key already produced is recognised
+    (see _already)."""
+
+    keys: list[_Blocks]
+    groups: np.ndarray  # int32 (keys, records): block number under each key, 0 for none
+    # One byte per key and record, packed eight keys to a uint64 (one array per eight keys):
+    # the block number folded to 1..255, 0 for none. Equal bytes: maybe the same block.
+    prints: list[np.ndarray]
+    flags: list[tuple[int, np.ndarray]]  # (key, flag) of the asymmetric keys
+
+
+_LOW7 = np.uint64(0x7F7F_7F7F_7F7F_7F7F)
+
+
+def _sort_blocks(keys: np.ndarray, flag: np.ndarray | None) -> np.ndarray:
+    """Positions of the records with a key, sorted by key (flagged records first within a
+    key), each key's records in position order: a stable argsort. Done as one plain sort of
+    the key's high bits and the position packed in one integer, which is several times
+    faster; when two different keys share those high bits, by the stable argsort."""
+    rec = np.flatnonzero(keys)
     k = keys[rec]
-    # With a flag, flagged records come first within each block, so every wanted pair starts
-    # at a flagged one.
+    shift = max(int(keys.shape[0]).bit_length(), 1) + (flag is not None)
+    if shift <= 40:
+        packed = (k >> np.uint64(shift)) << np.uint64(shift)
+        packed |= rec.astype(np.uint64)
+        if flag is not None:
+            packed |= (~flag[rec]).astype(np.uint64) << np.uint64(shift - 1)
+        packed.sort()
+        order_rec = (packed & np.uint64((1 << (shift - (flag is not None))) - 1)).astype(np.int64)
+        high = packed >> np.uint64(shift)
+        sk = keys[order_rec]
+        # Neighbours with equal high bits must have equal keys (else two keys were merged).
+        if not ((high[1:] == high[:-1]) & (sk[1:] != sk[:-1])).any():
+            return order_rec
     order = np.argsort(k, kind="stable") if flag is None else np.lexsort((~flag[rec], k))
-    rec, k = rec[order], k[order]
+    return rec[order]
+
+
+def _blocks(bk: BlockKey) -> _Blocks:
+    rec = _sort_blocks(bk.keys, bk.flag)
+    k = bk.keys[rec]
     n = k.shape[0]
     if n == 0:
-        return rec, np.zeros(0, np.int64), np.zeros(0, bool), 0
+        z = np.zeros(0, np.int64)
+        return _Blocks(bk.name, z, z, np.zeros(0, bool), z, np.zeros(1, np.int64), 0)
     start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     size = np.diff(np.r_[start, n])
-    end = np.repeat(start + size, size)
-    rem = end - np.arange(n)
-    big = size > max_block
-    ok = np.repeat((size >= 2) & ~big, size)
-    if flag is not None:
-        ok &= flag[rec]
-    return rec, rem, ok, int(big.sum())
+    big = size > bk.max_block
+    usable = (size >= 2) & ~big
+    rec = rec[np.repeat(usable, size)]
+    size = size[usable]
+    end = np.repeat(np.cumsum(size), size)
+    rem = end - np.arange(rec.shape[0])
+    block = np.repeat(np.arange(1, size.shape[0] + 1, dtype=np.int64), size)
+    starts = bk.flag[rec] if bk.flag is not None else np.ones(rec.shape, bool)
+    work = np.r_[0, np.cumsum(size * (size - 1) // 2)]
+    return _Blocks(bk.name, rec, rem, starts, block, work, int(big.sum()))
 
 
-def effective_keys(bk: BlockKey) -> np.ndarray:
-    """Keys with records of oversized blocks zeroed: those blocks produce no pairs."""
-    keys = bk.keys
-    nz = keys[keys != 0]
-    if nz.shape[0] == 0:
-        return keys
-    uniq, counts = np.unique(nz, return_counts=True)
-    big = uniq[counts > bk.max_block]
-    if big.shape[0] == 0:
-        return keys
-    out = keys.copy()
-    out[np.isin(keys, big)] = 0
-    return out
+def plan_blocks(keys: list[BlockKey]) -> BlockPlan:
+    """Sort every key's blocks (see BlockPlan)."""
+    n = keys[0].keys.shape[0] if keys else 0
+    groups = np.zeros((len(keys), n), np.int32)
+    words = max((len(keys) + 7) // 8, 1)
+    prints = np.zeros((n, words * 8), np.uint8)
+    out: list[_Blocks] = []
+    flags: list[tuple[int, np.ndarray]] = []
+    for j, bk in enumerate(keys):
+        b = _blocks(bk)
+        groups[j, b.rec] = b.block
+        prints[b.rec, j] = b.block % 255 + 1
+        if bk.flag is not None:
+            flags.append((j, bk.flag))
+        out.append(b)
+    words8 = prints.view("<u8")
+    return BlockPlan(out, groups, [words8[:, w].copy() for w in range(words)], flags)
 
 
-def _already(
-    a: np.ndarray, b: np.ndarray, earlier: list[tuple[np.ndarray, np.ndarray | None]]
-) -> np.ndarray:
-    """Pairs an earlier key has already produced (so each pair is scored once)."""
-    seen = np.zeros(a.shape, bool)
-    for keys, flag in earlier:
-        ka = keys[a]
-        hit = (ka != 0) & (ka == keys[b])
-        if flag is not None:
-            hit &= flag[a] | flag[b]
-        seen |= hit
-    return seen
+def _zero_bytes(x: np.ndarray) -> np.ndarray:
+    """The high bit of each byte of *x* (uint64) set where that byte is 0, exactly."""
+    return ~(((x & _LOW7) + _LOW7) | x | _LOW7)
+
+
+def _already(plan: BlockPlan, j: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pairs one of the keys before key *j* has already produced (so each pair is scored
+    once): the two records share a block under that key (and, for an asymmetric key, one of
+    them is flagged). The packed bytes rule out most pairs at once; the few that agree on a
+    byte of an earlier key are checked on the block numbers."""
+    maybe = np.zeros(a.shape, bool)
+    for w in range((j + 7) // 8):
+        keys_before = min(j - 8 * w, 8)
+        # High bit of the bytes of keys before j (little-endian: key 8w + i is byte i).
+        mask = np.uint64(sum(0x80 << (8 * i) for i in range(keys_before)))
+        x, y = plan.prints[w][a], plan.prints[w][b]
+        # Same byte, and not "no block" (0) on a's side.
+        maybe |= (_zero_bytes(x ^ y) & ~_zero_bytes(x) & mask) != 0
+    hit = np.flatnonzero(maybe)
+    if not hit.shape[0]:
+        return maybe
+    ha, hb = a[hit], b[hit]
+    same = np.zeros(hit.shape, bool)
+    flags = dict(plan.flags)
+    for i in range(j):
+        g = plan.groups[i]
+        ga = g[ha]
+        s = (ga != 0) & (ga == g[hb])
+        if i in flags:
+            s &= flags[i][ha] | flags[i][hb]
+        same |= s
+    maybe[hit] = same
+    return maybe
 
 
 def iter_pairs(
-    keys: list[BlockKey],
+    keys: list[BlockKey] | BlockPlan,
     chunk: int = 1_000_000,
     stats_out: PairStats | None = None,
     part: tuple[int, int] = (0, 1),
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield candidate pairs (arrays of record positions) in chunks of about *chunk*, each
-    pair once across all keys. With ``part=(i, n)`` only the i-th of n shares of the blocks."""
-    earlier: list[tuple[np.ndarray, np.ndarray | None]] = []
+    pair once across all keys. With ``part=(i, n)`` only the i-th of n shares of each key's
+    blocks (shares of about equal numbers of pairs)."""
+    plan = keys if isinstance(keys, BlockPlan) else plan_blocks(keys)
+    which, parts = part
     buf_a: list[np.ndarray] = []
     buf_b: list[np.ndarray] = []
     buffered = 0
-    for bk in keys:
-        rec, rem, ok, n_big = _groups(bk.keys, bk.flag, part, bk.max_block)
+    for j, bl in enumerate(plan.keys):
+        rec, rem, starts = bl.rec, bl.rem, bl.starts
+        if parts > 1:
+            # Consecutive runs of blocks holding about equal numbers of pairs.
+            share = bl.work[:-1] * parts // max(int(bl.work[-1]), 1)
+            starts = starts & (share[bl.block - 1] == which)
         produced = 0
-        active = np.flatnonzero(ok & (rem > 1))
+        active = np.flatnonzero(starts & (rem > 1))
         step = 1
         while active.shape[0]:
             a, b = rec[active], rec[active + step]
-            if earlier:
-                keep = ~_already(a, b, earlier)
+            if j:
+                keep = ~_already(plan, j, a, b)
                 a, b = a[keep], b[keep]
             if a.shape[0]:
                 buf_a.append(a)
@@ -243,9 +319,7 @@ def iter_pairs(
             step += 1
             active = active[rem[active] > step]
         if stats_out is not None:
-            stats_out.per_key[bk.name] = produced
-            stats_out.skipped_blocks[bk.name] = n_big
-        # Oversized blocks may sit in another worker's share: always zero them.
-        earlier.append((effective_keys(bk) if n_big or part[1] > 1 else bk.keys, bk.flag))
+            stats_out.per_key[bl.name] = produced
+            stats_out.skipped_blocks[bl.name] = bl.n_big if which == 0 else 0
     if buffered:
         yield np.concatenate(buf_a), np.concatenate(buf_b)

@@ -83,6 +83,15 @@ def _intern(
     the end of the vocabulary without keeping them, so an index does not grow with its queries;
     the strings of those ids are returned on the side so their similarity can still be computed.
     """
+    if not frozen:
+        # New values get the next ids in order of first appearance. Looping in Python over
+        # the distinct new values only, and mapping every value with map() in C, is several
+        # times faster than a loop over every value.
+        new = [v for v in dict.fromkeys(values) if v not in index]
+        if new:
+            index.update(zip(new, range(len(strings), len(strings) + len(new)), strict=True))
+            strings.extend(new)
+        return list(map(index.__getitem__, values)), {}
     out: list[int] = []
     append = out.append
     get = index.get
@@ -90,15 +99,10 @@ def _intern(
     for v in values:
         i = get(v)
         if i is None:
-            if frozen:
-                i = extra.get(v)
-                if i is None:
-                    i = len(strings) + len(extra)
-                    extra[v] = i
-            else:
-                i = len(strings)
-                index[v] = i
-                strings.append(v)
+            i = extra.get(v)
+            if i is None:
+                i = len(strings) + len(extra)
+                extra[v] = i
         append(i)
     return out, {i: v for v, i in extra.items()}
 
@@ -140,6 +144,43 @@ class Encoder:
         self.tone_strings = tuple(self.tone_strings)  # type: ignore[assignment]
         self._names = {}
         self.frozen = True
+
+    # The vocabularies, each with the columns of a Table whose ids index it.
+    VOCABULARIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+        (
+            "tokens",
+            "token_strings",
+            ("sur", "mid", "giv", "mo_full", "mo_last", "fa_full", "fa_last"),
+        ),
+        ("tones", "tone_strings", ("giv_tone",)),
+        ("communes", "commune_strings", ("commune",)),
+        ("addresses", "address_strings", ("addr",)),
+        ("ids", "id_strings", ("idn",)),
+    )
+
+    def vocabularies(self) -> dict[str, list[str]]:
+        """The strings of every vocabulary, in id order (what :meth:`absorb` takes)."""
+        return {strings: list(getattr(self, strings)) for _, strings, _ in self.VOCABULARIES}
+
+    def absorb(self, vocabularies: Mapping[str, Sequence[str]], table: Table) -> Table:
+        """Take in a table encoded by another encoder whose vocabularies are given: their
+        strings are interned here (new ones get the next ids, in their order) and the table's
+        ids are renumbered to this encoder's. MISSING stays MISSING.
+
+        Encoding the rows in two halves with two encoders and absorbing the second into the
+        first gives the same strings per record as encoding them all with one encoder (ids may
+        be numbered differently when the halves do not fall on the encoder's batch bounds).
+        """
+        cols = {f.name: getattr(table, f.name) for f in fields(Table) if f.name != "extra"}
+        for index, strings, columns in self.VOCABULARIES:
+            ids, _ = _intern(
+                getattr(self, index), getattr(self, strings), vocabularies[strings], False
+            )
+            # One slot past the end for MISSING (-1), which indexes the last element.
+            mapping = np.array([*ids, MISSING], dtype=np.int32)
+            for c in columns:
+                cols[c] = mapping[cols[c]]
+        return Table(**cols)
 
     def token(self, token_id: int, extra: Mapping[int, str] | None = None) -> str:
         """The string of a token id (ids of a frozen query live in *extra*)."""

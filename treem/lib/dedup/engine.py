@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import multiprocessing as mp
 import os
 import time
@@ -12,17 +14,27 @@ from pathlib import Path
 
 import numpy as np
 
-from treem.lib.dedup.blocking import BlockKey, PairStats, _mix, block_keys, iter_pairs
+from treem.lib.dedup.blocking import (
+    BlockKey,
+    BlockPlan,
+    PairStats,
+    _mix,
+    block_keys,
+    iter_pairs,
+    plan_blocks,
+)
 from treem.lib.dedup.dates import format_date
 from treem.lib.dedup.encode import COLUMNS, Encoder, Table
 from treem.lib.dedup.model import Model, default_model, fit
 from treem.lib.dedup.scoring import (
+    BOUND_MARGIN,
     FAMILY_LOSS_BITS,
     FIELDS,
     LEVEL_NAMES,
     Stats,
     score_pairs,
     score_to_weight,
+    weight_bound,
     weight_to_score,
 )
 
@@ -300,9 +312,11 @@ TRAIN_MAX_CANDIDATES = 600_000
 TRAIN_MIN_FAMILY_PAIRS = 300
 
 
-def train_model(table: Table, stats: Stats, *, seed: int = 0) -> Model:
+def train_model(
+    table: Table, stats: Stats, *, seed: int = 0, keys: list[BlockKey] | None = None
+) -> Model:
     """Learn the comparison weights from *table* itself (see model.py); small tables get the
-    default model."""
+    default model. *keys*: the table's block_keys, when already computed."""
     n = table.n
     base = default_model()
     if n < TRAIN_MIN_RECORDS:
@@ -315,19 +329,27 @@ def train_model(table: Table, stats: Stats, *, seed: int = 0) -> Model:
     random_levels = score_pairs(table, a[keep], table, b[keep], stats, detail=True).levels
     sample = np.zeros(n, bool)
     sample[rng.choice(n, min(n, TRAIN_SAMPLE_RECORDS), replace=False)] = True
-    all_keys = block_keys(table, stats)
+    all_keys = block_keys(table, stats) if keys is None else keys
+    # The sample's records, in table order: blocking only them gives the same pairs, in the
+    # same order, as blocking the whole table with the other records' keys cleared.
+    where = np.flatnonzero(sample)
 
     def pairs_of(keys: list[BlockKey]) -> tuple[np.ndarray, np.ndarray]:
         keys = [
-            BlockKey(bk.name, np.where(sample, bk.keys, np.uint64(0)), bk.flag, bk.max_block)
+            BlockKey(
+                bk.name,
+                bk.keys[where],
+                None if bk.flag is None else bk.flag[where],
+                bk.max_block,
+            )
             for bk in keys
         ]
         got_a: list[np.ndarray] = []
         got_b: list[np.ndarray] = []
         total = 0
         for pa, pb in iter_pairs(keys, chunk=200_000):
-            got_a.append(pa)
-            got_b.append(pb)
+            got_a.append(where[pa])
+            got_b.append(where[pb])
             total += pa.shape[0]
             if total >= TRAIN_MAX_CANDIDATES:
                 break
@@ -388,23 +410,39 @@ _SHARED: dict[str, object] = {}
 PARALLEL_MIN_RECORDS = 200_000
 
 
+def _train_part() -> Model:
+    table, stats, keys = _SHARED["table"], _SHARED["stats"], _SHARED["keys"]
+    assert isinstance(table, Table) and isinstance(stats, Stats) and isinstance(keys, list)
+    return train_model(table, stats, keys=keys)
+
+
 def _scan_part(part: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, PairStats]:
     table = _SHARED["table"]
     stats = _SHARED["stats"]
-    keys = _SHARED["keys"]
+    plan = _SHARED["plan"]
     w_min = _SHARED["w_min"]
-    assert isinstance(table, Table) and isinstance(stats, Stats) and isinstance(keys, list)
+    assert isinstance(table, Table) and isinstance(stats, Stats) and isinstance(plan, BlockPlan)
     ps = PairStats({}, {})
     out_a: list[np.ndarray] = []
     out_b: list[np.ndarray] = []
     out_w: list[np.ndarray] = []
-    for a, b in iter_pairs(keys, stats_out=ps, part=part):
-        w = score_pairs(table, a, table, b, stats).weight
-        hit = w >= w_min
+    for a, b in iter_pairs(plan, stats_out=ps, part=part):
+        hit, w = _score_chunk(table, a, b, stats, w_min)
         out_a.append(a[hit])
         out_b.append(b[hit])
-        out_w.append(w[hit])
+        out_w.append(w)
     return _cat(out_a, np.int64), _cat(out_b, np.int64), _cat(out_w, np.float64), ps
+
+
+def _score_chunk(
+    table: Table, a: np.ndarray, b: np.ndarray, stats: Stats, w_min: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (in the chunk) of the pairs weighing at least *w_min*, and their weights.
+    Only pairs whose weight_bound reaches *w_min* are scored in full."""
+    cand = np.flatnonzero(weight_bound(table, a, table, b, stats) >= w_min - BOUND_MARGIN)
+    w = score_pairs(table, a[cand], table, b[cand], stats).weight
+    hit = w >= w_min
+    return cand[hit], w[hit]
 
 
 def _cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
@@ -422,23 +460,38 @@ def scan_table(
     """Find every pair of records in *table* scoring at least *threshold*.
 
     Large tables are scanned by *workers* forked processes (default: up to two, one per
-    core), each taking the blocks whose key hash falls in its share.
+    core), each taking a share of every key's blocks (shares of about equal numbers of pairs).
+    The blocks are sorted once, before the workers fork.
     """
     t0 = time.perf_counter()
-    stats = Stats.learn(table, encoder)
-    stats.model = train_model(table, stats)
-    keys: list[BlockKey] = block_keys(table, stats)
-    t1 = time.perf_counter()
-    w_min = score_to_weight(threshold)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if table.n >= PARALLEL_MIN_RECORDS else 1
     if keep_candidates or "fork" not in mp.get_all_start_methods():
         workers = 1
+    stats = Stats.learn(table, encoder)
+    keys = block_keys(table, stats)
+    ts = time.perf_counter()
+    if workers > 1:
+        # Learning the weights and sorting the blocks do not depend on each other: a forked
+        # process learns while this one sorts.
+        _SHARED.update(table=table, stats=stats, keys=keys)
+        try:
+            with mp.get_context("fork").Pool(1) as pool:
+                model = pool.apply_async(_train_part)
+                plan = plan_blocks(keys)
+                stats.model = model.get()
+        finally:
+            _SHARED.clear()
+    else:
+        stats.model = train_model(table, stats, keys=keys)
+        plan = plan_blocks(keys)
+    t1 = time.perf_counter()
+    w_min = score_to_weight(threshold)
     ps = PairStats({}, {})
     cand_a: list[np.ndarray] = []
     cand_b: list[np.ndarray] = []
     if workers > 1:
-        _SHARED.update(table=table, stats=stats, keys=keys, w_min=w_min)
+        _SHARED.update(table=table, stats=stats, plan=plan, w_min=w_min)
         try:
             with mp.get_context("fork").Pool(workers) as pool:
                 parts = pool.map(_scan_part, [(i, workers) for i in range(workers)])
@@ -456,15 +509,14 @@ def scan_table(
         out_a: list[np.ndarray] = []
         out_b: list[np.ndarray] = []
         out_w: list[np.ndarray] = []
-        for pa, pb in iter_pairs(keys, stats_out=ps):
+        for pa, pb in iter_pairs(plan, stats_out=ps):
             if keep_candidates:
                 cand_a.append(pa)
                 cand_b.append(pb)
-            pw = score_pairs(table, pa, table, pb, stats).weight
-            hit = pw >= w_min
+            hit, pw = _score_chunk(table, pa, pb, stats, w_min)
             out_a.append(pa[hit])
             out_b.append(pb[hit])
-            out_w.append(pw[hit])
+            out_w.append(pw)
         a, b, w = _cat(out_a, np.int64), _cat(out_b, np.int64), _cat(out_w, np.float64)
     t2 = time.perf_counter()
     return ScanResult(
@@ -472,7 +524,11 @@ def scan_table(
         b=b,
         score=np.asarray(weight_to_score(w)),
         pair_stats=ps,
-        seconds={"stats_and_keys": t1 - t0, "pairs_and_scoring": t2 - t1},
+        seconds={
+            "stats_and_keys": ts - t0,
+            "model_and_blocks": t1 - ts,
+            "pairs_and_scoring": t2 - t1,
+        },
         candidates=(_cat(cand_a, np.int64), _cat(cand_b, np.int64)) if keep_candidates else None,
     )
 
@@ -509,18 +565,35 @@ def read_csv_columns(
         header = next(reader, None)
         if header is None:
             return
-        pos = {name.strip(): i for i, name in enumerate(header)}
-        if "record_id" not in pos:
-            raise ValueError("The CSV file has no record_id column; add one and scan again.")
-        wanted = [(c, pos.get(c)) for c in COLUMNS]
-        rows: list[list[str]] = []
-        for row in reader:
-            rows.append(row)
-            if len(rows) >= chunk_rows:
-                yield _columns_of(rows, wanted)
-                rows = []
-        if rows:
-            yield _columns_of(rows, wanted)
+        yield from _chunks(reader, _wanted(header), chunk_rows)
+
+
+def _wanted(header: Sequence[str]) -> list[tuple[str, int | None]]:
+    """Where each of COLUMNS sits in a CSV row (None: the file lacks it)."""
+    pos = {name.strip(): i for i, name in enumerate(header)}
+    if "record_id" not in pos:
+        raise ValueError("The CSV file has no record_id column; add one and scan again.")
+    return [(c, pos.get(c)) for c in COLUMNS]
+
+
+def _chunks(
+    rows: Iterable[list[str]],
+    wanted: list[tuple[str, int | None]],
+    chunk_rows: int,
+    last: list | None = None,
+) -> Iterator[dict[str, list[str]]]:
+    """Rows in batches of columns. With *last* (a list), a final row equal to
+    ``[_SENTINEL]`` is dropped and True appended to *last*."""
+    it = iter(rows)
+    while True:
+        batch = list(itertools.islice(it, chunk_rows))
+        if not batch:
+            return
+        if last is not None and batch[-1] == [_SENTINEL]:
+            batch.pop()
+            last.append(True)
+        if batch:
+            yield _columns_of(batch, wanted)
 
 
 def _columns_of(
@@ -536,6 +609,153 @@ def _columns_of(
     return {name: transposed[i] if i is not None else [""] * n for name, i in wanted}
 
 
+# --- reading and encoding a CSV on two cores ----------------------------------------------------
+
+# From this size on (about 200,000 records) a CSV is read and encoded in two processes.
+PARALLEL_MIN_BYTES = 20_000_000
+# Ends the first half's text: if the split fell inside a quoted field, this line is swallowed
+# into that field instead of being read as a row of its own, and the file is read again whole.
+_SENTINEL = "\x00treem-split-check\x00"
+
+
+def _lines(path: str | Path, start: int, stop: int, tail: str = "") -> Iterator[str]:
+    """The lines of bytes [start, stop) of a UTF-8 file (stop falls on a line end), then
+    *tail*. Read in blocks cut at line ends and split by io.StringIO, which, like the chain
+    over them, runs in C and ends lines where a text-mode file opened with newline="" would."""
+    return itertools.chain.from_iterable(_text_blocks(path, start, stop, tail))
+
+
+def _text_blocks(path: str | Path, start: int, stop: int, tail: str) -> Iterator[io.StringIO]:
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = stop - start
+        carry = b""
+        while left > 0:
+            block = fh.read(min(left, 1 << 23))
+            if not block:
+                break
+            left -= len(block)
+            block = carry + block
+            cut = block.rfind(b"\n") + 1 if left > 0 else len(block)
+            carry = block[cut:]
+            yield io.StringIO(block[:cut].decode("utf-8"), newline="")
+        if carry:
+            yield io.StringIO(carry.decode("utf-8"), newline="")
+    if tail:
+        yield io.StringIO(tail, newline="")
+
+
+def _record_boundary(path: str | Path, start: int, size: int) -> int | None:
+    """The first line start past the middle of bytes [start, size) that is outside quotes
+    (an even number of quote characters before it); None when there is no such place."""
+    middle = start + (size - start) // 2
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        quotes = 0
+        left = middle - start
+        while left > 0:
+            block = fh.read(min(left, 1 << 24))
+            if not block:
+                return None
+            quotes += block.count(b'"')
+            left -= len(block)
+        at = middle
+        for line in fh:
+            quotes += line.count(b'"')
+            at += len(line)
+            if quotes % 2 == 0 and line.endswith(b"\n"):
+                return at if at < size else None
+    return None
+
+
+def _encode_lines(
+    path: str | Path, start: int, stop: int, wanted: list[tuple[str, int | None]], chunk_rows: int
+) -> tuple[dict[str, list[str]], Table | None, list[str]]:
+    """Encode rows of bytes [start, stop) with an encoder of its own (run in a forked worker):
+    its vocabularies, its table (None without rows) and the record ids."""
+    enc = Encoder()
+    parts: list[Table] = []
+    ids: list[str] = []
+    for cols in _chunks(csv.reader(_lines(path, start, stop)), wanted, chunk_rows):
+        parts.append(enc.encode(cols))
+        ids.extend(cols["record_id"])
+    return enc.vocabularies(), Table.concat(parts) if parts else None, ids
+
+
+def encode_csv(
+    path: str | Path,
+    *,
+    chunk_rows: int = 250_000,
+    min_bytes: int = PARALLEL_MIN_BYTES,
+    workers: int | None = None,
+) -> tuple[Encoder, Table, list[str]]:
+    """Read and encode a registry CSV: (encoder, table, record ids).
+
+    From *min_bytes* on, with two cores and fork, the file is cut in two at a record boundary:
+    a forked worker reads and encodes the second half with an encoder of its own while this
+    process does the first, then the worker's strings are interned here and its ids
+    renumbered (Encoder.absorb). The records come out with the same strings as a reading in one
+    process; only token ids may be numbered otherwise. Fork matters: the name-bag hash uses
+    Python's string hash, which is seeded per process and shared only by forked children.
+    """
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        first = fh.readline()
+    split = None
+    if (
+        workers > 1
+        and size >= min_bytes
+        and b'"' not in first
+        and first.endswith(b"\n")
+        and "fork" in mp.get_all_start_methods()
+    ):
+        split = _record_boundary(path, len(first), size)
+    if split is not None:
+        got = _encode_split(path, first, split, size, chunk_rows)
+        if got is not None:
+            return got
+    enc = Encoder()
+    parts: list[Table] = []
+    ids: list[str] = []
+    for cols in read_csv_columns(path, chunk_rows):
+        parts.append(enc.encode(cols))
+        ids.extend(cols["record_id"])
+    table = Table.concat(parts) if parts else enc.encode({c: [] for c in COLUMNS})
+    enc.drop_caches()
+    return enc, table, ids
+
+
+def _encode_split(
+    path: str | Path, first: bytes, split: int, size: int, chunk_rows: int
+) -> tuple[Encoder, Table, list[str]] | None:
+    """encode_csv's two-process reading; None when the split turned out not to fall between
+    two records (a quote character inside an unquoted field fools the quote count)."""
+    header = next(csv.reader([first.decode("utf-8-sig")]))
+    wanted = _wanted(header)
+    enc = Encoder()
+    parts: list[Table] = []
+    ids: list[str] = []
+    # The first half ends with the sentinel line: it comes out as a row of its own only if
+    # the split fell between two records.
+    clean: list[bool] = []
+    rows = csv.reader(_lines(path, len(first), split, _SENTINEL + "\n"))
+    with mp.get_context("fork").Pool(1) as pool:
+        second = pool.apply_async(_encode_lines, (path, split, size, wanted, chunk_rows))
+        for cols in _chunks(rows, wanted, chunk_rows, clean):
+            parts.append(enc.encode(cols))
+            ids.extend(cols["record_id"])
+        if not clean:
+            return None
+        vocabularies, more, more_ids = second.get()
+    enc.drop_caches()
+    if more is not None:
+        parts.append(enc.absorb(vocabularies, more))
+    ids.extend(more_ids)
+    return enc, Table.concat(parts), ids
+
+
 def scan_csv(
     input_path: str | Path, output_path: str | Path, threshold: float | None = None
 ) -> int:
@@ -545,15 +765,7 @@ def scan_csv(
     commune_code, address, mother_name, father_name, id_number (any but record_id may be empty
     or absent).
     """
-    enc = Encoder()
-    parts: list[Table] = []
-    ids: list[str] = []
-    for cols in read_csv_columns(input_path):
-        parts.append(enc.encode(cols))
-        ids.extend(cols["record_id"])
-    table = Table.concat(parts) if parts else enc.encode({c: [] for c in COLUMNS})
-    enc.drop_caches()
-    del parts
+    enc, table, ids = encode_csv(input_path)
     res = scan_table(table, enc, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     n = 0
     with open(output_path, "w", newline="", encoding="utf-8") as fh:

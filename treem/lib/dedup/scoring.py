@@ -134,6 +134,8 @@ class Stats:
     model: Model | None = None
     # log2 term frequency per token id, per name field (built on first use).
     log_tf: dict[str, np.ndarray] = field(default_factory=dict)
+    # Token ranks and the table of compared couples (built on first use; see close_flags).
+    memo: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def learn(cls, t: Table, enc: Encoder) -> Stats:
@@ -259,9 +261,63 @@ class Stats:
             return none, np.zeros(0), none, none
         # Compare each distinct pair of tokens once: a million candidate pairs hold only a few
         # tens of thousands of distinct (token, token) couples.
-        lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-        codes = (lo << 32) | (hi & 0xFFFFFFFF)
-        uniq, inv = np.unique(codes, return_inverse=True)
+        uniq, inv = np.unique(_couple_codes(a, b), return_inverse=True)
+        ok, both_real, sim = self._compare_couples(uniq, extra, with_sim=True, with_real=known_veto)
+        ok, two, near = _veto(ok, both_real, known_veto)
+        return ok[inv], sim[inv], two[inv], near[inv]
+
+    def close_flags(
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        extra: dict[int, str],
+        *,
+        known_veto: bool,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`close` without the similarity: (close, both real names, real names one
+        letter apart). For big batches (a bulk scan) the answers for the most common tokens
+        are kept in a table, so a couple compared once is afterwards one array lookup."""
+        if a.shape[0] < MEMO_MIN_PAIRS:
+            ok, _, two, near = self.close(a, b, extra, known_veto=known_veto)
+            return ok, two, near
+        rank, memo = self._memo()
+        size = memo.shape[0]
+        ra, rb = _take(rank, a, size), _take(rank, b, size)
+        inside = (ra < size) & (rb < size)
+        cell = ra * size + rb
+        got = np.zeros(a.shape, np.int8)
+        got[inside] = memo.ravel()[cell[inside]]
+        todo = np.flatnonzero(got == 0)
+        if todo.shape[0]:
+            uniq, inv = np.unique(_couple_codes(a[todo], b[todo]), return_inverse=True)
+            ok, both_real, _ = self._compare_couples(uniq, extra, with_sim=False)
+            code = (1 + ok + 2 * both_real).astype(np.int8)
+            got[todo] = code[inv]
+            # Remember the couples of common tokens, both ways round.
+            ua, ub = uniq >> 32, uniq & 0xFFFFFFFF
+            rua, rub = _take(rank, ua, size), _take(rank, ub, size)
+            keep = (rua < size) & (rub < size)
+            memo[rua[keep], rub[keep]] = code[keep]
+            memo[rub[keep], rua[keep]] = code[keep]
+        got -= 1
+        return _veto((got & 1).astype(bool), (got & 2).astype(bool), known_veto)
+
+    def _memo(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rank of each token id by how common it is as a name word, table of compared
+        couples of the MEMO_TOKENS commonest: 0 not yet, else 1 + close + 2 * both real)."""
+        if self.memo is None:
+            counts = self.sur_count + self.mid_count + self.giv_count
+            size = min(MEMO_TOKENS, counts.shape[0])
+            rank = np.empty(counts.shape[0], np.int64)
+            rank[np.argsort(-counts, kind="stable")] = np.arange(counts.shape[0])
+            self.memo = (rank, np.zeros((size, size), np.int8))
+        return self.memo
+
+    def _compare_couples(
+        self, uniq: np.ndarray, extra: dict[int, str], *, with_sim: bool, with_real: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """For distinct couples of token ids (lo << 32 | hi): (close before the real-name
+        veto, both real given names (all False without *with_real*), similarity or None)."""
         ua = (uniq >> 32).astype(np.int64)
         ub = (uniq & 0xFFFFFFFF).astype(np.int64)
         sa, sb = self.strings(ua, extra), self.strings(ub, extra)
@@ -281,16 +337,37 @@ class Stats:
             | (self.phon_of(ua, extra) == self.phon_of(ub, extra))
         )
         both_real = np.zeros(ok.shape, bool)
-        near_real = both_real
-        if known_veto:
+        if with_real:
             ca, cb = _take(self.giv_count, ua, 0.0), _take(self.giv_count, ub, 0.0)
             lo_c, hi_c = np.minimum(ca, cb), np.maximum(ca, cb)
             both_real = (lo_c >= KNOWN_MIN_COUNT) & (lo_c >= KNOWN_RATIO * hi_c)
             both_real |= self.known_of(ua, extra) & self.known_of(ub, extra)
-            near_real = ok & both_real
-            ok &= ~both_real
-        sim = 1.0 - dist / np.maximum(lens, 1)
-        return ok[inv], sim[inv], both_real[inv], near_real[inv]
+        sim = 1.0 - dist / np.maximum(lens, 1) if with_sim else None
+        return ok, both_real, sim
+
+
+# Batches of at least this many token couples use Stats' table of compared couples.
+MEMO_MIN_PAIRS = 20_000
+# The table covers couples of the 4,096 commonest name words (16 MB): at a million records
+# they make 99.8% of the differing couples of a scan.
+MEMO_TOKENS = 4096
+
+
+def _couple_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One int64 per unordered couple of token ids (ids below 2**31)."""
+    lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    return (lo << 32) | (hi & 0xFFFFFFFF)
+
+
+def _veto(
+    ok: np.ndarray, both_real: np.ndarray, known_veto: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(close, both real names, real names one letter apart) once two real given names are
+    kept apart (with *known_veto*); without it the last two are all False."""
+    if not known_veto:
+        none = np.zeros(ok.shape, bool)
+        return ok, none, none
+    return ok & ~both_real, both_real, ok & both_real
 
 
 @dataclass(slots=True)
@@ -314,10 +391,12 @@ def _token_fields(
     extra: dict[int, str],
     *,
     known_veto: bool,
+    with_sim: bool = True,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Level and similarity of token-valued fields (surname, given name, ...), one per (a, b)
     of *pairs*. The token couples of all the fields are compared in one batch: a name that is
-    a surname here is a parent's given name there, and each couple is compared once."""
+    a surname here is a parent's given name there, and each couple is compared once. Without
+    *with_sim* the similarity of differing tokens is left at 0 (weights do not use it)."""
     out: list[tuple[np.ndarray, np.ndarray]] = []
     ne_of: list[np.ndarray] = []
     for a, b in pairs:
@@ -331,18 +410,20 @@ def _token_fields(
     sizes = [ne.shape[0] for ne in ne_of]
     if not sum(sizes):
         return out
-    close, sim, two, near = stats.close(
-        np.concatenate([a[ne] for (a, _), ne in zip(pairs, ne_of, strict=True)]),
-        np.concatenate([b[ne] for (_, b), ne in zip(pairs, ne_of, strict=True)]),
-        extra,
-        known_veto=known_veto,
-    )
+    ta = np.concatenate([a[ne] for (a, _), ne in zip(pairs, ne_of, strict=True)])
+    tb = np.concatenate([b[ne] for (_, b), ne in zip(pairs, ne_of, strict=True)])
+    sim = None
+    if with_sim:
+        close, sim, two, near = stats.close(ta, tb, extra, known_veto=known_veto)
+    else:
+        close, two, near = stats.close_flags(ta, tb, extra, known_veto=known_veto)
     at = 0
     for (level, s), ne, n in zip(out, ne_of, sizes, strict=True):
         if not n:
             continue
         c = close[at : at + n]
-        s[ne] = sim[at : at + n]
+        if sim is not None:
+            s[ne] = sim[at : at + n]
         if known_veto:
             # Two real names ("Phúc" and "Lộc"; "An" and "Anh" one letter apart), not a slip.
             t = two[at : at + n]
@@ -360,9 +441,10 @@ def _token_field(
     extra: dict[int, str],
     *,
     known_veto: bool,
+    with_sim: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Level and similarity of one token-valued field."""
-    return _token_fields([(a, b)], stats, extra, known_veto=known_veto)[0]
+    return _token_fields([(a, b)], stats, extra, known_veto=known_veto, with_sim=with_sim)[0]
 
 
 def _dob(A: Table, ia: np.ndarray, B: Table, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -434,8 +516,9 @@ def score_pairs(
         stats,
         extra,
         known_veto=False,
+        with_sim=detail,
     )
-    res["given_name"] = _token_field(ga, gb, stats, extra, known_veto=True)
+    res["given_name"] = _token_field(ga, gb, stats, extra, known_veto=True, with_sim=detail)
     # Folded alike but typed with other diacritics ("Thu"/"Thư", "Thủy"/"Thúy"): two names,
     # unless one spelling is a rare variant of a well-established one (a slip of the keyboard).
     ta, tb = A.giv_tone[ia], B.giv_tone[ib]
@@ -526,3 +609,87 @@ def _model_weights(
             w = np.where(fam, np.minimum(w, 0.0), w)
         out[f] = w
     return out
+
+
+# Bulk scans skip pairs whose weight_bound is below the threshold by more than this margin
+# (bits; it covers rounding, as the bound adds the same terms in another order).
+BOUND_MARGIN = 1e-6
+
+
+def weight_bound(A: Table, ia: np.ndarray, B: Table, ib: np.ndarray, stats: Stats) -> np.ndarray:
+    """An upper bound of ``score_pairs(A, ia, B, ib, stats).weight``, pair by pair, from
+    comparisons that need no look at the strings: every field's level is known exactly except
+    when two name words differ, where the bound takes the best weight of the levels that
+    comparison could give (similar, different, another real name...). Most candidate pairs of a
+    bulk scan fall far below the threshold on this bound alone, and are never fully scored.
+
+    Pairs whose names hold the same words in another order are not bounded (infinity)."""
+    model = stats.model or default_model()
+    w0, w1 = model.weights(0), model.weights(1)
+    mo_a, mo_b = A.mo_full[ia], B.mo_full[ib]
+    fa_a, fa_b = A.fa_full[ia], B.fa_full[ib]
+    fam = ((mo_a >= 0) & (mo_a == mo_b)) | ((fa_a >= 0) & (fa_a == fa_b))
+    total = np.where(fam, model.prior_bits(1) - FAMILY_LOSS_BITS, model.prior_bits(0))
+
+    def in_context(f: str, w: np.ndarray, levels: np.ndarray | list[int]) -> np.ndarray:
+        """The weight of field *f* at the given level(s) in each pair's context."""
+        if f in CHILD_FIELDS:
+            return np.where(fam, w1[f][levels], w)
+        if f in FAMILY_FIELDS:
+            return np.where(fam, np.minimum(w, 0.0), w)
+        return w
+
+    def best(f: str, levels: list[int]) -> np.ndarray:
+        """The best weight of field *f* among *levels*, per pair (by context)."""
+        b0 = float(w0[f][levels].max())
+        if f in CHILD_FIELDS:
+            return np.where(fam, float(w1[f][levels].max()), b0)
+        if f in FAMILY_FIELDS:
+            return np.where(fam, min(b0, 0.0), b0)
+        return np.full(fam.shape, b0)
+
+    def exact_level(f: str, level: np.ndarray) -> None:
+        nonlocal total
+        lv = level.astype(np.int64)
+        total = total + in_context(f, w0[f][lv], lv)
+
+    dob, _ = _dob(A, ia, B, ib)
+    exact_level("birth_date", dob)
+    xa, xb = A.sex[ia].astype(np.int32), B.sex[ib].astype(np.int32)
+    exact_level("sex", _equal_field(np.where(xa > 0, xa, -1), np.where(xb > 0, xb, -1))[0])
+    exact_level("commune_code", _equal_field(A.commune[ia], B.commune[ib])[0])
+    exact_level("address", _equal_field(A.addr[ia], B.addr[ib])[0])
+    exact_level("id_number", _equal_field(A.idn[ia], B.idn[ib])[0])
+
+    def token(f: str, a: np.ndarray, b: np.ndarray, unequal: list[int]) -> np.ndarray:
+        """Weight bound of a token field: exact (with term frequency) when the tokens are
+        equal, the best of *unequal* when both are there and differ, 0 when one is missing."""
+        both = (a >= 0) & (b >= 0)
+        eq = both & (a == b)
+        out = np.where(both, best(f, unequal), 0.0)
+        e = np.flatnonzero(eq)
+        if e.shape[0]:
+            m_exact = model.m0[f][EXACT] + model.m0[f][REORDERED]
+            tf = math.log2(max(m_exact, 1e-6)) - stats.log_term_frequency(f, a[e])
+            if f in CHILD_FIELDS:
+                tf = np.where(fam[e], w1[f][EXACT], tf)
+            elif f in FAMILY_FIELDS:
+                tf = np.where(fam[e], np.minimum(tf, 0.0), tf)
+            out[e] = tf
+        return out
+
+    ga, gb = A.giv[ia], B.giv[ib]
+    total += token("surname", A.sur[ia], B.sur[ib], [SIMILAR, DIFFERENT])
+    total += token("middle_name", A.mid[ia], B.mid[ib], [SIMILAR, DIFFERENT])
+    given = token("given_name", ga, gb, [SIMILAR, DIFFERENT, OTHER_NAME, NEAR_NAME])
+    # The same given name typed with other diacritics is similar or another name, not exact.
+    ta, tb = A.giv_tone[ia], B.giv_tone[ib]
+    toned = np.flatnonzero((ga >= 0) & (ga == gb) & (ta >= 0) & (tb >= 0) & (ta != tb))
+    if toned.shape[0]:
+        given[toned] = np.maximum(given[toned], best("given_name", [SIMILAR, NEAR_NAME])[toned])
+    total += given
+    total += token("mother_name", mo_a, mo_b, [SIMILAR, DIFFERENT])
+    total += token("father_name", fa_a, fa_b, [SIMILAR, DIFFERENT])
+    bag_a, bag_b = A.bag[ia], B.bag[ib]
+    total[(bag_a != 0) & (bag_a == bag_b) & (ga != gb)] = np.inf
+    return total
