@@ -147,6 +147,9 @@ def seed_quick() -> None:
     migrate = Migrate()
     migrate.verbosity, migrate.stdout = 0, sys.stdout
     migrate.sync_apps(connection, sorted(labels))
+    from treem.portal import ratings
+
+    ratings.install(connection)  # the triggers migration 0004 creates
 
     from datetime import timedelta
 

@@ -210,3 +210,43 @@ def test_a_vote_of_its_own_commits_asynchronously_on_postgresql_and_nothing_else
         )
     assert not any("synchronous_commit" in q["sql"] for q in inside_queries.captured_queries)
     assert Vote.objects.get(voter_token="t-inside").stars == 3
+
+
+def test_the_rating_row_is_the_live_votes_aggregate_whatever_writes_them(article, moderator):
+    """The figures' row is kept by the database's triggers: a first vote, a changed vote, votes
+    written in bulk, a voided vote and a deleted one all leave it equal to the live rows' sum."""
+    from django.db.models import Count, Sum
+
+    from treem.portal.models import ArticleRating
+
+    def kept():
+        row = ArticleRating.objects.filter(article=article).first()
+        return (row.votes, row.stars_total) if row else (0, 0)
+
+    def summed():
+        agg = Vote.objects.filter(article=article, voided_at__isnull=True).aggregate(
+            n=Count("id"), s=Sum("stars")
+        )
+        return agg["n"], agg["s"] or 0
+
+    services.vote_cast_by_slug(
+        slug=article.slug, stars=5, voter_token="t-1", ip_address="203.0.113.30"
+    )
+    services.vote_cast_by_slug(
+        slug=article.slug, stars=2, voter_token="t-2", ip_address="203.0.113.31"
+    )
+    assert kept() == summed() == (2, 7)
+    services.vote_cast_by_slug(  # the first reader changes their mind
+        slug=article.slug, stars=3, voter_token="t-1", ip_address="203.0.113.30"
+    )
+    assert kept() == summed() == (2, 5)
+    Vote.objects.bulk_create(
+        [Vote(article=article, stars=4, voter_token=f"b-{i}", ip_hash="x") for i in range(3)]
+    )
+    assert kept() == summed() == (5, 17)
+    services.votes_void(actor=moderator, votes=Vote.objects.filter(voter_token="b-0"))
+    assert kept() == summed() == (4, 13)
+    Vote.objects.filter(voter_token="t-2").delete()
+    assert kept() == summed() == (3, 11)
+    figures = selectors.article_figures(article=article)
+    assert (figures.votes, figures.average) == (3, 11 / 3)

@@ -482,6 +482,25 @@ class ConcernFormUse(models.Model):
         return self.nonce
 
 
+class ArticleRating(models.Model):
+    """How many live votes an article has and how many stars they give in all, kept by the
+    database's own triggers on the votes (`treem.portal.ratings`): always the aggregate of the
+    live `Vote` rows, read in one row instead of summed on every vote."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="rating"
+    )
+    votes = models.IntegerField(_("lượt đánh giá"), default=0)
+    stars_total = models.BigIntegerField(_("tổng số sao"), default=0)
+
+    class Meta:
+        verbose_name = _("điểm đánh giá của bài viết")
+        verbose_name_plural = _("điểm đánh giá của bài viết")
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.votes}"
+
+
 class ArticleViews(models.Model):
     """How many times the public read an article on one day. The reads are counted in the shared
     cache as they happen (`treem.portal.readcount`), cached pages included, and added here by

@@ -163,24 +163,26 @@ def comment_generation(*, article: Article) -> tuple[int, str]:
 
 
 _FIGURES_SQL = (
-    "SELECT (SELECT AVG(stars) FROM portal_vote WHERE article_id = %s AND voided_at IS NULL), "
-    "(SELECT COUNT(*) FROM portal_vote WHERE article_id = %s AND voided_at IS NULL), "
+    "SELECT (SELECT stars_total FROM portal_articlerating WHERE article_id = %s), "
+    "(SELECT votes FROM portal_articlerating WHERE article_id = %s), "
     "(SELECT COUNT(*) FROM portal_comment WHERE article_id = %s AND status = %s)"
 )
 
 
 def article_figures(*, article: Article, comments: int | None = None) -> Figures:
     """Rating average and count of the live (not voided) votes, and approved comments, in one
-    query: computed from the rows each time they are rendered, never kept as counters. Plain SQL
-    (it runs after every vote): the ORM took longer to build it than the database to answer."""
+    query. The votes' figures are the row the database keeps with every vote
+    (`ArticleRating`, see `treem.portal.ratings`): the live rows' aggregate, read without summing
+    them. Plain SQL (it runs after every vote): the ORM took longer to build it than the
+    database to answer."""
     from django.db import connection
 
     pk = article.pk
     with connection.cursor() as cursor:
         cursor.execute(_FIGURES_SQL, [pk, pk, pk, Comment.Status.APPROVED.value])
-        average, votes, n_comments = cursor.fetchone()
+        total, votes, n_comments = cursor.fetchone()
     return Figures(
-        average=float(average) if average is not None else None,
+        average=total / votes if votes else None,
         votes=votes or 0,
         comments=comments if comments is not None else (n_comments or 0),
     )

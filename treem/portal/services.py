@@ -471,16 +471,20 @@ _VOTE_INSERT = " ".join(
 # not, so nothing else commits this way, and a vote inside a caller's transaction does not.
 _ASYNC = "WITH _async AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)) "
 # ... and the article's figures as they are once the vote is in, read in the same statement (one
-# round trip, one aggregate, where a separate query after the vote cost both again). The statement
-# sees the votes as they were before it, so the figures are the other readers' live votes plus
-# this one; their parameters follow the vote's: the approved comment status, the voter token.
+# round trip fewer than a query after the vote). The statement sees the database as it was before
+# it: the figures' row (`ArticleRating`, kept by triggers) without this vote, less this reader's
+# earlier live vote if they had one (found by the one-vote-per-reader index): the other readers'
+# votes, to which `_figures_with` adds this one. Their parameters follow the vote's: the approved
+# comment status, the voter token.
 _FIGURES_AFTER = " ".join(
     (
-        ") SELECT v.*, f.total, f.n, (SELECT COUNT(*) FROM portal_comment c",
+        ") SELECT v.*, COALESCE(r.stars_total, 0) - p.stars, COALESCE(r.votes, 0) - p.n,",
+        "(SELECT COUNT(*) FROM portal_comment c",
         "WHERE c.article_id = v.article_id AND c.status = %s)",
-        "FROM v CROSS JOIN LATERAL (SELECT COALESCE(SUM(o.stars), 0) AS total, COUNT(*) AS n",
+        "FROM v LEFT JOIN portal_articlerating r ON r.article_id = v.article_id",
+        "CROSS JOIN LATERAL (SELECT COALESCE(SUM(o.stars), 0) AS stars, COUNT(*) AS n",
         "FROM portal_vote o WHERE o.article_id = v.article_id AND o.voided_at IS NULL",
-        "AND o.voter_token <> %s) f",
+        "AND o.voter_token = %s) p",
     )
 )
 _VOTE_UPDATE_ASYNC = (
