@@ -71,11 +71,14 @@ def child_list_view(request):
     params = request.GET.copy()
     params.pop("page", None)
     # The total is the user's (their jurisdiction) for these filters; counted first, because a
-    # short list is read faster sorted than walked in name order (`sorted_after_reading`).
+    # short list found by a name or a circumstance group is read faster sorted than walked in
+    # name order (`sorted_after_reading`). A list of a commune, or filtered by age, sex or
+    # school, is dense along the name index: walking it stops after a page.
     total = selectors.children_total(
         qs, cache_key=f"{request.user.pk}?{'&'.join(sorted(params.urlencode().split('&')))}"
     )
-    if total.counted_at is None and not filters.guardian.strip():
+    sparse = (filters.query.strip() or filters.circumstance) and not filters.guardian.strip()
+    if total.counted_at is None and sparse:
         qs = selectors.sorted_after_reading(qs)
     rows, has_next = selectors.children_page(qs, page=page)
     if filters.query or filters.guardian:
