@@ -318,11 +318,15 @@ def import_in_background(base: str, path: Path, commune: str, log: dict) -> None
 
     def wait() -> None:
         while True:
-            r = opener.open(
+            # Read and closed at once, as the browser's poll is: a response left open kept a
+            # gunicorn worker waiting for this client to close the connection (its graceful
+            # close lingers up to 2 s), half the server's workers for the whole import.
+            with opener.open(
                 urllib.request.Request(f"{detail}?progress=1", headers={"HX-Request": "true"})
-            )
-            if r.headers.get("HX-Refresh"):
-                return
+            ) as r:
+                r.read()
+                if r.headers.get("HX-Refresh"):
+                    return
             time.sleep(0.5)
 
     log["_t_uploaded"] = time.perf_counter()
