@@ -4,7 +4,7 @@ and on PostgreSQL; and the pages' latency while a large list is imported in the 
     .venv/bin/python bench/requests.py [--quick] [--concurrency 8] [--requests 2000]
         [--skip-sqlite | --skip-postgres] [--import-rows N]
 
-Import under load: a 100,000-row .xlsx (`--import-rows`; 10,000 with --quick) is uploaded through
+Import under load: a 100,000-row .xlsx (`--import-rows`; 2,000 with --quick) is uploaded through
 the real form, read and checked by the background worker (`manage.py db_worker`, started here,
 at a lower CPU priority as production should run it), then committed, while 8 clients keep
 reading the dashboard and the child list. The page medians during the import are printed beside
@@ -558,7 +558,7 @@ def main() -> None:
     args = parser.parse_args()
     args.requests = args.requests or (200 if args.quick else 2000)
     if args.import_rows is None:
-        args.import_rows = 10_000 if args.quick else 100_000
+        args.import_rows = 2_000 if args.quick else 100_000
     OUT.mkdir(parents=True, exist_ok=True)
     figures: dict = {
         "concurrency": args.concurrency,
