@@ -24,6 +24,19 @@ from .conftest import TODAY
 FORMULA = '=HYPERLINK("http://x","y")'
 
 
+# The children of the ward list: a full date, a typed date, a year, a date that does not exist.
+WARD_ROWS = [
+    [1, "Nguyễn Văn An", dt.datetime(2018, 3, 5), "Nam", "Tổ 1, khu phố 2", "Nguyễn Văn Tùng",
+     "Trần Thị Hoa", ""],
+    [2, "Lê Thị Bích", "12/08/2016", "Nữ", "Tổ 3", "", "Phạm Thị Lan", "mồ côi cha"],
+    [3, "Trần Minh Khoa", dt.datetime(2019, 1, 1), "Nam", "Tổ 4", "Trần Văn Bảo", "", ""],
+    [4, "Phạm Thị Mai", 2015, "Nữ", "Tổ 5", "", "", ""],
+    [5, "Đỗ Văn Hùng", dt.datetime(2012, 11, 30), "Nam", "Tổ 6", "Đỗ Văn Dũng",
+     "Vũ Thị Hạnh", ""],
+    [6, "Võ Văn Sai", "31/02/2018", "Nam", "Tổ 7", "", "", ""],
+]  # fmt: skip
+
+
 def ward_list(rows=None) -> bytes:
     """A list as a commune keeps it: unit name left, motto right, blank row, merged title, a
     two-row header with merged cells, a numbering row, data, a total line, the signature block."""
@@ -54,16 +67,7 @@ def ward_list(rows=None) -> bytes:
     ws["G8"] = "Mẹ"
     for k in range(8):
         ws.cell(row=9, column=k + 1, value=f"({k + 1})")
-    data = rows or [
-        [1, "Nguyễn Văn An", dt.datetime(2018, 3, 5), "Nam", "Tổ 1, khu phố 2", "Nguyễn Văn Tùng",
-         "Trần Thị Hoa", ""],
-        [2, "Lê Thị Bích", "12/08/2016", "Nữ", "Tổ 3", "", "Phạm Thị Lan", "mồ côi cha"],
-        [3, "Trần Minh Khoa", dt.datetime(2019, 1, 1), "Nam", "Tổ 4", "Trần Văn Bảo", "", ""],
-        [4, "Phạm Thị Mai", 2015, "Nữ", "Tổ 5", "", "", ""],
-        [5, "Đỗ Văn Hùng", dt.datetime(2012, 11, 30), "Nam", "Tổ 6", "Đỗ Văn Dũng",
-         "Vũ Thị Hạnh", ""],
-        [6, "Võ Văn Sai", "31/02/2018", "Nam", "Tổ 7", "", "", ""],
-    ]  # fmt: skip
+    data = rows or WARD_ROWS
     first = 10
     for i, row in enumerate(data):
         for k, v in enumerate(row):
@@ -400,19 +404,11 @@ def test_commit_reuses_the_checks_matches_and_rechecks_children_registered_since
 
 
 def _siblings_list() -> bytes:
-    """The ward list plus a brother of An on a line of his own, far from An's line."""
-    rows = [
-        [1, "Nguyễn Văn An", dt.datetime(2018, 3, 5), "Nam", "Tổ 1, khu phố 2", "Nguyễn Văn Tùng",
-         "Trần Thị Hoa", ""],
-        [2, "Lê Thị Bích", "12/08/2016", "Nữ", "Tổ 3", "", "Phạm Thị Lan", "mồ côi cha"],
-        [3, "Trần Minh Khoa", dt.datetime(2019, 1, 1), "Nam", "Tổ 4", "Trần Văn Bảo", "", ""],
-        [4, "Phạm Thị Mai", 2015, "Nữ", "Tổ 5", "", "", ""],
-        [5, "Đỗ Văn Hùng", dt.datetime(2012, 11, 30), "Nam", "Tổ 6", "Đỗ Văn Dũng",
-         "Vũ Thị Hạnh", ""],
-        [6, "Nguyễn Văn Bình", dt.datetime(2021, 7, 9), "Nam", "Tổ 1, khu phố 2",
-         "Nguyễn Văn Tùng", "Trần Thị Hoa", ""],
-    ]  # fmt: skip
-    return ward_list(rows)
+    """The ward list plus a brother of An on a line of his own, far from An's line (in place of
+    the line with a date that does not exist)."""
+    brother = [6, "Nguyễn Văn Bình", dt.datetime(2021, 7, 9), "Nam", "Tổ 1, khu phố 2",
+               "Nguyễn Văn Tùng", "Trần Thị Hoa", ""]  # fmt: skip
+    return ward_list([*WARD_ROWS[:5], brother])
 
 
 def test_commit_writes_in_parts_and_keeps_brothers_in_one_household(
