@@ -256,6 +256,9 @@ _TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate
 IMPORT_PAUSE_PERCENT = env_int(
     "IMPORT_PAUSE_PERCENT", 100 if _TASKS_BACKEND == "database" else 0, minimum=0
 )
+# A file being read, checked or written that has not moved on for this many minutes lost its worker
+# (stopped, restarted): its page offers to go on (parts already written are not written again).
+IMPORT_STALL_MINUTES = env_int("IMPORT_STALL_MINUTES", 15, minimum=1)
 TASKS = {
     "default": {
         "BACKEND": (

@@ -506,3 +506,132 @@ def test_the_planners_statistics_of_the_children_are_renewed_after_each_part(dem
         else:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'registry_child'")
             assert cursor.fetchone()[0] == children
+
+
+def test_a_file_whose_worker_stopped_is_offered_to_go_on_and_goes_on_once(
+    officer_a_client, demo, media, settings, monkeypatch
+):
+    """The worker is killed while writing (no exception reaches the batch: it stays "being
+    written"). While the file moves on, the page offers nothing and a POST does nothing; once it
+    has not moved for IMPORT_STALL_MINUTES the page says so and offers to go on; going on writes
+    the rest only (one whole import's counts), and a second click at once starts nothing."""
+    import datetime as dt_
+
+    from django.utils import timezone
+
+    from treem.registry import services
+
+    settings.IMPORT_PART_ROWS = 2
+    upload(officer_a_client, demo, ward_list())
+    batch = ImportBatch.objects.get()
+    real = services.children_create
+    calls = []
+
+    def killed(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # stands for the process ending: nothing handles it
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "children_create", killed)
+    with pytest.raises(KeyboardInterrupt):
+        importer.batch_commit(actor=demo.users["canbo.a"], batch_id=batch.pk)
+    monkeypatch.setattr(services, "children_create", real)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTING
+    assert Child.objects.filter(commune=demo.commune_a).count() == 2
+    url = f"/app/registry/import/{batch.pk}/"
+    progress = officer_a_client.get(url + "?progress=1", HTTP_HX_REQUEST="true").content.decode()
+    assert "Tiếp tục" not in progress
+    officer_a_client.post(url + "commit/")  # still moving: nothing happens
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTING
+
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=timezone.now() - dt_.timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
+    )
+    progress = officer_a_client.get(url + "?progress=1", HTTP_HX_REQUEST="true").content.decode()
+    assert "máy xử lý nền có thể đã dừng" in progress and "Tiếp tục" in progress
+    batch.refresh_from_db()
+    # Two clicks at once: the first resumes, the second finds the file moving again.
+    assert importer.batch_resume(actor=demo.users["canbo.a"], batch=batch) == "commit"
+    assert importer.batch_resume(actor=demo.users["canbo.a"], batch=batch) is None
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=timezone.now() - dt_.timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
+    )
+    r = officer_a_client.post(url + "commit/")
+    assert r.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DONE
+    assert (batch.imported, batch.updated, batch.unchanged, batch.rejected) == (5, 0, 0, 1)
+    assert Child.objects.filter(commune=demo.commune_a).count() == 5
+    events = AuditEvent.objects.filter(object_type="registry.child", action="create")
+    assert events.count() == events.values("object_id").distinct().count() == 5
+
+
+def test_a_check_whose_worker_stopped_runs_again_on_the_stored_rows(
+    officer_a_client, demo, media, settings
+):
+    """Stopped while checking, after the rows were stored: going on checks the stored rows again
+    (the preview appears); stopped before the file was read to its end: it is read again."""
+    import datetime as dt_
+
+    from django.utils import timezone
+
+    upload(officer_a_client, demo, ward_list())
+    batch = ImportBatch.objects.get()
+    old = timezone.now() - dt_.timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
+    url = f"/app/registry/import/{batch.pk}/"
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.CHECKING, preview={}, heartbeat_at=old
+    )
+    officer_a_client.post(url + "commit/")
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.READY and batch.preview["imported"] == 5
+    ImportRow.objects.filter(batch=batch, number__gt=11).delete()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.CHECKING, total_rows=0, heartbeat_at=old
+    )
+    officer_a_client.post(url + "commit/")
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.READY and batch.total_rows == 6
+    assert batch.rows.count() == 6 and batch.preview["imported"] == 5
+
+
+def test_a_slow_commit_taken_for_stopped_writes_nothing_once_the_file_is_resumed(
+    demo, officer_a_client, media, settings, monkeypatch
+):
+    """The first commit was only slow: after its first part the file is resumed by a click. Its
+    next part is undone (it no longer holds the file's claim) and it stops; the resumed commit
+    writes the rest, and every child exists once."""
+    import datetime as dt_
+
+    from django.utils import timezone
+
+    settings.IMPORT_PART_ROWS = 2
+    upload(officer_a_client, demo, ward_list())
+    batch = ImportBatch.objects.get()
+    real = importer._between_parts
+    parts = []
+
+    def then_resumed(started, pause):
+        parts.append(1)
+        real(started, pause)
+        if len(parts) == 1:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                heartbeat_at=timezone.now()
+                - dt_.timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
+            )
+            assert importer.batch_resume(actor=demo.users["canbo.a"], batch=batch) == "commit"
+
+    monkeypatch.setattr(importer, "_between_parts", then_resumed)
+    importer.batch_commit(actor=demo.users["canbo.a"], batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.QUEUED  # left to the resumed commit
+    assert Child.objects.filter(commune=demo.commune_a).count() == 2
+    monkeypatch.setattr(importer, "_between_parts", real)
+    result = importer.batch_commit(actor=demo.users["canbo.a"], batch_id=batch.pk)
+    assert (result["imported"], result["rejected"]) == (5, 1)
+    assert Child.objects.filter(commune=demo.commune_a).count() == 5
+    events = AuditEvent.objects.filter(object_type="registry.child", action="create")
+    assert events.count() == events.values("object_id").distinct().count() == 5

@@ -27,6 +27,7 @@ import json
 import os
 import re
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, CharField, Value, When
+from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,6 +55,7 @@ from treem.registry.models import (
     ImportBatch,
     ImportRow,
     ImportTemplate,
+    stall_cutoff,
 )
 
 # Fields a column can be mapped to, with the labels shown on the mapping page.
@@ -685,10 +687,12 @@ def run_import(
             )
             _record_links(actor, part, children)
             progress += len(part)
-            ImportBatch.objects.filter(pk=batch.pk).update(
+            if not ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
                 progress=progress,
                 result={"written": {"created": _ranges(created), "updated": sorted(updated)}},
-            )
+                heartbeat_at=timezone.now(),
+            ):
+                raise Superseded  # the part is undone with its transaction
         _between_parts(started, pause)
     report.created_ids = created
     with transaction.atomic():
@@ -702,6 +706,10 @@ def run_import(
                     % {"row": r.number}
                 )
         _count(report)
+        if not ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
+            heartbeat_at=timezone.now()
+        ):
+            raise Superseded
         batch.imported, batch.updated = report.imported, report.updated
         batch.unchanged, batch.rejected = report.unchanged, report.rejected
         batch.status = ImportBatch.Status.DONE
@@ -935,7 +943,7 @@ def batch_create(*, actor, upload, commune_code: str) -> ImportBatch:
 
 def _progress(batch_id: int):
     def report(n: int) -> None:
-        ImportBatch.objects.filter(pk=batch_id).update(progress=n)
+        ImportBatch.objects.filter(pk=batch_id).update(progress=n, heartbeat_at=timezone.now())
 
     return report
 
@@ -944,7 +952,7 @@ def batch_read(batch_id: int) -> None:
     """Read the file once into `ImportRow`s, guess the columns, then check the rows."""
     # Only one reader: the status moves uploaded → checking in one conditional UPDATE.
     if not ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.UPLOADED).update(
-        status=ImportBatch.Status.CHECKING, progress=0
+        status=ImportBatch.Status.CHECKING, progress=0, heartbeat_at=timezone.now()
     ):
         return
     batch = ImportBatch.objects.get(pk=batch_id)
@@ -1001,7 +1009,10 @@ def batch_rows(batch: ImportBatch) -> tuple[list[str], list[list], list[int]]:
 def batch_remap(*, actor, batch: ImportBatch, mapping: dict[str, str]) -> bool:
     """Change the columns' meaning and check the rows again (not once the file is imported)."""
     if not ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READY).update(
-        mapping=mapping, status=ImportBatch.Status.CHECKING, progress=0
+        mapping=mapping,
+        status=ImportBatch.Status.CHECKING,
+        progress=0,
+        heartbeat_at=timezone.now(),
     ):
         return False
     template_remember(
@@ -1059,6 +1070,7 @@ def batch_check(batch_id: int, *, rows=None, today: dt.date | None = None) -> No
         progress=len(data),
         matches=report.matches,
         checked_at=checked_at,
+        heartbeat_at=timezone.now(),
     )
 
 
@@ -1066,9 +1078,40 @@ def commit_claim(*, actor, batch: ImportBatch) -> bool:
     """ready → queued, once: the first click (or the first of two at once) wins."""
     return bool(
         ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READY).update(
-            status=ImportBatch.Status.QUEUED, committed_by=actor
+            status=ImportBatch.Status.QUEUED, committed_by=actor, heartbeat_at=timezone.now()
         )
     )
+
+
+class Superseded(Exception):
+    """This commit was taken for stopped and the file resumed by another: it writes no more."""
+
+
+def batch_resume(*, actor, batch: ImportBatch) -> str | None:
+    """Go on with a file whose worker stopped (`ImportBatch.stalled`): the work to enqueue again,
+    "read", "check" or "commit", or None when the file is not stalled (still moving, finished, or
+    resumed a moment ago by another click: one conditional UPDATE, which renews the heartbeat,
+    lets only one caller resume it). A commit resumes after the parts already written (their rows
+    match by fingerprint); a check runs again on the stored rows; a file not read to its end is
+    read again (rows already stored are kept)."""
+    stale = Q(heartbeat_at__lt=stall_cutoff()) | Q(
+        heartbeat_at__isnull=True, created_at__lt=stall_cutoff()
+    )
+    mine = ImportBatch.objects.filter(stale, pk=batch.pk)
+    now = timezone.now()
+    S = ImportBatch.Status
+    if mine.filter(status__in=[S.QUEUED, S.COMMITTING]).update(
+        status=S.QUEUED, committed_by=actor, heartbeat_at=now, claim=""
+    ):
+        return "commit"
+    # The rows were all stored once the file's layout (`total_rows`) was saved.
+    if mine.filter(status=S.CHECKING, total_rows__gt=0).update(heartbeat_at=now, progress=0):
+        return "check"
+    if mine.filter(status__in=[S.UPLOADED, S.CHECKING]).update(
+        status=S.UPLOADED, heartbeat_at=now, progress=0
+    ):
+        return "read"
+    return None
 
 
 def batch_commit(*, actor, batch_id: int, today: dt.date | None = None) -> dict:
@@ -1080,9 +1123,16 @@ def batch_commit(*, actor, batch_id: int, today: dt.date | None = None) -> dict:
     second then sees the new status). The loser gets the first commit's result, kept on the
     batch. The rows come from the database, not from the file.
     """
+    claim = uuid.uuid4().hex
     claimed = ImportBatch.objects.filter(
         pk=batch_id, status__in=[ImportBatch.Status.READY, ImportBatch.Status.QUEUED]
-    ).update(status=ImportBatch.Status.COMMITTING, committed_by=actor, progress=0)
+    ).update(
+        status=ImportBatch.Status.COMMITTING,
+        committed_by=actor,
+        progress=0,
+        heartbeat_at=timezone.now(),
+        claim=claim,
+    )
     batch = ImportBatch.objects.get(pk=batch_id)
     if not claimed:
         return batch.result
@@ -1100,10 +1150,14 @@ def batch_commit(*, actor, batch_id: int, today: dt.date | None = None) -> dict:
             kept=batch.matches,
             since=batch.checked_at,
         )
+    except Superseded:
+        # Resumed by another commit meanwhile: that one answers; this one wrote no more.
+        batch.refresh_from_db()
+        return batch.result
     except Exception:
         # The parts written so far stay, and say so on the batch: committing the file again
         # resumes after them (their rows match by fingerprint) and writes nothing twice.
-        ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.READY)
+        ImportBatch.objects.filter(pk=batch_id, claim=claim).update(status=ImportBatch.Status.READY)
         raise
     return batch.result
 

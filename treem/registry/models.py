@@ -11,9 +11,12 @@ child turns 16: the active list is computed from `birth_date_latest` in the quer
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from treem.geo.models import Commune, Province, Village
@@ -697,6 +700,11 @@ class ImportTemplate(models.Model):
         return self.header_key
 
 
+def stall_cutoff():
+    """Before this moment, a busy import file that has not moved on has lost its worker."""
+    return timezone.now() - dt.timedelta(minutes=settings.IMPORT_STALL_MINUTES)
+
+
 class ImportBatch(models.Model):
     """One uploaded file, from upload to result. The file is read once, by a background task,
     into `ImportRow`s; every page after that reads the rows from the database.
@@ -704,7 +712,8 @@ class ImportBatch(models.Model):
     Status moves one way: uploaded → checking → ready → queued → committing → done; a file
     that cannot be read ends as failed. `commit_claim` moves ready → queued with a conditional
     UPDATE, so two clicks (or a retry after a time-out) start one commit, and the second answers
-    with the first one's `result`."""
+    with the first one's `result`. A busy file whose worker stopped (`stalled`) is moved on again
+    from its page (`importer.batch_resume`)."""
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Đã tải lên, chờ đọc tệp")
@@ -750,6 +759,13 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the background work last moved the file on (a status, a part, the progress): a file
+    # busy and not moved for IMPORT_STALL_MINUTES lost its worker (stopped, restarted) and may be
+    # resumed from its page (`importer.batch_resume`).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The commit now writing this file: each part is written only under this claim, so a commit
+    # that was taken for stopped but was only slow writes nothing once the file is resumed.
+    claim = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -767,6 +783,12 @@ class ImportBatch(models.Model):
             self.Status.QUEUED,
             self.Status.COMMITTING,
         )
+
+    @property
+    def stalled(self) -> bool:
+        """Busy, but not moved on for IMPORT_STALL_MINUTES: its worker stopped."""
+        last = self.heartbeat_at or self.created_at
+        return self.busy and last is not None and last < stall_cutoff()
 
 
 class ImportRow(models.Model):

@@ -642,6 +642,15 @@ def import_commit_view(request, pk: int):
     batch = _batch_for(request, pk)
     if importer.commit_claim(actor=request.user, batch=batch):
         tasks.import_commit_task.enqueue(batch.pk, request.user.pk)
+    elif resumed := importer.batch_resume(actor=request.user, batch=batch):
+        # The worker of this file stopped (the page offered to go on): the same work again,
+        # from where it stopped.
+        if resumed == "commit":
+            tasks.import_commit_task.enqueue(batch.pk, request.user.pk)
+        elif resumed == "check":
+            tasks.import_check_task.enqueue(batch.pk)
+        else:
+            tasks.import_read_task.enqueue(batch.pk)
     else:
         # A second click, or a retry after a time-out: the first commit's page answers.
         messages.info(request, _("Tệp này đã được nhập (hoặc đang được nhập); đây là kết quả."))
