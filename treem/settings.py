@@ -185,6 +185,8 @@ OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Treem")
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "treem" / "locale"]
+# Completes Django's Vietnamese formats: thousands grouped by `intcomma` and floatformat "g".
+FORMAT_MODULE_PATH = ["treem.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
