@@ -442,27 +442,41 @@ def test_commit_writes_in_parts_and_keeps_brothers_in_one_household(
     assert sum(last - first + 1 for first, last in batch.result["created_ids"]) == 6
 
 
+def second_part_fails(monkeypatch, error: BaseException):
+    """Writing the second part of a commit raises `error` (until `monkeypatch.undo()`)."""
+    from treem.registry import services
+
+    real = services.children_create
+    calls = []
+
+    def failing(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise error
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "children_create", failing)
+
+
+def stall(batch: ImportBatch, settings) -> None:
+    """The file has not moved on for longer than IMPORT_STALL_MINUTES."""
+    from django.utils import timezone
+
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
+    )
+
+
 def test_an_interrupted_commit_resumes_and_writes_nothing_twice(
     officer_a_client, demo, media, settings, monkeypatch
 ):
     """The database fails while the second part is written: the first part stays (and the page
     says so), the file goes back to "checked", and committing it again writes the rest only,
     with the counts of one whole import."""
-    from treem.registry import services
-
     settings.IMPORT_PART_ROWS = 2
     upload(officer_a_client, demo, ward_list())
     batch = ImportBatch.objects.get()
-    real = services.children_create
-    calls = []
-
-    def failing(**kwargs):
-        calls.append(len(kwargs["items"]))
-        if len(calls) == 2:
-            raise DatabaseError("the disk is full")
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "children_create", failing)
+    second_part_fails(monkeypatch, DatabaseError("the disk is full"))
     with pytest.raises(DatabaseError):
         importer.batch_commit(actor=demo.users["canbo.a"], batch_id=batch.pk)
     batch.refresh_from_db()
@@ -471,7 +485,7 @@ def test_an_interrupted_commit_resumes_and_writes_nothing_twice(
     page = officer_a_client.get(f"/app/registry/import/{batch.pk}/").content.decode()
     assert "Lần ghi trước bị dừng giữa chừng sau khi đã ghi 2 trẻ vào sổ" in page
 
-    monkeypatch.setattr(services, "children_create", real)
+    monkeypatch.undo()
     r = officer_a_client.post(f"/app/registry/import/{batch.pk}/commit/")
     assert r.status_code == 302
     batch.refresh_from_db()
@@ -515,28 +529,14 @@ def test_a_file_whose_worker_stopped_is_offered_to_go_on_and_goes_on_once(
     written"). While the file moves on, the page offers nothing and a POST does nothing; once it
     has not moved for IMPORT_STALL_MINUTES the page says so and offers to go on; going on writes
     the rest only (one whole import's counts), and a second click at once starts nothing."""
-    import datetime as dt_
-
-    from django.utils import timezone
-
-    from treem.registry import services
-
     settings.IMPORT_PART_ROWS = 2
     upload(officer_a_client, demo, ward_list())
     batch = ImportBatch.objects.get()
-    real = services.children_create
-    calls = []
-
-    def killed(**kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # stands for the process ending: nothing handles it
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "children_create", killed)
+    # Stands for the process ending: nothing in the commit handles it.
+    second_part_fails(monkeypatch, KeyboardInterrupt())
     with pytest.raises(KeyboardInterrupt):
         importer.batch_commit(actor=demo.users["canbo.a"], batch_id=batch.pk)
-    monkeypatch.setattr(services, "children_create", real)
+    monkeypatch.undo()
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.COMMITTING
     assert Child.objects.filter(commune=demo.commune_a).count() == 2
@@ -547,18 +547,14 @@ def test_a_file_whose_worker_stopped_is_offered_to_go_on_and_goes_on_once(
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.COMMITTING
 
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        heartbeat_at=timezone.now() - dt_.timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
-    )
+    stall(batch, settings)
     progress = officer_a_client.get(url + "?progress=1", HTTP_HX_REQUEST="true").content.decode()
     assert "máy xử lý nền có thể đã dừng" in progress and "Tiếp tục" in progress
     batch.refresh_from_db()
     # Two clicks at once: the first resumes, the second finds the file moving again.
     assert importer.batch_resume(actor=demo.users["canbo.a"], batch=batch) == "commit"
     assert importer.batch_resume(actor=demo.users["canbo.a"], batch=batch) is None
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        heartbeat_at=timezone.now() - dt_.timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
-    )
+    stall(batch, settings)
     r = officer_a_client.post(url + "commit/")
     assert r.status_code == 302
     batch.refresh_from_db()
@@ -574,13 +570,11 @@ def test_a_check_whose_worker_stopped_runs_again_on_the_stored_rows(
 ):
     """Stopped while checking, after the rows were stored: going on checks the stored rows again
     (the preview appears); stopped before the file was read to its end: it is read again."""
-    import datetime as dt_
-
     from django.utils import timezone
 
     upload(officer_a_client, demo, ward_list())
     batch = ImportBatch.objects.get()
-    old = timezone.now() - dt_.timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
+    old = timezone.now() - dt.timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
     url = f"/app/registry/import/{batch.pk}/"
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.CHECKING, preview={}, heartbeat_at=old
@@ -604,10 +598,6 @@ def test_a_slow_commit_taken_for_stopped_writes_nothing_once_the_file_is_resumed
     """The first commit was only slow: after its first part the file is resumed by a click. Its
     next part is undone (it no longer holds the file's claim) and it stops; the resumed commit
     writes the rest, and every child exists once."""
-    import datetime as dt_
-
-    from django.utils import timezone
-
     settings.IMPORT_PART_ROWS = 2
     upload(officer_a_client, demo, ward_list())
     batch = ImportBatch.objects.get()
@@ -618,10 +608,7 @@ def test_a_slow_commit_taken_for_stopped_writes_nothing_once_the_file_is_resumed
         parts.append(1)
         real(started, pause)
         if len(parts) == 1:
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                heartbeat_at=timezone.now()
-                - dt_.timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
-            )
+            stall(batch, settings)
             assert importer.batch_resume(actor=demo.users["canbo.a"], batch=batch) == "commit"
 
     monkeypatch.setattr(importer, "_between_parts", then_resumed)
